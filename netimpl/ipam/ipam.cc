@@ -1,0 +1,82 @@
+#include "netimpl/ipam/ipam.h"
+
+namespace nc::ipam {
+
+SubnetPool::SubnetPool(Prefix subnet, std::optional<IpAddr> gateway)
+    : subnet_(subnet.network()), gateway_(gateway) {}
+
+bool SubnetPool::usable(const IpAddr& ip) const {
+  if (!subnet_.contains(ip)) return false;
+  if (ip == subnet_.addr()) return false;  // the network address
+  if (ip.is_v4() && subnet_.len() < 31 && ip == subnet_.broadcast()) return false;
+  if (gateway_ && ip == *gateway_) return false;
+  return true;
+}
+
+Result<IpAddr> SubnetPool::allocate() {
+  // Lowest free first. Subnets here are at most a /16, so a linear walk from the start is
+  // cheap next to the netlink work that follows every allocation.
+  uint64_t limit = std::min<uint64_t>(subnet_.size(), uint64_t{1} << 24);
+  for (uint64_t i = 1; i < limit; ++i) {
+    IpAddr ip = subnet_.addr().offset(i);
+    if (usable(ip) && !used_.contains(ip)) {
+      used_.insert(ip);
+      return ip;
+    }
+  }
+  return failf("no free address left in {}", subnet_);
+}
+
+Result<void> SubnetPool::reserve(const IpAddr& ip) {
+  if (!subnet_.contains(ip)) return failf("address {} is not in subnet {}", ip, subnet_);
+  if (!usable(ip)) return failf("address {} is reserved in subnet {}", ip, subnet_);
+  if (!used_.insert(ip).second) return failf("address {} is already in use", ip);
+  return {};
+}
+
+void SubnetPool::release(const IpAddr& ip) { used_.erase(ip); }
+
+std::vector<Prefix> Ipam::default_pools() {
+  std::vector<Prefix> pools;
+  for (uint32_t b = 18; b <= 31; ++b) pools.emplace_back(IpAddr::v4((172u << 24) | (b << 16)), 16);
+  for (uint32_t i = 0; i < 16; ++i) pools.emplace_back(IpAddr::v4((192u << 24) | (168u << 16) | (i << 12)), 20);
+  return pools;
+}
+
+std::optional<std::string> Ipam::overlapping(const Prefix& p) const {
+  for (auto& [name, claimed] : claimed_)
+    if (claimed.overlaps(p)) return name;
+  return std::nullopt;
+}
+
+Result<SubnetChoice> Ipam::claim(std::string_view name, const std::optional<Prefix>& subnet,
+                                 const std::optional<IpAddr>& gateway) {
+  if (claimed_.contains(name)) return failf("network {} already has a subnet", name);
+  Prefix chosen;
+  if (subnet) {
+    chosen = subnet->network();
+    if (auto other = overlapping(chosen))
+      return failf("subnet {} overlaps network {} ({})", chosen, *other, claimed_.find(*other)->second);
+  } else {
+    bool found = false;
+    for (auto& pool : default_pools()) {
+      if (!overlapping(pool)) {
+        chosen = pool;
+        found = true;
+        break;
+      }
+    }
+    if (!found) return fail("no free subnet left in the default address pools");
+  }
+  IpAddr gw = gateway.value_or(chosen.addr().offset(1));
+  if (!chosen.contains(gw)) return failf("gateway {} is not in subnet {}", gw, chosen);
+  if (gw == chosen.addr()) return failf("gateway {} is the network address of {}", gw, chosen);
+  claimed_.emplace(std::string(name), chosen);
+  return SubnetChoice{chosen, gw};
+}
+
+void Ipam::release(std::string_view name) {
+  if (auto it = claimed_.find(name); it != claimed_.end()) claimed_.erase(it);
+}
+
+}  // namespace nc::ipam

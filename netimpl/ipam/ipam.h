@@ -1,0 +1,66 @@
+// IP address management: which subnet a network gets, which address an endpoint gets.
+//
+// Pure bookkeeping, no kernel calls. Follows Docker's defaults: the default bridge is
+// 172.17.0.0/16 with gateway .1; user-defined networks get the first free /16 of
+// 172.18.0.0/16 .. 172.31.0.0/16, then /20s of 192.168.0.0/16. A requested subnet that
+// overlaps an existing network is refused, naming that network.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "netimpl/base/error.h"
+#include "netimpl/base/ip.h"
+
+namespace nc::ipam {
+
+// The addresses of one subnet: the gateway is reserved, so are the network and broadcast
+// addresses. Allocation is lowest-free-first.
+class SubnetPool {
+ public:
+  SubnetPool(Prefix subnet, std::optional<IpAddr> gateway);
+
+  const Prefix& subnet() const { return subnet_; }
+  const std::optional<IpAddr>& gateway() const { return gateway_; }
+
+  Result<IpAddr> allocate();
+  // Claims a specific address; fails if it is outside the subnet, reserved or taken.
+  Result<void> reserve(const IpAddr& ip);
+  void release(const IpAddr& ip);  // unknown addresses are ignored
+  size_t in_use() const { return used_.size(); }
+
+ private:
+  bool usable(const IpAddr& ip) const;
+  Prefix subnet_;
+  std::optional<IpAddr> gateway_;
+  std::set<IpAddr> used_;
+};
+
+struct SubnetChoice {
+  Prefix subnet;  // network form, e.g. 172.18.0.0/16
+  IpAddr gateway;
+};
+
+// The subnets of all networks of one host.
+class Ipam {
+ public:
+  // Picks the subnet for network `name`: the requested one (checked for overlap) or the
+  // first free default pool. The gateway defaults to the subnet's first address and must
+  // lie inside it.
+  Result<SubnetChoice> claim(std::string_view name, const std::optional<Prefix>& subnet,
+                             const std::optional<IpAddr>& gateway);
+  void release(std::string_view name);
+  // Which network owns a subnet overlapping `p`, if any.
+  std::optional<std::string> overlapping(const Prefix& p) const;
+
+  static std::vector<Prefix> default_pools();
+
+ private:
+  std::map<std::string, Prefix, std::less<>> claimed_;
+};
+
+}  // namespace nc::ipam

@@ -1,0 +1,84 @@
+#include "netimpl/ipam/ipam.h"
+
+#include <gtest/gtest.h>
+
+namespace nc::ipam {
+namespace {
+
+Prefix P(const char* s) { return *Prefix::parse(s); }
+IpAddr A(const char* s) { return *IpAddr::parse(s); }
+
+TEST(SubnetPool, SkipsNetworkGatewayAndBroadcast) {
+  SubnetPool pool(P("10.1.0.0/30"), A("10.1.0.1"));
+  auto a = pool.allocate();
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->str(), "10.1.0.2");
+  auto b = pool.allocate();  // .3 is the broadcast address
+  ASSERT_FALSE(b);
+  EXPECT_EQ(b.error().message(), "no free address left in 10.1.0.0/30");
+}
+
+TEST(SubnetPool, ReleasedAddressIsReused) {
+  SubnetPool pool(P("172.18.0.0/16"), A("172.18.0.1"));
+  EXPECT_EQ(pool.allocate()->str(), "172.18.0.2");
+  EXPECT_EQ(pool.allocate()->str(), "172.18.0.3");
+  pool.release(A("172.18.0.2"));
+  EXPECT_EQ(pool.allocate()->str(), "172.18.0.2");
+  EXPECT_EQ(pool.in_use(), 2u);
+}
+
+TEST(SubnetPool, ReserveChecksTheSubnetAndDuplicates) {
+  SubnetPool pool(P("172.30.0.0/24"), A("172.30.0.1"));
+  EXPECT_TRUE(pool.reserve(A("172.30.0.5")));
+  EXPECT_EQ(pool.reserve(A("172.30.0.5")).error().message(), "address 172.30.0.5 is already in use");
+  EXPECT_EQ(pool.reserve(A("172.31.0.5")).error().message(), "address 172.31.0.5 is not in subnet 172.30.0.0/24");
+  EXPECT_EQ(pool.reserve(A("172.30.0.1")).error().message(), "address 172.30.0.1 is reserved in subnet 172.30.0.0/24");
+}
+
+TEST(Ipam, AllocatesDefaultPoolsInOrder) {
+  Ipam ipam;
+  ASSERT_TRUE(ipam.claim("bridge", P("172.17.0.0/16"), A("172.17.0.1")));
+  auto n1 = ipam.claim("n1", std::nullopt, std::nullopt);
+  ASSERT_TRUE(n1);
+  EXPECT_EQ(n1->subnet.str(), "172.18.0.0/16");
+  EXPECT_EQ(n1->gateway.str(), "172.18.0.1");
+  EXPECT_EQ(ipam.claim("n2", std::nullopt, std::nullopt)->subnet.str(), "172.19.0.0/16");
+  ipam.release("n1");
+  EXPECT_EQ(ipam.claim("n3", std::nullopt, std::nullopt)->subnet.str(), "172.18.0.0/16");
+}
+
+TEST(Ipam, SkipsPoolsTakenByCustomSubnets) {
+  Ipam ipam;
+  ASSERT_TRUE(ipam.claim("custom", P("172.18.5.0/24"), std::nullopt));
+  EXPECT_EQ(ipam.claim("auto", std::nullopt, std::nullopt)->subnet.str(), "172.19.0.0/16");
+}
+
+TEST(Ipam, RefusesOverlapNamingTheOtherNetwork) {
+  Ipam ipam;
+  ASSERT_TRUE(ipam.claim("bridge", P("172.17.0.0/16"), A("172.17.0.1")));
+  auto r = ipam.claim("clash", P("172.17.3.0/24"), std::nullopt);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), "subnet 172.17.3.0/24 overlaps network bridge (172.17.0.0/16)");
+  // The refused network claimed nothing: its name is still free.
+  EXPECT_TRUE(ipam.claim("clash", P("172.20.0.0/24"), std::nullopt));
+}
+
+TEST(Ipam, GatewayMustBeInsideTheSubnet) {
+  Ipam ipam;
+  auto r = ipam.claim("n", P("172.30.0.0/24"), A("172.31.0.1"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), "gateway 172.31.0.1 is not in subnet 172.30.0.0/24");
+  EXPECT_FALSE(ipam.overlapping(P("172.30.0.0/24")));
+  EXPECT_EQ(ipam.claim("n", P("172.30.0.7/24"), A("172.30.0.254"))->subnet.str(), "172.30.0.0/24");
+}
+
+TEST(Ipam, ExhaustedPools) {
+  Ipam ipam;
+  for (auto& p : Ipam::default_pools()) ASSERT_TRUE(ipam.claim(p.str(), p, std::nullopt));
+  auto r = ipam.claim("one-too-many", std::nullopt, std::nullopt);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), "no free subnet left in the default address pools");
+}
+
+}  // namespace
+}  // namespace nc::ipam
