@@ -1,0 +1,148 @@
+#include "netimpl/nft/render.h"
+
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include <set>
+
+namespace nc::nft {
+namespace {
+
+// --- small term helpers, so rules below read like nft ---
+Term iif(const std::string& n) { return IfnameMatch{false, IfName(n)}; }
+Term oif(const std::string& n, bool negate = false) { return IfnameMatch{true, IfName(n), negate}; }
+Term verdict(bool accept) { return VerdictStmt{accept ? Verdict::kAccept : Verdict::kDrop}; }
+Term accept() { return verdict(true); }
+Term drop() { return verdict(false); }
+Term daddr(const IpAddr& a) { return AddrMatch{true, Prefix(a, a.is_v4() ? 32 : 128)}; }
+Term established() {
+  return CtStateMatch{NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED)};
+}
+uint8_t l4proto(const PortMapping& p) { return p.proto == "udp" ? IPPROTO_UDP : IPPROTO_TCP; }
+
+const BridgeNet* find_bridge(const FirewallModel& m, const std::string& name) {
+  for (const BridgeNet& b : m.bridges)
+    if (b.bridge == name) return &b;
+  return nullptr;
+}
+
+// The mappings that get rules: those on non-internal bridges.
+std::vector<const PortMapping*> published(const FirewallModel& m) {
+  std::vector<const PortMapping*> out;
+  for (const PortMapping& p : m.ports)
+    if (!find_bridge(m, p.bridge)->internal) out.push_back(&p);
+  return out;
+}
+
+// --- chains ---
+
+void forward_rules(const FirewallModel& m, std::vector<Rule>& out) {
+  auto ports = published(m);
+  for (const BridgeNet& b : m.bridges) {
+    out.push_back(make_rule({oif(b.bridge), established(), accept()}));
+    out.push_back(make_rule({oif(b.bridge), iif(b.bridge), verdict(b.icc)}));
+    for (const PortMapping* p : ports)
+      if (p->bridge == b.bridge)
+        out.push_back(make_rule({oif(b.bridge), daddr(p->container_ip), PortMatch{l4proto(*p), p->container_port}, accept()}));
+    out.push_back(make_rule({oif(b.bridge), drop()}));
+  }
+  for (const BridgeNet& b : m.bridges) out.push_back(make_rule({iif(b.bridge), verdict(!b.internal)}));
+}
+
+void postrouting_rules(const FirewallModel& m, std::vector<Rule>& out) {
+  for (const BridgeNet& b : m.bridges)
+    if (!b.internal) out.push_back(make_rule({AddrMatch{false, b.subnet.network()}, oif(b.bridge, true), MasqueradeStmt{}}));
+  // Issue 4 (hairpin and host-to-localhost publishing) adds its masquerade rules here.
+}
+
+std::vector<Term> dnat_terms(const PortMapping& p) {
+  std::vector<Term> t;
+  if (p.host_ip) t.push_back(daddr(*p.host_ip));
+  t.push_back(FibLocalMatch{});
+  t.push_back(PortMatch{l4proto(p), p.host_port});
+  t.push_back(DnatStmt{p.container_ip, p.container_port});
+  return t;
+}
+
+void prerouting_rules(const FirewallModel& m, std::vector<Rule>& out) {
+  for (const PortMapping* p : published(m)) out.push_back(make_rule(dnat_terms(*p)));
+}
+
+// Connections the host makes to a published port. Loopback destinations are left alone:
+// DNAT would send a packet with a 127.0.0.1 source out of a bridge, which the kernel drops
+// unless route_localnet is set and the source masqueraded (a later issue's job).
+void output_rules(const FirewallModel& m, std::vector<Rule>& out) {
+  for (const PortMapping* p : published(m)) {
+    if (p->host_ip && p->host_ip->is_loopback()) continue;
+    std::vector<Term> t = dnat_terms(*p);
+    if (!p->host_ip) {
+      bool v4 = p->container_ip.is_v4();
+      Prefix loopback = v4 ? Prefix(IpAddr::v4(0x7f000000), 8) : Prefix(*IpAddr::parse("::1"), 128);
+      t.insert(t.begin(), AddrMatch{true, loopback, true});
+    }
+    out.push_back(make_rule(std::move(t)));
+  }
+}
+
+struct ChainDef {
+  const char* name;
+  const char* type;
+  Hook hook;
+  int priority;
+  void (*rules)(const FirewallModel&, std::vector<Rule>&);
+};
+constexpr ChainDef kChains[] = {
+    {"forward", "filter", Hook::kForward, 0, forward_rules},
+    {"postrouting", "nat", Hook::kPostrouting, 100, postrouting_rules},   // srcnat
+    {"prerouting", "nat", Hook::kPrerouting, -100, prerouting_rules},     // dstnat
+    {"output", "nat", Hook::kOutput, -100, output_rules},
+};
+
+// --- validation, before anything is rendered ---
+
+Result<void> validate_bridge(const BridgeNet& b, std::set<std::string>& seen) {
+  if (b.bridge.empty() || b.bridge.size() >= IFNAMSIZ)
+    return failf("bridge name '{}' must have 1 to {} bytes", b.bridge, IFNAMSIZ - 1);
+  if (!seen.insert(b.bridge).second) return failf("bridge {} is given twice", b.bridge);
+  return {};
+}
+
+Result<void> validate_port(const FirewallModel& m, const PortMapping& p) {
+  std::string what = fmt::format("port mapping {}/{} -> {}:{}", p.proto, p.host_port, p.container_ip, p.container_port);
+  if (p.proto != "tcp" && p.proto != "udp") return failf("{}: proto must be tcp or udp", what);
+  if (p.host_port == 0 || p.container_port == 0) return failf("{}: port 0", what);
+  if (p.host_ip && p.host_ip->family() != p.container_ip.family())
+    return failf("{}: host address {} and container address differ in family", what, *p.host_ip);
+  if (!find_bridge(m, p.bridge)) return failf("{}: unknown bridge '{}'", what, p.bridge);
+  return {};
+}
+
+Result<void> validate(const FirewallModel& m) {
+  std::set<std::string> seen;
+  for (const BridgeNet& b : m.bridges) NC_TRY_VOID(validate_bridge(b, seen));
+  for (const PortMapping& p : m.ports) NC_TRY_VOID(validate_port(m, p));
+  return {};
+}
+
+}  // namespace
+
+Result<Table> render(const FirewallModel& model, std::string_view table_name) {
+  NC_TRY_VOID(validate(model));
+  Table t{NFPROTO_INET, std::string(table_name), {}};
+  for (const ChainDef& d : kChains) {
+    Chain c{d.name, d.type, d.hook, d.priority, Verdict::kAccept, {}};
+    d.rules(model, c.rules);
+    t.chains.push_back(std::move(c));
+  }
+  return t;
+}
+
+bool needs_br_netfilter(const FirewallModel& model) {
+  for (const BridgeNet& b : model.bridges)
+    if (!b.icc) return true;
+  return false;
+}
+
+}  // namespace nc::nft
