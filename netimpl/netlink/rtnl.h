@@ -56,6 +56,11 @@ struct VethSpec {
   std::string peer;               // the other end's name, in peer_ns
   const Namespaces* peer_ns = nullptr;  // null: same namespace
   int mtu = 0;                    // 0: kernel default
+  // Set in the same request as the create (saves a round trip each): enslave the local
+  // end to this bridge ("" = none) and bring the local end up. The peer end is always
+  // created down (the kernel ignores flags for it); set it up from peer_ns.
+  std::string master;
+  bool up = false;
 };
 
 struct VxlanSpec {
@@ -89,6 +94,9 @@ class Rtnl {
   Result<void> create_bridge(std::string_view name, int mtu = 0);
   Result<void> create_veth(const VethSpec& spec);
   Result<void> create_vxlan(const VxlanSpec& spec);
+  // macvlan/ipvlan: with target_ns the child is created directly inside target_ns (one
+  // request, never visible here), named name_in_target (or `name` when that is empty).
+  // ipvlan on a kernel without it: an EOPNOTSUPP error saying the kernel lacks ipvlan.
   Result<void> create_macvlan(std::string_view name, std::string_view parent, MacvlanMode mode,
                               const Namespaces* target_ns = nullptr, std::string_view name_in_target = {});
   Result<void> create_ipvlan(std::string_view name, std::string_view parent, IpvlanMode mode,
@@ -112,6 +120,9 @@ class Rtnl {
   Result<std::vector<RouteInfo>> routes(int family = AF_INET);
 
   // --- bridge FDB / neighbours (overlay's static control plane) ---
+  // Both are idempotent (create-or-replace). add_fdb adds a permanent "self" entry on a
+  // VXLAN device: frames for `mac` go to the VTEP `dst`; the all-zero MAC appends one more
+  // flood destination instead of replacing.
   Result<void> add_fdb(std::string_view ifname, std::string_view mac, const IpAddr& dst);
   Result<void> add_neigh(std::string_view ifname, const IpAddr& ip, std::string_view mac);
 
