@@ -1,0 +1,29 @@
+#include <algorithm>
+
+#include <fmt/ranges.h>
+
+#include "harness/kernel/features.h"
+
+namespace nc::kernel {
+
+std::set<std::string> available_capabilities(const std::vector<Feature>& features) {
+  std::set<std::string> out;
+  for (const auto& f : features)
+    if (f.available) out.insert(f.name);
+  return out;
+}
+
+Result<std::string> capability_missing_reason(const std::vector<std::string>& required,
+                                              const std::vector<Feature>& features) {
+  auto names = feature_names();
+  std::vector<std::string> missing;
+  for (const auto& r : required) {
+    if (std::find(names.begin(), names.end(), r) == names.end()) continue;  // not the kernel's
+    auto f = std::find_if(features.begin(), features.end(), [&](const Feature& x) { return x.name == r; });
+    if (f == features.end()) return failf("kernel feature {} was not probed", r);
+    if (!f->available) missing.push_back(fmt::format("kernel lacks {} ({})", r, f->detail));
+  }
+  return fmt::format("{}", fmt::join(missing, "; "));
+}
+
+}  // namespace nc::kernel

@@ -1,0 +1,145 @@
+#include "harness/kernel/features.h"
+
+#include <sys/utsname.h>
+
+#include <map>
+
+#include "harness/kernel/link_probes.h"
+#include "harness/kernel/nft_probe.h"
+#include "netimpl/netlink/rtnl.h"
+
+namespace nc::kernel {
+namespace {
+
+constexpr std::string_view kNames[] = {"netns",     "veth",      "bridge",  "br_netfilter",
+                                       "nftables",  "nat",       "conntrack", "vxlan",
+                                       "macvlan",   "ipvlan",    "ipv6"};
+
+// The kernel option behind each feature, named in "kernel lacks ..." details.
+constexpr std::pair<std::string_view, std::string_view> kConfig[] = {
+    {"netns", "CONFIG_NET_NS"},          {"veth", "CONFIG_VETH"},        {"bridge", "CONFIG_BRIDGE"},
+    {"br_netfilter", "CONFIG_BRIDGE_NETFILTER"}, {"nftables", "CONFIG_NF_TABLES"},
+    {"nat", "CONFIG_NFT_MASQ"},         {"conntrack", "CONFIG_NF_CONNTRACK"}, {"vxlan", "CONFIG_VXLAN"},
+    {"macvlan", "CONFIG_MACVLAN"},      {"ipvlan", "CONFIG_IPVLAN"},    {"ipv6", "CONFIG_IPV6"}};
+
+std::string_view config_of(std::string_view name) {
+  for (auto [n, c] : kConfig)
+    if (n == name) return c;
+  return name;
+}
+
+// The errnos by which the kernel says "no such thing here": an unknown link type or
+// chain type, an unknown nft expression, a sysctl file that does not exist.
+bool means_absent(int err) { return err == EOPNOTSUPP || err == ENOENT || err == EAFNOSUPPORT || err == EPROTONOSUPPORT; }
+
+// Collects results by name; emitted in feature_names() order.
+class Findings {
+ public:
+  void judge(std::string_view name, const Result<std::string>& r) {
+    if (r) return set(name, true, *r);
+    const Error& e = r.error();
+    set(name, false, means_absent(e.sys_errno()) ? fmt::format("kernel lacks {} ({})", config_of(name), e.message())
+                                                 : fmt::format("probe failed ({})", e.message()));
+  }
+  void unavailable(std::string_view name, std::string detail) { set(name, false, std::move(detail)); }
+  void not_tried(std::string_view name, std::string_view needs) {
+    set(name, false, fmt::format("not tried: needs {} ({})", needs, detail(needs)));
+  }
+  bool has(std::string_view name) const { return get(name).available; }
+  std::string detail(std::string_view name) const { return get(name).detail; }
+  // Every feature not judged yet is "not tried: needs <dep>".
+  void rest_need(std::string_view dep) {
+    for (auto n : kNames)
+      if (!by_name_.contains(std::string(n))) not_tried(n, dep);
+  }
+  std::vector<Feature> ordered() const {
+    std::vector<Feature> out;
+    for (auto n : kNames) out.push_back(get(n));
+    return out;
+  }
+
+ private:
+  void set(std::string_view name, bool ok, std::string detail) {
+    by_name_[std::string(name)] = Feature{std::string(name), ok, std::move(detail)};
+  }
+  Feature get(std::string_view name) const {
+    auto it = by_name_.find(std::string(name));
+    return it != by_name_.end() ? it->second : Feature{std::string(name), false, "not probed"};
+  }
+  std::map<std::string, Feature> by_name_;
+};
+
+Result<std::string> sysctl_present(const Namespaces& ns, std::string_view key) {
+  auto v = NC_TRY(netlink::read_sysctl(ns, key));
+  while (!v.empty() && (v.back() == '\n' || v.back() == ' ')) v.pop_back();
+  return fmt::format("{}={}", key.substr(key.rfind('/') + 1), v);
+}
+
+void probe_ipv6(const Namespaces& ns, Findings& f) {
+  auto v = sysctl_present(ns, "net/ipv6/conf/all/disable_ipv6");
+  if (v && v->ends_with("=1")) f.unavailable("ipv6", fmt::format("IPv6 is disabled ({})", *v));
+  else f.judge("ipv6", v);
+}
+
+Result<std::string> noted(const Result<void>& r, std::string note) {
+  if (!r) return std::unexpected(r.error());
+  return note;
+}
+
+void probe_links(const Namespaces& ns, Findings& f) {
+  auto rtnl = netlink::Rtnl::open(ns);
+  if (!rtnl) {
+    for (auto n : {"veth", "bridge", "vxlan", "macvlan", "ipvlan"}) f.judge(n, std::unexpected(rtnl.error()));
+    return;
+  }
+  f.judge("veth", probe_veth(*rtnl));
+  f.judge("bridge", probe_bridge(*rtnl));
+  f.judge("vxlan", probe_vxlan(*rtnl));
+  for (auto [name, probe] : {std::pair{"macvlan", &probe_macvlan}, std::pair{"ipvlan", &probe_ipvlan}}) {
+    if (f.has("veth")) f.judge(name, probe(*rtnl));
+    else f.not_tried(name, "veth");
+  }
+}
+
+void probe_netfilter(const Namespaces& ns, Findings& f) {
+  if (f.has("bridge")) f.judge("br_netfilter", sysctl_present(ns, "net/bridge/bridge-nf-call-iptables"));
+  else f.not_tried("br_netfilter", "bridge");
+  auto nft = probe_nftables(ns);
+  f.judge("nftables", noted(nft.table, "created table ip nc_probe"));
+  if (f.has("nftables")) f.judge("nat", noted(nft.nat, "created nat postrouting chain with masquerade"));
+  else f.not_tried("nat", "nftables");
+  // nf_conntrack registers its sysctls in a namespace once NAT needs it there.
+  f.judge("conntrack", sysctl_present(ns, "net/netfilter/nf_conntrack_max"));
+}
+
+}  // namespace
+
+std::span<const std::string_view> feature_names() { return kNames; }
+
+std::vector<Feature> probe_kernel_in(const Namespaces& ns) {
+  Findings f;
+  f.judge("netns", fmt::format("created network namespace {}", ns.name()));
+  probe_links(ns, f);
+  probe_netfilter(ns, f);
+  probe_ipv6(ns, f);
+  return f.ordered();
+}
+
+std::vector<Feature> probe_kernel() {
+  auto ns = Namespaces::create("kernel-probe", kNsNet);
+  if (!ns) {
+    Findings f;
+    f.judge("netns", std::unexpected(ns.error()));
+    f.rest_need("netns");
+    return f.ordered();
+  }
+  return probe_kernel_in(*ns);
+}
+
+std::string kernel_release() {
+  utsname u{};
+  if (::uname(&u) != 0) return "unknown";
+  return u.release;
+}
+
+}  // namespace nc::kernel

@@ -1,0 +1,25 @@
+// Creating one link of each kind the runtimes need, to see whether the kernel can.
+//
+// Each probe creates its link(s) in the namespace `rtnl` is bound to — a throwaway
+// namespace made for probing — and leaves them there for the namespace's owner to drop.
+// On success the result is a short note of what was created; on failure the error is the
+// kernel's answer with its errno (EOPNOTSUPP: the kernel lacks that link type).
+// macvlan and ipvlan are children of the veth probe's link, so run probe_veth first.
+#pragma once
+
+#include <string>
+
+#include "netimpl/base/error.h"
+#include "netimpl/netlink/rtnl.h"
+
+namespace nc::kernel {
+
+inline constexpr const char* kProbeVeth = "ncp-veth0";  // parent of the macvlan and ipvlan
+
+Result<std::string> probe_veth(netlink::Rtnl& rtnl);
+Result<std::string> probe_bridge(netlink::Rtnl& rtnl);
+Result<std::string> probe_vxlan(netlink::Rtnl& rtnl);
+Result<std::string> probe_macvlan(netlink::Rtnl& rtnl);
+Result<std::string> probe_ipvlan(netlink::Rtnl& rtnl);
+
+}  // namespace nc::kernel
