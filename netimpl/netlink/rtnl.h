@@ -58,7 +58,8 @@ struct VethSpec {
   int mtu = 0;                    // 0: kernel default
   // Set in the same request as the create (saves a round trip each): enslave the local
   // end to this bridge ("" = none) and bring the local end up. The peer end is always
-  // created down (the kernel ignores flags for it); set it up from peer_ns.
+  // created down (asking the kernel to open it during the create fails with ENOTCONN:
+  // the pair is not joined yet); set it up from peer_ns.
   std::string master;
   bool up = false;
 };
