@@ -121,6 +121,20 @@ TEST_F(ProbeKernel, ServeAnswersIpv6) {
   }
 }
 
+// A client that dials 127.0.0.2 sends from 127.0.0.1 (lo's route says src 127.0.0.1).
+// A wildcard UDP server must answer from 127.0.0.2, the address the datagram was sent
+// to, or the client's connected socket drops the reply (and NAT would not match it).
+TEST_F(ProbeKernel, WildcardUdpServerAnswersFromTheAddressDialled) {
+  Child server;
+  auto urls = serve(server, {"udp://0.0.0.0:0"});
+  ASSERT_EQ(urls.size(), 1u);
+  std::string port = urls[0].substr(urls[0].rfind(':') + 1);
+  json j = probe({"connect", "udp://127.0.0.2:" + port, "--timeout-ms", "1000"});
+  EXPECT_EQ(j["outcome"], "ok") << j.dump();
+  EXPECT_EQ(j["server"]["local"], "127.0.0.2:" + port) << j.dump();
+  EXPECT_EQ(j["server"]["peer"], j["local"]);
+}
+
 TEST_F(ProbeKernel, ClosedPortsAreRefused) {
   for (const char* url : {"tcp://127.0.0.1:1", "udp://127.0.0.1:1"}) {
     json j = probe({"connect", url});

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <sys/utsname.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "harness/probe/io.h"

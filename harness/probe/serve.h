@@ -17,6 +17,7 @@
 // port and hide the clash a check may be looking for.
 #pragma once
 
+#include <chrono>
 #include <expected>
 #include <optional>
 #include <string>
