@@ -1,0 +1,89 @@
+// The repository's own catalogue loads: every file under conformance/ and scenarios/.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "harness/checks/loader.h"
+
+namespace nc::checks {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(Catalogue, EveryCheckInTheRepositoryLoads) {
+  auto checks = load_catalogue(NC_REPO_ROOT);
+  ASSERT_TRUE(checks) << checks.error().message();
+  auto conformance = std::ranges::count(*checks, Suite::kConformance, &Check::suite);
+  auto scenarios = std::ranges::count(*checks, Suite::kScenarios, &Check::suite);
+  EXPECT_GE(conformance, 12);
+  EXPECT_GE(scenarios, 1);
+  for (const auto& c : *checks) {
+    EXPECT_FALSE(c.source.empty()) << c.id;
+    for (const auto& s : c.steps) EXPECT_FALSE(describe(s).empty()) << c.id;
+  }
+}
+
+TEST(Catalogue, ScenariosTellTheirStory) {
+  auto checks = load_dir(fs::path(NC_REPO_ROOT) / "scenarios", Suite::kScenarios);
+  ASSERT_TRUE(checks) << checks.error().message();
+  for (const auto& c : *checks) EXPECT_FALSE(c.story.empty()) << c.id;
+}
+
+class CatalogueRules : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / fmt::format("nc_checks_test_{}", getpid());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void write(const std::string& name, const std::string& id) {
+    std::ofstream(dir_ / name) << "id: " << id << "\ntitle: t\nsource: s\nsteps: [{ note: x }]\n";
+  }
+  fs::path dir_;
+};
+
+TEST_F(CatalogueRules, FileNameIsTheIdInLowerCase) {
+  write("br-001.yaml", "BR-002");
+  auto checks = load_dir(dir_, Suite::kConformance);
+  ASSERT_FALSE(checks);
+  EXPECT_NE(checks.error().message().find("id BR-002 belongs in a file named br-002.yaml"), std::string::npos)
+      << checks.error().message();
+}
+
+TEST_F(CatalogueRules, ScenariosAreScn) {
+  write("br-001.yaml", "BR-001");
+  auto checks = load_dir(dir_, Suite::kScenarios);
+  ASSERT_FALSE(checks);
+  EXPECT_NE(checks.error().message().find("scenario IDs start with SCN-"), std::string::npos);
+}
+
+TEST_F(CatalogueRules, OnlyYamlFilesSorted) {
+  write("iso-001.yaml", "ISO-001");
+  write("br-001.yaml", "BR-001");
+  std::ofstream(dir_ / "README.md") << "not a check";
+  auto checks = load_dir(dir_, Suite::kConformance);
+  ASSERT_TRUE(checks) << checks.error().message();
+  ASSERT_EQ(checks->size(), 2u);
+  EXPECT_EQ((*checks)[0].id, "BR-001");
+  EXPECT_EQ((*checks)[1].id, "ISO-001");
+}
+
+TEST(CatalogueRulesDup, DuplicateIdsNameBothFiles) {
+  auto dir = fs::path(NC_CHECKS_TESTDATA) / "dup";
+  auto checks = load_dir(dir, Suite::kConformance);
+  ASSERT_FALSE(checks);
+  auto expected = fmt::format("{}:1:1: duplicate id BR-001 (also {}:1:1)", (dir / "br-002.yaml").string(),
+                              (dir / "br-001.yaml").string());
+  EXPECT_EQ(checks.error().message(), expected);
+}
+
+TEST(CatalogueRulesDup, MissingDirectoryIsAnError) {
+  auto checks = load_dir("/nonexistent/conformance", Suite::kConformance);
+  ASSERT_FALSE(checks);
+  EXPECT_NE(checks.error().message().find("/nonexistent/conformance"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace nc::checks

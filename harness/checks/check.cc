@@ -1,0 +1,80 @@
+#include "harness/checks/check.h"
+
+#include <algorithm>
+
+#include <fmt/ranges.h>
+
+namespace nc::checks {
+namespace {
+
+std::string describe_action(const Step& s) {
+  struct Visitor {
+    std::string operator()(const Connect& a) const { return "connect " + a.url; }
+    std::string operator()(const Ping& a) const { return "ping " + a.address; }
+    std::string operator()(const Read& a) const { return "read " + a.path; }
+    std::string operator()(const Listeners&) const { return "listeners"; }
+    std::string operator()(const Interfaces&) const { return "interfaces"; }
+    std::string operator()(const NetworkCreate& a) const { return "network_create " + a.spec.name; }
+    std::string operator()(const NetworkRemove& a) const { return "network_remove " + a.network; }
+    std::string operator()(const ContainerCreate& a) const { return "container_create " + a.spec.name; }
+    std::string operator()(const ContainerRemove& a) const { return "container_remove " + a.container; }
+    std::string operator()(const NetworkConnect& a) const {
+      return fmt::format("network_connect {} to {}", a.container, a.attachment.network);
+    }
+    std::string operator()(const NetworkDisconnect& a) const {
+      return fmt::format("network_disconnect {} from {}", a.container, a.network);
+    }
+    std::string operator()(const Note& a) const { return a.text; }
+  };
+  return std::visit(Visitor{}, s.action);
+}
+
+std::string describe_expect(const Expect& e) {
+  if (e.error) return fmt::format("error containing \"{}\"", *e.error);
+  if (e.outcomes.empty()) return "ok";
+  std::vector<std::string_view> names;
+  for (auto o : e.outcomes) names.push_back(outcome_name(o));
+  return fmt::format("{}", fmt::join(names, " or "));
+}
+
+}  // namespace
+
+std::string SourcePos::str() const { return fmt::format("{}:{}:{}", file, line, col); }
+
+std::string_view suite_name(Suite s) { return s == Suite::kScenarios ? "scenarios" : "conformance"; }
+
+std::string Place::str() const {
+  switch (kind) {
+    case Kind::kContainer: return container;
+    case Kind::kHost: return "host";
+    case Kind::kExternal: return "external";
+    case Kind::kNone: break;
+  }
+  return "";
+}
+
+std::string_view outcome_name(Outcome o) { return kOutcomeNames[static_cast<size_t>(o)]; }
+
+std::optional<Outcome> parse_outcome(std::string_view name) {
+  auto it = std::ranges::find(kOutcomeNames, name);
+  if (it == kOutcomeNames.end()) return std::nullopt;
+  return static_cast<Outcome>(it - kOutcomeNames.begin());
+}
+
+std::string_view action_name(ActionKind k) { return kActionNames[static_cast<size_t>(k)]; }
+
+bool is_probe(ActionKind k) { return k <= ActionKind::kInterfaces; }
+
+bool is_runtime(ActionKind k) { return k >= ActionKind::kNetworkCreate && k <= ActionKind::kNetworkDisconnect; }
+
+std::string describe(const Step& step) {
+  if (step.kind() == ActionKind::kNote) return "note: " + describe_action(step);
+  std::string where = step.from.is_set() ? step.from.str() + ": " : "runtime: ";
+  return fmt::format("{}{} → {}", where, describe_action(step), describe_expect(step.expect));
+}
+
+static_assert(std::variant_size_v<Action> == kActionNames.size());
+static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(ActionKind::kNote), Action>, Note>);
+static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(ActionKind::kInterfaces), Action>, Interfaces>);
+
+}  // namespace nc::checks

@@ -1,0 +1,210 @@
+// The model of a check: one YAML file of conformance/ or scenarios/, typed.
+//
+// The loader (loader.h) builds these; the step engine executes them. conformance/README.md
+// documents the YAML; this header is the contract between the loader and the engine.
+//
+// What the loader guarantees about a Check it returns (the engine need not re-check):
+//  - `id` matches ^(BR|ISO|DNS|PORT|DRV|SCN)(-[A-Z]+)*-[0-9]{3}$ and, within one load_dir /
+//    load_catalogue call, is unique;
+//  - every capability in `requirements` is one of kCapabilities;
+//  - `networks` and `containers` are in file order, fully typed (subnets, gateways, IPs and
+//    published ports parsed), and every network a container attaches to is declared in
+//    `networks` or predefined (kPredefinedNetworks);
+//  - every step holds exactly one action; `from` is set exactly for probe actions, and names
+//    `host`, `external` or a container that exists at that step (declared, or created by an
+//    earlier step and not removed since); the same holds for every container and network
+//    name a runtime action or a variable uses;
+//  - `expect` holds only fields that apply to the step's action (see Expect).
+//
+// Strings typed Template may contain ${...} variables (template.h). They are kept unexpanded:
+// addresses exist only once the runtime has created the containers, so the engine expands
+// them at step time with expand(). Everything else is plain data.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "harness/checks/template.h"
+#include "netimpl/api/runtime.h"
+
+namespace nc::checks {
+
+using std::chrono::milliseconds;
+
+// Capabilities a check may require; the engine skips the check (with the missing names as
+// the reason) unless the kernel and the runtime offer all of them.
+inline constexpr std::array<std::string_view, 13> kCapabilities = {
+    "netns", "veth", "bridge", "br_netfilter", "nftables", "nat", "vxlan",
+    "macvlan", "ipvlan", "ipv6", "dns", "ports", "multihost"};
+
+// Network drivers a network spec may name (api::NetworkSpec::driver).
+inline constexpr std::array<std::string_view, 6> kDrivers = {"bridge", "host", "none",
+                                                             "macvlan", "ipvlan", "overlay"};
+
+// Networks every runtime has before a check starts; a check uses them without declaring
+// them and may not declare networks of these names. "bridge" is the default bridge.
+inline constexpr std::array<std::string_view, 3> kPredefinedNetworks = {"bridge", "host", "none"};
+
+inline constexpr milliseconds kDefaultProbeTimeout{2000};
+
+// Where something was written: the file as it was named to the loader, 1-based line/col.
+struct SourcePos {
+  std::string file;
+  int line = 0;
+  int col = 0;
+  std::string str() const;  // "conformance/br-001.yaml:12:5"
+};
+
+enum class Suite { kConformance, kScenarios };
+std::string_view suite_name(Suite s);  // "conformance" | "scenarios"
+
+// Where a probe action or a service runs.
+struct Place {
+  enum class Kind { kNone, kContainer, kHost, kExternal };
+  Kind kind = Kind::kNone;
+  std::string container;  // kContainer: the container's name; empty otherwise
+
+  bool is_set() const { return kind != Kind::kNone; }
+  std::string str() const;  // "web", "host", "external"; "" for kNone
+};
+
+// What a person sees when a probe action runs. The probe classifies; the engine compares.
+enum class Outcome {
+  kOk,           // it worked: connected (UDP: got a reply), echo answered, file read, listed
+  kRefused,      // actively refused: TCP RST to the SYN, or ICMP port unreachable (UDP)
+  kReset,        // connected, then reset by the peer before the exchange completed
+  kEmpty,        // connected, then closed by the peer without a byte sent
+  kTimeout,      // nothing came back within the step's timeout (the traffic was dropped)
+  kUnreachable,  // no route, or ICMP host/network unreachable (EHOSTUNREACH, ENETUNREACH)
+  kMissing,      // read: no such file
+  kError,        // the probe failed in any other way; the report carries its message
+};
+inline constexpr std::array<std::string_view, 8> kOutcomeNames = {
+    "ok", "refused", "reset", "empty", "timeout", "unreachable", "missing", "error"};
+std::string_view outcome_name(Outcome o);
+std::optional<Outcome> parse_outcome(std::string_view name);
+
+// ---- Actions. Probe actions run the probe agent at Step::from and observe an Outcome;
+// runtime actions ask the runtime under test to change the topology and succeed or fail.
+
+// Probe: open a connection and exchange one message with the probe server at the far end.
+struct Connect {
+  std::string proto;  // "tcp" | "udp"
+  Template host;      // "${api.ip.appnet}", "172.18.0.2", or a name for DNS checks
+  uint16_t port = 0;
+  Template url;       // the whole text as written, for reports: "tcp://${api.ip}:8080"
+};
+struct Ping { Template address; };   // probe: one ICMP echo request
+struct Read { Template path; };      // probe: read a file (in the container's mount ns)
+struct Listeners {};                 // probe: the listening sockets of `from`'s netns
+struct Interfaces {};                // probe: the interfaces, addresses and routes of `from`
+struct NetworkCreate { api::NetworkSpec spec; };
+struct NetworkRemove { std::string network; };
+struct ContainerCreate { api::ContainerSpec spec; };
+struct ContainerRemove { std::string container; };
+struct NetworkConnect {
+  std::string container;
+  api::Attachment attachment;  // network, aliases, optional fixed IP
+};
+struct NetworkDisconnect {
+  std::string container;
+  std::string network;
+};
+struct Note { Template text; };  // a line of the story; the engine prints it, nothing runs
+
+using Action = std::variant<Connect, Ping, Read, Listeners, Interfaces, NetworkCreate,
+                            NetworkRemove, ContainerCreate, ContainerRemove, NetworkConnect,
+                            NetworkDisconnect, Note>;
+
+// The kind of an Action: same order as the variant's alternatives (Step::kind() relies on it).
+enum class ActionKind {
+  kConnect, kPing, kRead, kListeners, kInterfaces, kNetworkCreate, kNetworkRemove,
+  kContainerCreate, kContainerRemove, kNetworkConnect, kNetworkDisconnect, kNote,
+};
+inline constexpr std::array<std::string_view, 12> kActionNames = {
+    "connect", "ping", "read", "listeners", "interfaces", "network_create", "network_remove",
+    "container_create", "container_remove", "network_connect", "network_disconnect", "note"};
+std::string_view action_name(ActionKind k);  // the YAML key
+bool is_probe(ActionKind k);    // connect, ping, read, listeners, interfaces
+bool is_runtime(ActionKind k);  // network_*, container_*
+
+// What a step must observe. Which fields may be set depends on the action; the loader
+// rejects the others, so the engine checks every field that is set and nothing else.
+struct Expect {
+  // Probe actions: the acceptable outcomes, never empty (default {kOk}). Others: empty.
+  std::vector<Outcome> outcomes;
+  // Runtime actions: set → the action must FAIL with an error message containing this
+  // text; unset → it must succeed.
+  std::optional<std::string> error;
+  // Any action but note: it must complete (either way) within this bound.
+  std::optional<milliseconds> within;
+
+  // Details, only when `outcomes` is exactly {kOk}:
+  std::optional<Template> peer;         // connect: the client address the server saw (an IP)
+  std::vector<Template> contains;       // read: substrings that must appear in the file
+  std::vector<Template> not_contains;   // read: substrings that must not appear
+  std::vector<Template> listening;      // listeners: TCP sockets that must be listed ("IP:PORT",
+  std::vector<Template> not_listening;  //   IPv6 as "[::]:80") / must not be listed
+  // interfaces: `iface` is what address_in/address refer to; when set explicitly the
+  // interface must exist even if nothing else is asserted about it.
+  std::optional<std::string> iface;
+  std::optional<Template> address_in;   // a prefix; `iface` has an address inside it
+  std::optional<Template> address;      // an IP; `iface` has exactly this address
+  std::optional<std::string> no_iface;  // this interface must not exist
+  std::optional<Template> default_via;  // an IP; the default route goes via it
+  bool no_default_route = false;        // `default_via: none`: there is no default route
+
+  std::string_view iface_or_default() const { return iface ? std::string_view(*iface) : "eth0"; }
+};
+
+struct Step {
+  SourcePos pos;          // the step's position (its first character)
+  std::string name;       // optional words for the report; may be empty
+  Place from;             // probe actions: set; others: kNone
+  Action action;
+  milliseconds timeout = kDefaultProbeTimeout;  // probe actions: the probe's time limit
+  Expect expect;          // note: empty
+
+  ActionKind kind() const { return static_cast<ActionKind>(action.index()); }
+  template <class A> const A* get() const { return std::get_if<A>(&action); }
+};
+
+// A probe server started on the lab's host or external namespace (containers use `run`).
+struct Service {
+  SourcePos pos;
+  Place at;                          // kHost or kExternal
+  std::vector<std::string> command;  // the probe's arguments: {"serve", "tcp://0.0.0.0:9000"}
+};
+
+// The lab's state before the runtime starts.
+struct Lab {
+  bool ip_forward = true;  // the host's initial net.ipv4.ip_forward
+};
+
+// One check. Set-up order: networks (in order), containers (in order), services (in order,
+// each ready once its probe reports it listens), then the steps.
+struct Check {
+  std::string id;     // "BR-001"
+  std::string title;
+  std::string source;  // where the asserted behaviour comes from
+  Suite suite = Suite::kConformance;
+  std::vector<std::string> requirements;  // `requires:`, capability names, file order
+  std::string story;  // scenarios: the incident replayed, printed before the steps; may be empty
+  Lab lab;
+  std::vector<api::NetworkSpec> networks;
+  std::vector<api::ContainerSpec> containers;
+  std::vector<Service> services;
+  std::vector<Step> steps;  // never empty
+  SourcePos pos;            // the file, at the `id` key
+};
+
+// One line describing a step for reports: "web: connect tcp://${api.ip}:8080 → ok".
+std::string describe(const Step& step);
+
+}  // namespace nc::checks

@@ -1,0 +1,169 @@
+#include "harness/checks/loader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include <fmt/ranges.h>
+
+#include "harness/checks/specs.h"
+#include "harness/checks/steps.h"
+
+namespace nc::checks {
+namespace {
+
+using detail::Fields;
+using detail::Reader;
+using detail::Scope;
+using detail::Value;
+
+constexpr std::string_view kTopKeys[] = {"id", "title", "source", "requires", "story", "lab",
+                                         "networks", "containers", "services", "steps"};
+constexpr std::string_view kRequired[] = {"id", "title", "source", "steps"};
+constexpr std::string_view kLabKeys[] = {"ip_forward"};
+
+Result<std::string> parse_id(const Reader& r, const Value& v) {
+  static const std::regex pattern("^(BR|ISO|DNS|PORT|DRV|SCN)(-[A-Z]+)*-[0-9]{3}$");
+  auto id = NC_TRY(r.word(v));
+  if (!std::regex_match(id, pattern))
+    return r.errorf(v.mark, "id: '{}' is not AREA-NNN (areas BR, ISO, DNS, PORT, DRV, SCN; e.g. BR-001, SCN-DNS-002)", id);
+  return id;
+}
+
+Result<std::vector<std::string>> parse_requires(const Reader& r, const Value& v) {
+  auto caps = NC_TRY(r.strings(v));
+  for (const auto& cap : caps)
+    if (std::ranges::find(kCapabilities, cap) == kCapabilities.end())
+      return r.errorf(v.mark, "requires: unknown capability '{}'; expected any of {}", cap, fmt::join(kCapabilities, ", "));
+  return caps;
+}
+
+Result<Lab> parse_lab(const Reader& r, const Value& v) {
+  auto f = NC_TRY(r.map(v, "lab", kLabKeys));
+  Lab lab;
+  if (auto* x = f.find("ip_forward")) lab.ip_forward = NC_TRY(r.boolean(x->value));
+  return lab;
+}
+
+Result<void> fill_header(const Reader& r, const Fields& f, Check& c) {
+  c.pos = r.pos(f.find("id")->key_mark);
+  c.id = NC_TRY(parse_id(r, f.find("id")->value));
+  c.title = NC_TRY(r.word(f.find("title")->value));
+  c.source = NC_TRY(r.word(f.find("source")->value));
+  if (auto* x = f.find("requires")) c.requirements = NC_TRY(parse_requires(r, x->value));
+  if (auto* x = f.find("story")) c.story = NC_TRY(r.string(x->value));
+  if (auto* x = f.find("lab")) c.lab = NC_TRY(parse_lab(r, x->value));
+  return {};
+}
+
+Result<void> fill_topology(const Reader& r, const Fields& f, Check& c, Scope& scope) {
+  if (auto* x = f.find("networks")) c.networks = NC_TRY(detail::parse_networks(r, x->value, scope));
+  if (auto* x = f.find("containers")) c.containers = NC_TRY(detail::parse_containers(r, x->value, scope));
+  if (auto* x = f.find("services")) c.services = NC_TRY(detail::parse_services(r, x->value));
+  return {};
+}
+
+Result<Check> parse_root(const Reader& r, const YAML::Node& root, Suite suite) {
+  auto f = NC_TRY(r.map(Value{root, root.Mark(), "check"}, "a check", kTopKeys, kRequired));
+  Check c;
+  c.suite = suite;
+  Scope scope;
+  NC_TRY_VOID(fill_header(r, f, c));
+  NC_TRY_VOID(fill_topology(r, f, c, scope));
+  c.steps = NC_TRY(detail::parse_steps(r, f.find("steps")->value, scope));
+  return c;
+}
+
+Result<Check> parse_documents(const Reader& r, std::string_view yaml, Suite suite) {
+  auto docs = YAML::LoadAll(std::string(yaml));
+  if (docs.empty() || docs[0].IsNull())
+    return r.error(YAML::Mark(), "empty file; a check needs id, title, source and steps");
+  if (docs.size() > 1) return r.error(docs[1].Mark(), "a second YAML document; write one check per file");
+  return parse_root(r, docs[0], suite);
+}
+
+Result<std::string> read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return sys_fail(fmt::format("read {}", path.string()));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return sys_fail(fmt::format("read {}", path.string()));
+  return text.str();
+}
+
+Result<std::vector<std::filesystem::path>> yaml_files(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().extension() == ".yaml" && !it->is_directory()) files.push_back(it->path());
+  if (ec) return failf("read directory {}: {}", dir.string(), ec.message());
+  std::ranges::sort(files);
+  return files;
+}
+
+std::string lower(std::string s) {
+  std::ranges::transform(s, s.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  return s;
+}
+
+Result<void> check_catalogue_rules(const Check& c, const std::filesystem::path& file) {
+  auto where = c.pos.str();
+  if (file.filename() != lower(c.id) + ".yaml")
+    return failf("{}: id {} belongs in a file named {}.yaml", where, c.id, lower(c.id));
+  bool scenario = c.id.starts_with("SCN-");
+  if (c.suite == Suite::kScenarios && !scenario) return failf("{}: id {}: scenario IDs start with SCN-", where, c.id);
+  if (c.suite == Suite::kConformance && scenario) return failf("{}: id {}: SCN- checks belong in scenarios/", where, c.id);
+  return {};
+}
+
+}  // namespace
+
+Result<Check> parse_check(std::string_view yaml, std::string_view file, Suite suite) {
+  Reader r{std::string(file)};
+  try {
+    return parse_documents(r, yaml, suite);
+  } catch (const YAML::Exception& e) {
+    return r.errorf(e.mark, "YAML syntax error: {}", e.msg);
+  } catch (const std::exception& e) {
+    return r.errorf(YAML::Mark(), "cannot read the check: {}", e.what());
+  }
+}
+
+Result<Check> load_check_file(const std::filesystem::path& path, std::optional<Suite> suite) {
+  auto text = NC_TRY(read_file(path));
+  bool in_scenarios = path.parent_path().filename() == "scenarios";
+  return parse_check(text, path.string(), suite.value_or(in_scenarios ? Suite::kScenarios : Suite::kConformance));
+}
+
+Result<std::vector<Check>> load_dir(const std::filesystem::path& dir, Suite suite) {
+  std::vector<Check> checks;
+  for (const auto& file : NC_TRY(yaml_files(dir))) {
+    checks.push_back(NC_TRY(load_check_file(file, suite)));
+    // Duplicates first: "same id as X" explains more than "wrong file name".
+    NC_TRY_VOID(check_unique_ids(checks));
+    NC_TRY_VOID(check_catalogue_rules(checks.back(), file));
+  }
+  return checks;
+}
+
+Result<std::vector<Check>> load_catalogue(const std::filesystem::path& root) {
+  auto checks = NC_TRY(load_dir(root / "conformance", Suite::kConformance));
+  auto scenarios = NC_TRY(load_dir(root / "scenarios", Suite::kScenarios));
+  std::ranges::move(scenarios, std::back_inserter(checks));
+  NC_TRY_VOID(check_unique_ids(checks));
+  return checks;
+}
+
+Result<void> check_unique_ids(const std::vector<Check>& checks) {
+  std::map<std::string, const Check*> seen;
+  for (const auto& c : checks) {
+    auto [it, fresh] = seen.emplace(c.id, &c);
+    if (!fresh) return failf("{}: duplicate id {} (also {})", c.pos.str(), c.id, it->second->pos.str());
+  }
+  return {};
+}
+
+}  // namespace nc::checks

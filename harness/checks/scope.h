@@ -1,0 +1,53 @@
+// The containers and networks that exist at a point of a check. Internal to the loader.
+//
+// The loader walks a check in execution order (networks, containers, then the steps) and
+// keeps a Scope up to date, so a name or variable is accepted exactly when the thing it
+// names exists at that point: declared, or created by an earlier step and not removed since.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "harness/checks/yaml_reader.h"
+
+namespace nc::checks::detail {
+
+class Scope {
+ public:
+  Scope();  // the predefined networks (kPredefinedNetworks), no containers
+
+  bool has_container(std::string_view name) const;
+  bool has_network(std::string_view name) const;
+  // The network's subnet when the check gave one; nullopt when allocated or unknown.
+  std::optional<Prefix> subnet(std::string_view network) const;
+  // The name of a known network whose subnet overlaps `p`, or "".
+  std::string overlapping(const Prefix& p) const;
+
+  void add_network(const api::NetworkSpec& spec);
+  void add_container(const std::string& name);
+  void remove_network(std::string_view name);
+  void remove_container(std::string_view name);
+
+  // Errors unless the name exists: "unknown container 'x'; containers at this point: a, b".
+  Result<void> need_container(const Reader& r, const YAML::Mark& at, std::string_view name) const;
+  Result<void> need_network(const Reader& r, const YAML::Mark& at, std::string_view name) const;
+  // Checks each ${...} of the value's text: syntax, and that its names exist here.
+  Result<void> check_template(const Reader& r, const Value& v, std::string_view text) const;
+
+ private:
+  std::string unknown_container(std::string_view name) const;
+  std::string unknown_network(std::string_view name) const;
+
+  std::vector<std::string> containers_;
+  std::vector<std::pair<std::string, std::optional<Prefix>>> networks_;
+};
+
+// Names of containers and networks: [A-Za-z0-9][A-Za-z0-9_-]* (no dots: variables use them).
+// Containers may not be called host, external or net (places and variables use those);
+// `kind` is "container" or "network" and appears in the message.
+Result<void> check_name(const Reader& r, const YAML::Mark& at, std::string_view name, std::string_view kind);
+
+}  // namespace nc::checks::detail

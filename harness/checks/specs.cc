@@ -1,0 +1,254 @@
+#include "harness/checks/specs.h"
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+#include "harness/checks/publish.h"
+
+namespace nc::checks::detail {
+namespace {
+
+constexpr std::string_view kNetworkKeys[] = {"name", "driver", "subnet", "gateway", "internal",
+                                             "icc", "mtu", "parent", "mode"};
+constexpr std::string_view kContainerKeys[] = {"name", "networks", "hostname", "publish", "dns", "run"};
+constexpr std::string_view kAttachmentKeys[] = {"container", "network", "aliases", "ip"};
+constexpr std::string_view kServiceKeys[] = {"at", "run"};
+constexpr std::string_view kName[] = {"name"};
+constexpr std::string_view kNetwork[] = {"network"};
+constexpr std::string_view kAtRun[] = {"at", "run"};
+
+Keys without_name(Keys keys) { return keys.subspan(1); }
+
+// An absent or empty spec (`appnet:` or `appnet: {}`) means all defaults.
+Result<Fields> spec_fields(const Reader& r, const Value& v, std::string_view where, Keys keys, Keys required) {
+  if (v.node.IsNull()) return Fields{v.mark, {}};
+  return r.map(v, where, keys, required);
+}
+
+Result<std::string> parse_mode(const Reader& r, const Value& v, std::string_view driver) {
+  auto mode = NC_TRY(r.word(v));
+  std::vector<std::string_view> modes = {"bridge", "private", "vepa", "passthru"};
+  if (driver == "ipvlan") modes = {"l2", "l3", "l3s"};
+  if (std::ranges::find(modes, mode) == modes.end())
+    return r.errorf(v.mark, "mode: '{}' is not a {} mode; expected one of {}", mode, driver, fmt::join(modes, ", "));
+  return mode;
+}
+
+Result<std::string> parse_driver(const Reader& r, const Value& v) {
+  auto driver = NC_TRY(r.word(v));
+  if (std::ranges::find(kDrivers, driver) == kDrivers.end())
+    return r.errorf(v.mark, "unknown driver '{}'; expected one of {}", driver, fmt::join(kDrivers, ", "));
+  return driver;
+}
+
+Result<void> check_vlan_keys(const Reader& r, const Fields& f, std::string_view driver) {
+  bool vlan = driver == "macvlan" || driver == "ipvlan";
+  for (auto key : {"parent", "mode"})
+    if (auto* field = f.find(key); field && !vlan)
+      return r.errorf(field->key_mark, "'{}' applies to macvlan and ipvlan networks, not {}", key, driver);
+  return {};
+}
+
+Result<void> check_gateway(const Reader& r, const Fields& f, const api::NetworkSpec& s) {
+  auto* field = f.find("gateway");
+  if (!field) return {};
+  if (!s.subnet) return r.error(field->value.mark, "gateway: needs a subnet in the same network");
+  if (!s.subnet->contains(*s.gateway))
+    return r.errorf(field->value.mark, "gateway: {} is outside the subnet {}", *s.gateway, *s.subnet);
+  return {};
+}
+
+Result<void> fill_network(const Reader& r, const Fields& f, api::NetworkSpec& s) {
+  if (auto* v = f.find("driver")) s.driver = NC_TRY(parse_driver(r, v->value));
+  if (auto* v = f.find("subnet")) s.subnet = NC_TRY(r.subnet(v->value));
+  if (auto* v = f.find("gateway")) s.gateway = NC_TRY(r.ip(v->value));
+  if (auto* v = f.find("internal")) s.internal = NC_TRY(r.boolean(v->value));
+  if (auto* v = f.find("icc")) s.icc = NC_TRY(r.boolean(v->value));
+  if (auto* v = f.find("mtu")) s.mtu = static_cast<int>(NC_TRY(r.integer(v->value, 68, 65535)));
+  if (auto* v = f.find("parent")) s.parent = NC_TRY(r.word(v->value));
+  if (auto* v = f.find("mode")) s.mode = NC_TRY(parse_mode(r, v->value, s.driver));
+  NC_TRY_VOID(check_vlan_keys(r, f, s.driver));
+  return check_gateway(r, f, s);
+}
+
+// Strict: the new network must not overlap one that exists (a sure creation failure).
+Result<void> check_overlap(const Reader& r, const Fields& f, const api::NetworkSpec& s, const Scope& scope) {
+  if (!s.subnet) return {};
+  auto other = scope.overlapping(*s.subnet);
+  if (other.empty()) return {};
+  return r.errorf(f.find("subnet")->value.mark,
+                  "subnet {} overlaps network {}; to assert that the runtime refuses it, use a "
+                  "network_create step expecting an error",
+                  *s.subnet, other);
+}
+
+Result<api::NetworkSpec> network_spec(const Reader& r, const Fields& f, std::string name, const Scope& scope, bool strict) {
+  api::NetworkSpec spec;
+  spec.name = std::move(name);
+  NC_TRY_VOID(fill_network(r, f, spec));
+  if (strict) NC_TRY_VOID(check_overlap(r, f, spec, scope));
+  return spec;
+}
+
+Result<IpAddr> attachment_ip(const Reader& r, const Value& v, const std::string& network, const Scope& scope, bool strict) {
+  auto ip = NC_TRY(r.ip(v));
+  auto subnet = scope.subnet(network);
+  if (strict && !subnet)
+    return r.errorf(v.mark, "ip: a fixed address needs network {} declared with a subnet", network);
+  if (strict && !subnet->contains(ip)) return r.errorf(v.mark, "ip: {} is outside {} ({})", ip, network, *subnet);
+  return ip;
+}
+
+Result<std::vector<IpAddr>> parse_dns(const Reader& r, const Value& v) {
+  std::vector<IpAddr> out;
+  if (v.node.IsScalar()) return std::vector<IpAddr>{NC_TRY(r.ip(v))};
+  for (const auto& item : NC_TRY(r.list(v))) out.push_back(NC_TRY(r.ip(item)));
+  return out;
+}
+
+Result<std::vector<api::PortSpec>> parse_publish_list(const Reader& r, const Value& v) {
+  std::vector<Value> items = {v};
+  if (!v.node.IsScalar()) items = NC_TRY(r.list(v));
+  std::vector<api::PortSpec> out;
+  for (const auto& item : items) {
+    auto spec = parse_publish(NC_TRY(r.string(item)));
+    if (!spec) return r.errorf(item.mark, "publish: {}", spec.error().message());
+    out.push_back(*spec);
+  }
+  return out;
+}
+
+Result<std::string> parse_hostname(const Reader& r, const Value& v) {
+  auto name = NC_TRY(r.word(v));
+  auto ok = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.'; };
+  if (!std::ranges::all_of(name, ok) || name.size() > 63)
+    return r.errorf(v.mark, "hostname: '{}' is not a host name (letters, digits, '-', '.'; at most 63)", name);
+  return name;
+}
+
+Result<std::vector<api::Attachment>> parse_attachments(const Reader& r, const Value& v, const Scope& scope, bool strict) {
+  std::vector<api::Attachment> out;
+  for (const auto& item : NC_TRY(r.list(v))) {
+    auto att = NC_TRY(parse_attachment(r, item, scope, strict));
+    if (std::ranges::find(out, att.network, &api::Attachment::network) != out.end())
+      return r.errorf(item.mark, "network {} is listed twice", att.network);
+    out.push_back(std::move(att));
+  }
+  return out;
+}
+
+Result<api::ContainerSpec> container_spec(const Reader& r, const Fields& f, std::string name, const Scope& scope, bool strict) {
+  api::ContainerSpec spec;
+  spec.name = std::move(name);
+  if (auto* v = f.find("networks")) spec.networks = NC_TRY(parse_attachments(r, v->value, scope, strict));
+  if (auto* v = f.find("hostname")) spec.hostname = NC_TRY(parse_hostname(r, v->value));
+  if (auto* v = f.find("publish")) spec.publish = NC_TRY(parse_publish_list(r, v->value));
+  if (auto* v = f.find("dns")) spec.dns = NC_TRY(parse_dns(r, v->value));
+  if (auto* v = f.find("run")) spec.command = NC_TRY(parse_command(r, v->value));
+  return spec;
+}
+
+Result<Place> parse_service_place(const Reader& r, const Value& v) {
+  auto at = NC_TRY(r.word(v));
+  if (at == "host") return Place{Place::Kind::kHost, ""};
+  if (at == "external") return Place{Place::Kind::kExternal, ""};
+  return r.errorf(v.mark, "at: '{}' is not host or external (containers serve with run:)", at);
+}
+
+}  // namespace
+
+Result<std::vector<api::NetworkSpec>> parse_networks(const Reader& r, const Value& v, Scope& scope) {
+  if (!v.node.IsMap()) return r.errorf(v.mark, "networks: expected a map of name: spec, found {}", node_kind(v.node));
+  std::vector<api::NetworkSpec> out;
+  for (const auto& kv : v.node) {
+    auto name = NC_TRY(r.word(Value{kv.first, kv.first.Mark(), "network name"}));
+    NC_TRY_VOID(check_name(r, kv.first.Mark(), name, "network"));
+    if (scope.has_network(name)) return r.errorf(kv.first.Mark(), "network {} is declared twice", name);
+    auto value = field_value(kv.first, kv.second, name);
+    auto fields = NC_TRY(spec_fields(r, value, "network " + name, without_name(kNetworkKeys), {}));
+    out.push_back(NC_TRY(network_spec(r, fields, name, scope, true)));
+    scope.add_network(out.back());
+  }
+  return out;
+}
+
+Result<std::vector<api::ContainerSpec>> parse_containers(const Reader& r, const Value& v, Scope& scope) {
+  if (!v.node.IsMap()) return r.errorf(v.mark, "containers: expected a map of name: spec, found {}", node_kind(v.node));
+  std::vector<api::ContainerSpec> out;
+  for (const auto& kv : v.node) {
+    auto name = NC_TRY(r.word(Value{kv.first, kv.first.Mark(), "container name"}));
+    NC_TRY_VOID(check_name(r, kv.first.Mark(), name, "container"));
+    if (scope.has_container(name)) return r.errorf(kv.first.Mark(), "container {} is declared twice", name);
+    auto value = field_value(kv.first, kv.second, name);
+    auto fields = NC_TRY(spec_fields(r, value, "container " + name, without_name(kContainerKeys), {}));
+    out.push_back(NC_TRY(container_spec(r, fields, name, scope, true)));
+    scope.add_container(name);
+  }
+  return out;
+}
+
+Result<std::vector<Service>> parse_services(const Reader& r, const Value& v) {
+  std::vector<Service> out;
+  for (const auto& item : NC_TRY(r.list(v))) {
+    auto f = NC_TRY(r.map(item, "service", kServiceKeys, kAtRun));
+    auto at = NC_TRY(parse_service_place(r, f.find("at")->value));
+    out.push_back(Service{r.pos(item.mark), at, NC_TRY(parse_command(r, f.find("run")->value))});
+  }
+  return out;
+}
+
+Result<api::NetworkSpec> parse_network_create(const Reader& r, const Value& v, const Scope& scope, bool strict) {
+  auto f = NC_TRY(r.map(v, "network_create", kNetworkKeys, kName));
+  auto& name_field = f.find("name")->value;
+  auto name = NC_TRY(r.word(name_field));
+  NC_TRY_VOID(check_name(r, name_field.mark, name, "network"));
+  if (strict && scope.has_network(name))
+    return r.errorf(name_field.mark, "network {} already exists at this point (expect an error to assert a clash)", name);
+  return network_spec(r, f, name, scope, strict);
+}
+
+Result<api::ContainerSpec> parse_container_create(const Reader& r, const Value& v, const Scope& scope, bool strict) {
+  auto f = NC_TRY(r.map(v, "container_create", kContainerKeys, kName));
+  auto& name_field = f.find("name")->value;
+  auto name = NC_TRY(r.word(name_field));
+  NC_TRY_VOID(check_name(r, name_field.mark, name, "container"));
+  if (strict && scope.has_container(name))
+    return r.errorf(name_field.mark, "container {} already exists at this point (expect an error to assert a clash)", name);
+  return container_spec(r, f, name, scope, strict);
+}
+
+Result<api::Attachment> parse_attachment(const Reader& r, const Value& v, const Scope& scope, bool strict) {
+  if (!v.node.IsScalar()) {
+    auto f = NC_TRY(r.map(v, "network attachment", without_name(kAttachmentKeys), kNetwork));
+    return attachment_from(r, f, scope, strict);
+  }
+  api::Attachment att;
+  att.network = NC_TRY(r.word(v));
+  NC_TRY_VOID(scope.need_network(r, v.mark, att.network));
+  return att;
+}
+
+Result<api::Attachment> attachment_from(const Reader& r, const Fields& f, const Scope& scope, bool strict) {
+  api::Attachment att;
+  auto& net = f.find("network")->value;
+  att.network = NC_TRY(r.word(net));
+  NC_TRY_VOID(scope.need_network(r, net.mark, att.network));
+  if (auto* a = f.find("aliases")) att.aliases = NC_TRY(r.strings(a->value));
+  if (auto* ip = f.find("ip")) att.ip = NC_TRY(attachment_ip(r, ip->value, att.network, scope, strict));
+  return att;
+}
+
+Result<std::vector<std::string>> parse_command(const Reader& r, const Value& v) {
+  std::vector<std::string> args;
+  if (v.node.IsScalar()) {
+    std::istringstream words(v.node.Scalar());
+    for (std::string w; words >> w;) args.push_back(w);
+  } else {
+    args = NC_TRY(r.strings(v));
+  }
+  if (args.empty()) return r.errorf(v.mark, "{}: empty command", v.name);
+  return args;
+}
+
+}  // namespace nc::checks::detail

@@ -1,0 +1,197 @@
+#include "harness/checks/steps.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/ranges.h>
+
+#include "harness/checks/expect.h"
+#include "harness/checks/specs.h"
+
+namespace nc::checks::detail {
+namespace {
+
+constexpr std::string_view kConnectKeys[] = {"container", "network", "aliases", "ip"};
+constexpr std::string_view kDisconnectKeys[] = {"container", "network"};
+
+std::vector<std::string_view> step_keys() {
+  std::vector<std::string_view> keys = {"name", "from", "timeout_ms", "expect"};
+  keys.insert(keys.end(), kActionNames.begin(), kActionNames.end());
+  return keys;
+}
+
+// The step's one action key.
+Result<const Field*> action_field(const Reader& r, const Value& step, const Fields& fields) {
+  const Field* found = nullptr;
+  for (const auto& f : fields.all) {
+    if (std::ranges::find(kActionNames, f.key) == kActionNames.end()) continue;
+    if (found)
+      return r.errorf(f.key_mark, "step has two actions, '{}' and '{}'; write one action per step", found->key, f.key);
+    found = &f;
+  }
+  if (!found) return r.errorf(step.mark, "step has no action; expected one of {}", fmt::join(kActionNames, ", "));
+  return found;
+}
+
+ActionKind kind_of(const Field& f) {
+  return static_cast<ActionKind>(std::ranges::find(kActionNames, f.key) - kActionNames.begin());
+}
+
+Result<Place> parse_from(const Reader& r, const Value& v, const Scope& scope) {
+  auto name = NC_TRY(r.word(v));
+  if (name == "host") return Place{Place::Kind::kHost, ""};
+  if (name == "external") return Place{Place::Kind::kExternal, ""};
+  NC_TRY_VOID(scope.need_container(r, v.mark, name));
+  return Place{Place::Kind::kContainer, name};
+}
+
+Result<Place> step_place(const Reader& r, const Value& step, const Fields& f, ActionKind kind, const Scope& scope) {
+  auto* from = f.find("from");
+  if (is_probe(kind) && !from)
+    return r.errorf(step.mark, "{} needs 'from': where the probe runs (a container, host or external)", action_name(kind));
+  if (!is_probe(kind) && from)
+    return r.errorf(from->key_mark, "{} does not run at a place; remove 'from'", action_name(kind));
+  if (!from) return Place{};
+  return parse_from(r, from->value, scope);
+}
+
+Result<milliseconds> step_timeout(const Reader& r, const Fields& f, ActionKind kind) {
+  auto* t = f.find("timeout_ms");
+  if (!t) return kDefaultProbeTimeout;
+  if (!is_probe(kind)) return r.errorf(t->key_mark, "timeout_ms applies to probe actions, not {}", action_name(kind));
+  return milliseconds(NC_TRY(r.integer(t->value, 1, 600000)));
+}
+
+Result<Expect> step_expect(const Reader& r, const Value& step, const Fields& f, ActionKind kind, const Scope& scope) {
+  auto* e = f.find("expect");
+  if (kind == ActionKind::kNote) {
+    if (e) return r.error(e->key_mark, "a note expects nothing; remove 'expect'");
+    return Expect{};
+  }
+  if (!e) return r.errorf(step.mark, "{} step needs 'expect'", action_name(kind));
+  return parse_expect(r, e->value, kind, scope);
+}
+
+Result<Template> template_arg(const Reader& r, const Value& v, const Scope& scope) {
+  auto text = NC_TRY(r.word(v));
+  NC_TRY_VOID(scope.check_template(r, v, text));
+  return text;
+}
+
+Result<uint16_t> url_port(const Reader& r, const Value& v, std::string_view text) {
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || port < 1 || port > 65535)
+    return r.errorf(v.mark, "connect: '{}' is not a port (1-65535)", text);
+  return static_cast<uint16_t>(port);
+}
+
+Result<Connect> parse_connect(const Reader& r, const Value& v, const Scope& scope) {
+  Connect c;
+  c.url = NC_TRY(template_arg(r, v, scope));
+  auto scheme = c.url.find("://");
+  c.proto = c.url.substr(0, scheme == std::string::npos ? 0 : scheme);
+  if (c.proto != "tcp" && c.proto != "udp")
+    return r.errorf(v.mark, "connect: '{}' is not tcp://HOST:PORT or udp://HOST:PORT", c.url);
+  std::string_view rest = std::string_view(c.url).substr(scheme + 3);
+  bool bracket = rest.starts_with('[');
+  auto colon = bracket ? rest.find("]:") + 1 : rest.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || (bracket && colon == 0))
+    return r.errorf(v.mark, "connect: '{}' has no HOST:PORT", c.url);
+  c.host = std::string(bracket ? rest.substr(1, colon - 2) : rest.substr(0, colon));
+  c.port = NC_TRY(url_port(r, v, rest.substr(colon + 1)));
+  if (c.host.empty()) return r.errorf(v.mark, "connect: '{}' has no host", c.url);
+  return c;
+}
+
+Result<Read> parse_read(const Reader& r, const Value& v, const Scope& scope) {
+  // Not NC_TRY: g++ 12 then warns, wrongly, that the moved-out string may be uninitialized.
+  auto path = template_arg(r, v, scope);
+  if (!path) return std::unexpected(path.error());
+  if (!path->starts_with('/') && !path->starts_with("${"))
+    return r.errorf(v.mark, "read: '{}' is not an absolute path", *path);
+  return Read{*path};
+}
+
+Result<void> need_true(const Reader& r, const Value& v) {
+  if (NC_TRY(r.boolean(v))) return {};
+  return r.errorf(v.mark, "{}: write true (there is nothing to configure)", v.name);
+}
+
+Result<std::string> existing(const Reader& r, const Value& v, const Scope& scope, bool container) {
+  auto name = NC_TRY(r.word(v));
+  if (container) NC_TRY_VOID(scope.need_container(r, v.mark, name));
+  else NC_TRY_VOID(scope.need_network(r, v.mark, name));
+  return name;
+}
+
+Result<NetworkConnect> parse_network_connect(const Reader& r, const Value& v, const Scope& scope, bool strict) {
+  auto f = NC_TRY(r.map(v, "network_connect", kConnectKeys, kDisconnectKeys));
+  auto container = NC_TRY(existing(r, f.find("container")->value, scope, true));
+  return NetworkConnect{container, NC_TRY(attachment_from(r, f, scope, strict))};
+}
+
+Result<NetworkDisconnect> parse_network_disconnect(const Reader& r, const Value& v, const Scope& scope) {
+  auto f = NC_TRY(r.map(v, "network_disconnect", kDisconnectKeys, kDisconnectKeys));
+  return NetworkDisconnect{NC_TRY(existing(r, f.find("container")->value, scope, true)),
+                           NC_TRY(existing(r, f.find("network")->value, scope, false))};
+}
+
+// The action's argument; `strict`: the step expects the runtime to succeed.
+Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, const Scope& scope, bool strict) {
+  switch (kind) {
+    case ActionKind::kConnect: return NC_TRY(parse_connect(r, v, scope));
+    case ActionKind::kPing: return Ping{NC_TRY(template_arg(r, v, scope))};
+    case ActionKind::kRead: return NC_TRY(parse_read(r, v, scope));
+    case ActionKind::kListeners: NC_TRY_VOID(need_true(r, v)); return Listeners{};
+    case ActionKind::kInterfaces: NC_TRY_VOID(need_true(r, v)); return Interfaces{};
+    case ActionKind::kNetworkCreate: return NetworkCreate{NC_TRY(parse_network_create(r, v, scope, strict))};
+    case ActionKind::kNetworkRemove: return NetworkRemove{NC_TRY(existing(r, v, scope, false))};
+    case ActionKind::kContainerCreate: return ContainerCreate{NC_TRY(parse_container_create(r, v, scope, strict))};
+    case ActionKind::kContainerRemove: return ContainerRemove{NC_TRY(existing(r, v, scope, true))};
+    case ActionKind::kNetworkConnect: return NC_TRY(parse_network_connect(r, v, scope, strict));
+    case ActionKind::kNetworkDisconnect: return NC_TRY(parse_network_disconnect(r, v, scope));
+    case ActionKind::kNote: return Note{NC_TRY(template_arg(r, v, scope))};
+  }
+  return r.error(v.mark, "unhandled action");
+}
+
+// What a successful runtime action changes for the steps after it.
+void update_scope(const Step& s, Scope& scope) {
+  if (s.expect.error) return;
+  if (auto* a = s.get<NetworkCreate>()) scope.add_network(a->spec);
+  if (auto* a = s.get<NetworkRemove>()) scope.remove_network(a->network);
+  if (auto* a = s.get<ContainerCreate>()) scope.add_container(a->spec.name);
+  if (auto* a = s.get<ContainerRemove>()) scope.remove_container(a->container);
+}
+
+Result<Step> parse_step(const Reader& r, const Value& v, const Scope& scope) {
+  static const auto keys = step_keys();
+  auto f = NC_TRY(r.map(v, "step", keys));
+  auto* action = NC_TRY(action_field(r, v, f));
+  Step s;
+  s.pos = r.pos(v.mark);
+  auto kind = kind_of(*action);
+  if (auto* n = f.find("name")) s.name = NC_TRY(r.string(n->value));
+  s.from = NC_TRY(step_place(r, v, f, kind, scope));
+  s.timeout = NC_TRY(step_timeout(r, f, kind));
+  s.expect = NC_TRY(step_expect(r, v, f, kind, scope));
+  s.action = NC_TRY(parse_action(r, action->value, kind, scope, !s.expect.error));
+  return s;
+}
+
+}  // namespace
+
+Result<std::vector<Step>> parse_steps(const Reader& r, const Value& v, Scope& scope) {
+  auto items = NC_TRY(r.list(v));
+  if (items.empty()) return r.error(v.mark, "steps: empty; a check needs at least one step");
+  std::vector<Step> steps;
+  for (auto& item : items) {
+    item.name = fmt::format("step {}", steps.size() + 1);
+    steps.push_back(NC_TRY(parse_step(r, item, scope)));
+    update_scope(steps.back(), scope);
+  }
+  return steps;
+}
+
+}  // namespace nc::checks::detail

@@ -1,0 +1,53 @@
+// Variables in check strings: ${api.ip.appnet}, ${net.appnet.subnet}, ${host.ip}.
+//
+// A Template is a string that may contain ${...} variables. The loader validates the syntax
+// and the names; the engine expands templates at step time, when addresses are known, by
+// calling expand() with a lookup that answers each variable.
+//
+// The variables (the text between "${" and "}"):
+//   CONTAINER.ip            the container's address on its first network
+//   CONTAINER.ip.NETWORK    its address on NETWORK
+//   CONTAINER.gateway.NETWORK  the gateway it uses on NETWORK
+//   net.NETWORK.subnet      the network's subnet ("172.18.0.0/16")
+//   net.NETWORK.gateway     the network's gateway
+//   host.ip                 the lab host's LAN address
+//   external.ip             the external client's address
+// "$$" stands for a literal "$"; any other "$" is literal too.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "netimpl/base/error.h"
+
+namespace nc::checks {
+
+using Template = std::string;
+
+struct Variable {
+  enum class Kind { kContainerIp, kContainerGateway, kNetworkSubnet, kNetworkGateway, kHostIp,
+                    kExternalIp };
+  Kind kind = Kind::kHostIp;
+  std::string container;  // kContainerIp, kContainerGateway
+  std::string network;    // kContainerGateway, kNetwork*; kContainerIp: empty = first network
+  std::string text;       // as written between the braces: "api.ip.appnet"
+};
+
+// Parses the text between "${" and "}". The error names the text and the accepted forms.
+Result<Variable> parse_variable(std::string_view var);
+
+// Every variable of a template in order of appearance; an error for "${" without "}" or a
+// malformed variable.
+Result<std::vector<Variable>> template_variables(std::string_view tmpl);
+
+using VariableLookup = std::function<std::optional<std::string>(std::string_view var)>;
+
+// Replaces each ${var} by lookup(var) (var is the text between the braces, e.g.
+// "api.ip.appnet"; parse_variable() turns it into a Variable) and "$$" by "$". Fails on
+// bad syntax or when lookup returns nullopt ("cannot resolve ${api.ip.backend}").
+Result<std::string> expand(std::string_view tmpl, const VariableLookup& lookup);
+
+}  // namespace nc::checks

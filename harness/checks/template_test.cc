@@ -1,0 +1,95 @@
+#include "harness/checks/template.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace nc::checks {
+namespace {
+
+using K = Variable::Kind;
+
+TEST(ParseVariable, EveryForm) {
+  auto v = parse_variable("api.ip");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->kind, K::kContainerIp);
+  EXPECT_EQ(v->container, "api");
+  EXPECT_EQ(v->network, "");
+
+  v = parse_variable("api.ip.appnet");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->kind, K::kContainerIp);
+  EXPECT_EQ(v->network, "appnet");
+
+  v = parse_variable("api.gateway.appnet");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->kind, K::kContainerGateway);
+  EXPECT_EQ(v->container, "api");
+  EXPECT_EQ(v->network, "appnet");
+
+  EXPECT_EQ(parse_variable("net.appnet.subnet")->kind, K::kNetworkSubnet);
+  EXPECT_EQ(parse_variable("net.appnet.gateway")->network, "appnet");
+  EXPECT_EQ(parse_variable("host.ip")->kind, K::kHostIp);
+  EXPECT_EQ(parse_variable("external.ip")->kind, K::kExternalIp);
+  EXPECT_EQ(parse_variable("external.ip")->text, "external.ip");
+}
+
+TEST(ParseVariable, RejectsOtherForms) {
+  for (auto bad : {"", "api", "api.mac", "api.gateway", "api.ip.a.b", "net.appnet", "net.appnet.mtu",
+                   "host.ip.appnet", "host.gateway.bridge", "net.ip", "api..appnet", ".ip"}) {
+    auto v = parse_variable(bad);
+    ASSERT_FALSE(v) << bad;
+    EXPECT_NE(v.error().message().find("expected CONTAINER.ip"), std::string::npos) << v.error().message();
+  }
+}
+
+TEST(TemplateVariables, InOrderAndSyntax) {
+  auto vars = template_variables("tcp://${api.ip.appnet}:8080 from ${host.ip} costs $$5 or $x");
+  ASSERT_TRUE(vars) << vars.error().message();
+  ASSERT_EQ(vars->size(), 2u);
+  EXPECT_EQ((*vars)[0].text, "api.ip.appnet");
+  EXPECT_EQ((*vars)[1].kind, K::kHostIp);
+  EXPECT_TRUE(template_variables("no variables")->empty());
+  EXPECT_TRUE(template_variables("$${not.a.variable}")->empty());
+  auto unterminated = template_variables("x ${api.ip");
+  ASSERT_FALSE(unterminated);
+  EXPECT_EQ(unterminated.error().message(), "'x ${api.ip': '${' at offset 2 has no closing '}'");
+  EXPECT_FALSE(template_variables("${api.mac}"));
+}
+
+class Expand : public ::testing::Test {
+ protected:
+  std::map<std::string, std::string, std::less<>> values_ = {
+      {"api.ip.appnet", "172.18.0.2"}, {"host.ip", "203.0.113.10"}, {"net.appnet.subnet", "172.18.0.0/16"}};
+  VariableLookup lookup_ = [this](std::string_view var) -> std::optional<std::string> {
+    auto it = values_.find(var);
+    if (it == values_.end()) return std::nullopt;
+    return it->second;
+  };
+};
+
+TEST_F(Expand, ReplacesEveryVariable) {
+  EXPECT_EQ(*expand("tcp://${api.ip.appnet}:8080", lookup_), "tcp://172.18.0.2:8080");
+  EXPECT_EQ(*expand("${host.ip}${host.ip}", lookup_), "203.0.113.10203.0.113.10");
+  EXPECT_EQ(*expand("in ${net.appnet.subnet}.", lookup_), "in 172.18.0.0/16.");
+  EXPECT_EQ(*expand("", lookup_), "");
+}
+
+TEST_F(Expand, DollarsAreLiteralExceptBeforeABrace) {
+  EXPECT_EQ(*expand("$$", lookup_), "$");
+  EXPECT_EQ(*expand("$${host.ip}", lookup_), "${host.ip}");
+  EXPECT_EQ(*expand("a$b $", lookup_), "a$b $");
+  EXPECT_EQ(*expand("$$$${host.ip}", lookup_), "$${host.ip}");
+}
+
+TEST_F(Expand, FailsOnUnresolvedOrMalformed) {
+  auto missing = expand("tcp://${api.ip.backend}:80", lookup_);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message(), "cannot resolve ${api.ip.backend}");
+  EXPECT_FALSE(expand("${host.ip", lookup_));
+  EXPECT_FALSE(expand("${api.mac}", lookup_));
+  EXPECT_FALSE(expand("${}", lookup_));
+}
+
+}  // namespace
+}  // namespace nc::checks
