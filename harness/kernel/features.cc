@@ -105,7 +105,7 @@ void probe_netfilter(const Namespaces& ns, Findings& f) {
   if (f.has("bridge")) f.judge("br_netfilter", sysctl_present(ns, "net/bridge/bridge-nf-call-iptables"));
   else f.not_tried("br_netfilter", "bridge");
   auto nft = probe_nftables(ns);
-  f.judge("nftables", noted(nft.table, "created table ip nc_probe"));
+  f.judge("nftables", noted(nft.table, "created table inet nc_probe"));
   if (f.has("nftables")) f.judge("nat", noted(nft.nat, "created nat postrouting chain with masquerade"));
   else f.not_tried("nat", "nftables");
   // nf_conntrack registers its sysctls in a namespace once NAT needs it there.

@@ -84,8 +84,8 @@ TEST_F(KernelFeaturesKernel, WhatIsReportedIsWhatTheKernelHas) {
   }
   // The probe's nft table is there exactly when nftables is reported available.
   std::string tables = run(fmt::format("nsenter --net=/proc/{}/fd/{} nft list tables", ::getpid(), ns->fd(kNsNet)));
-  EXPECT_EQ(tables.find("table ip nc_probe") != std::string::npos, find(features, "nftables").available) << tables;
-  std::string ruleset = run(fmt::format("nsenter --net=/proc/{}/fd/{} nft list table ip nc_probe", ::getpid(), ns->fd(kNsNet)));
+  EXPECT_EQ(tables.find("table inet nc_probe") != std::string::npos, find(features, "nftables").available) << tables;
+  std::string ruleset = run(fmt::format("nsenter --net=/proc/{}/fd/{} nft list table inet nc_probe", ::getpid(), ns->fd(kNsNet)));
   EXPECT_EQ(ruleset.find("masquerade") != std::string::npos, find(features, "nat").available) << ruleset;
 }
 

@@ -1,8 +1,8 @@
 // Whether nftables, and NAT in it, work in a network namespace — tried, not guessed.
 //
-// Sends two nf_tables batches through libnftnl/libmnl on a netfilter socket opened inside
-// `ns`: first an empty `ip` table, then a nat postrouting chain with a masquerade rule in
-// it. Each result is the kernel's own answer (its errno kept, so the caller can tell
+// Sends two nf_tables batches (netimpl/nft's Batch and encoders) on a netfilter socket
+// opened inside `ns`: first an empty `inet nc_probe` table, then a nat postrouting chain
+// with a masquerade rule in it. Each result is the kernel's own answer (its errno kept, so the caller can tell
 // "kernel lacks it" from other failures). The table is left in `ns`: the caller drops
 // the namespace, and the kernel removes the table with it.
 #pragma once
@@ -13,7 +13,7 @@
 namespace nc::kernel {
 
 struct NftProbe {
-  Result<void> table;  // "nft add table ip nc_probe"
+  Result<void> table;  // "nft add table inet nc_probe"
   Result<void> nat;    // "... chain postrouting { type nat hook postrouting priority 100; masquerade }"
 };
 
