@@ -1,0 +1,74 @@
+// netimpl's firewall in one network namespace: one nftables table, regenerated whole.
+//
+// Why regenerate instead of adding and deleting rules one by one: the rule set is a pure
+// function of the FirewallModel (render.h), so apply(M) replaces the table's entire content
+// with render(M) in ONE nf_tables transaction:
+//
+//     NEWTABLE t; DELTABLE t; NEWTABLE t; NEWCHAIN ...; NEWRULE ...   (all or nothing)
+//
+// The create-then-delete pair at the front makes the batch valid whether or not the table
+// exists. Consequences:
+//   - exact undo by construction: applying M after any sequence of applies gives the same
+//     rule set as applying M once; "unpublish a port" is "apply the model without it";
+//   - atomic: packets see the old table or the new one, never a half-built one, and a
+//     failed apply leaves the old table untouched;
+//   - no rule handles to track (they only come back with NLM_F_ECHO), no drift.
+// The cost: every change resends the whole table (~40 rules, a few kB for 3 bridges and
+// 10 ports; one netlink round trip, well under a millisecond to a few ms) and resets the
+// table's counters. The table is small because the model is small; were it to grow to
+// thousands of ports, per-port set/map elements would be the next step.
+//
+// Conntrack entries are not part of the table: removing a DNAT rule leaves established
+// flows running (UDP ones forever). See conntrack.h.
+//
+// Threads: a Firewall is used by one thread at a time. The netlink socket was opened
+// inside the namespace (on a short-lived thread), so every call acts there, whichever
+// thread makes it. The caller's namespaces are never changed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "netimpl/base/error.h"
+#include "netimpl/nft/batch.h"
+#include "netimpl/nft/model.h"
+#include "netimpl/nft/render.h"
+#include "netimpl/ns/namespaces.h"
+
+namespace nc::nft {
+
+class Firewall {
+ public:
+  // Opens an nf_tables netlink socket inside `ns` (which need not outlive the Firewall).
+  // Touches nothing in the kernel yet.
+  static Result<Firewall> open(const Namespaces& ns, std::string table = "netconform");
+  Firewall(Firewall&&) noexcept = default;
+  Firewall& operator=(Firewall&&) noexcept = default;
+  // Removes the table if this object ever applied one (best effort, errors ignored).
+  ~Firewall();
+
+  // Makes the table exactly render(model). On error the kernel's table is unchanged.
+  // A bridge with icc=false needs br_netfilter (render.h): apply turns on
+  // net.bridge.bridge-nf-call-iptables and -ip6tables in the namespace when they are off,
+  // as Docker does, and leaves them on.
+  // Errors: "apply firewall table inet netconform in netns host: <what failed>".
+  Result<void> apply(const FirewallModel& model);
+
+  // Deletes the table. Absent already: success.
+  Result<void> remove();
+
+  const std::string& table() const { return table_; }
+  const std::string& ns_name() const { return ns_.name(); }
+
+ private:
+  Firewall() = default;
+  Result<void> ensure_br_netfilter();
+
+  MnlSocket sock_;
+  Namespaces ns_;  // our own dup, for the br_netfilter sysctls
+  std::string table_;
+  uint32_t seq_ = 0;
+  bool applied_ = false;
+};
+
+}  // namespace nc::nft

@@ -1,0 +1,42 @@
+// Test-only traffic helpers: TCP and UDP sockets opened inside a namespace.
+//
+// A socket belongs to the network namespace it was created in, so each helper creates it on
+// a short-lived thread inside `ns` (Namespaces::run) and the caller uses it from anywhere.
+// Waits are bounded by poll(); nothing sleeps.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "netimpl/base/error.h"
+#include "netimpl/base/ip.h"
+#include "netimpl/base/unique_fd.h"
+#include "netimpl/ns/namespaces.h"
+
+namespace nc::nft::testing {
+
+using std::chrono::milliseconds;
+
+// What a client sees. A firewall drop shows as kTimeout, a closed port as kRefused.
+enum class Outcome { kOk, kRefused, kTimeout, kUnreachable, kOther };
+std::string to_string(Outcome o);
+
+// A TCP listener on 0.0.0.0:port in ns.
+Result<UniqueFd> tcp_listen(const Namespaces& ns, uint16_t port);
+// Connects from ns to addr:port and closes again.
+Result<Outcome> tcp_connect(const Namespaces& ns, const IpAddr& addr, uint16_t port, milliseconds timeout);
+// Accepts one connection within `timeout` and returns the client's address as the
+// listener sees it; nullopt when none arrived.
+Result<std::optional<IpAddr>> accept_peer(const UniqueFd& listener, milliseconds timeout);
+
+// A UDP socket bound to 0.0.0.0:port in ns.
+Result<UniqueFd> udp_bind(const Namespaces& ns, uint16_t port);
+// A UDP socket in ns connected to addr:port (fixed source port: one conntrack flow).
+Result<UniqueFd> udp_connect(const Namespaces& ns, const IpAddr& addr, uint16_t port);
+Result<void> udp_send(const UniqueFd& fd, const std::string& payload);
+// The next datagram within `timeout`, or nullopt.
+Result<std::optional<std::string>> udp_recv(const UniqueFd& fd, milliseconds timeout);
+
+}  // namespace nc::nft::testing
