@@ -172,16 +172,18 @@ TEST_F(RtnlKernel, AddressesAndRoutes) {
   EXPECT_THAT(run_in(host_, "ip -4 -o addr show dev eth0"), HasSubstr("172.18.0.2/16 brd 172.18.255.255"));
   EXPECT_THAT(run_in(host_, "ip route show default"), HasSubstr("default via 172.18.0.1 dev eth0"));
 
-  auto routes = rt().routes();
-  ASSERT_TRUE(routes);
   auto has_route = [&](std::string_view dst, std::optional<IpAddr> gw, std::string_view dev) {
-    return std::ranges::any_of(*rt().routes(), [&](const RouteInfo& r) {
+    auto all = rt().routes(P(dst).addr().family());
+    return all && std::ranges::any_of(*all, [&](const RouteInfo& r) {
       return r.dst == P(dst) && r.gateway == gw && r.dev == dev;
     });
   };
   EXPECT_TRUE(has_route("0.0.0.0/0", A("172.18.0.1"), "eth0"));
   EXPECT_TRUE(has_route("172.18.0.0/16", std::nullopt, "eth0"));  // the kernel's connected route
   EXPECT_TRUE(has_route("198.51.100.0/24", std::nullopt, "eth0"));
+  OK(rt().add_route({.dst = P("::/0"), .gateway = A("fd00:18::1"), .dev = "eth0"}));
+  EXPECT_TRUE(has_route("::/0", A("fd00:18::1"), "eth0"));
+  EXPECT_TRUE(has_route("fd00:18::/64", std::nullopt, "eth0"));
 
   // Adding twice is an error; deleting twice is not.
   auto again = rt().add_route({.dst = P("0.0.0.0/0"), .gateway = A("172.18.0.1")});
