@@ -120,6 +120,7 @@ class Runtime {
 
   virtual Result<NetworkInfo> create_network(const NetworkSpec& spec) = 0;
   virtual Result<void> remove_network(std::string_view name) = 0;
+  virtual Result<NetworkInfo> inspect_network(std::string_view name) = 0;
 
   // Creates and starts a container, attached to its networks.
   virtual Result<ContainerInfo> create_container(const ContainerSpec& spec) = 0;

@@ -52,6 +52,14 @@ std::unexpected<Error> failf(fmt::format_string<Args...> f, Args&&... args) {
   return std::unexpected(Error(fmt::format(f, std::forward<Args>(args)...)));
 }
 
+// Prepends context to a failed result; a success passes through unchanged. (g++ 12's
+// std::expected<void, E> has no transform_error, so this is the one way we add context.)
+template <class T>
+Result<T> with_context(Result<T> r, std::string_view what) {
+  if (!r) return std::unexpected(std::move(r).error().context(what));
+  return r;
+}
+
 // "what: strerror(err)", carrying err. Call right after the failing system call.
 std::unexpected<Error> sys_fail(std::string_view what, int err = errno);
 

@@ -1,0 +1,222 @@
+#include "harness/engine/engine.h"
+
+#include <chrono>
+#include <map>
+
+#include <fmt/ranges.h>
+
+#include "harness/engine/matcher.h"
+#include "harness/engine/places.h"
+
+namespace nc::engine {
+
+using checks::ActionKind;
+using checks::Step;
+using nlohmann::json;
+
+namespace {
+
+double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// One execution of one check: the runtime's view of containers and networks is cached for
+// variable lookups and dropped after every runtime action.
+class CheckRunner {
+ public:
+  CheckRunner(const checks::Check& check, EngineEnv& env) : check_(check), env_(env) {}
+
+  CheckRun go() {
+    if (auto s = setup(); !s) fail_with(fmt::format("setup: {}", s.error().message()));
+    else
+      for (size_t i = 0; i < check_.steps.size(); ++i) record(run_step(check_.steps[i], static_cast<int>(i + 1)));
+    services_.clear();
+    if (auto r = env_.runtime->reset(); !r) fail_with(fmt::format("teardown: {}", r.error().message()));
+    return std::move(result_);
+  }
+
+ private:
+  void fail_with(std::string reason) {
+    if (result_.status == report::Status::kPass) result_.reason = std::move(reason);
+    result_.status = report::Status::kFail;
+  }
+
+  void record(report::StepRecord rec) {
+    if (!rec.ok) fail_with(fmt::format("step {} ({}): {}", rec.index, rec.description, rec.message));
+    if (env_.on_step) env_.on_step(rec);
+    result_.steps.push_back(std::move(rec));
+  }
+
+  Result<void> setup() {
+    for (auto& n : check_.networks) NC_TRY_VOID(env_.runtime->create_network(n));
+    for (auto& c : check_.containers) NC_TRY_VOID(env_.runtime->create_container(c));
+    for (auto& s : check_.services) services_.push_back(NC_TRY(start_service(env_, s)));
+    return {};
+  }
+
+  std::optional<std::string> lookup(std::string_view text) {
+    auto var = checks::parse_variable(text);
+    if (!var) return std::nullopt;
+    using K = checks::Variable::Kind;
+    switch (var->kind) {
+      case K::kHostIp: return env_.lab.host_ip;
+      case K::kExternalIp: return env_.lab.external_ip;
+      case K::kNetworkSubnet:
+      case K::kNetworkGateway: {
+        auto* n = network(var->network);
+        if (!n) return std::nullopt;
+        if (var->kind == K::kNetworkSubnet) return n->subnet.str();
+        return n->gateway ? std::optional(n->gateway->str()) : std::nullopt;
+      }
+      case K::kContainerIp:
+      case K::kContainerGateway: {
+        auto* c = container(var->container);
+        if (!c || c->endpoints.empty()) return std::nullopt;
+        const api::Endpoint* ep = var->network.empty() ? &c->endpoints.front() : c->endpoint(var->network);
+        if (!ep) return std::nullopt;
+        if (var->kind == K::kContainerIp) return ep->ip.str();
+        return ep->gateway ? std::optional(ep->gateway->str()) : std::nullopt;
+      }
+    }
+    return std::nullopt;
+  }
+
+  const api::ContainerInfo* container(const std::string& name) {
+    if (!containers_.contains(name)) {
+      auto info = env_.runtime->inspect(name);
+      if (!info) return nullptr;
+      containers_.emplace(name, std::move(*info));
+    }
+    return &containers_.at(name);
+  }
+
+  const api::NetworkInfo* network(const std::string& name) {
+    if (!networks_.contains(name)) {
+      auto info = env_.runtime->inspect_network(name);
+      if (!info) return nullptr;
+      networks_.emplace(name, std::move(*info));
+    }
+    return &networks_.at(name);
+  }
+
+  Result<std::string> expand(const checks::Template& t) {
+    return checks::expand(t, [this](std::string_view v) { return lookup(v); });
+  }
+
+  Result<ResolvedExpect> resolve(const checks::Expect& e) {
+    ResolvedExpect r;
+    r.expect = &e;
+    auto opt = [&](const std::optional<checks::Template>& t, std::optional<std::string>& out) -> Result<void> {
+      if (t) out = NC_TRY(expand(*t));
+      return {};
+    };
+    auto list = [&](const std::vector<checks::Template>& ts, std::vector<std::string>& out) -> Result<void> {
+      for (auto& t : ts) out.push_back(NC_TRY(expand(t)));
+      return {};
+    };
+    NC_TRY_VOID(opt(e.peer, r.peer));
+    NC_TRY_VOID(opt(e.address_in, r.address_in));
+    NC_TRY_VOID(opt(e.address, r.address));
+    NC_TRY_VOID(opt(e.default_via, r.default_via));
+    NC_TRY_VOID(list(e.contains, r.contains));
+    NC_TRY_VOID(list(e.not_contains, r.not_contains));
+    NC_TRY_VOID(list(e.listening, r.listening));
+    NC_TRY_VOID(list(e.not_listening, r.not_listening));
+    return r;
+  }
+
+  // The probe's arguments for a probe action, with variables expanded.
+  Result<std::vector<std::string>> probe_args(const Step& s) {
+    auto timeout = std::to_string(s.timeout.count());
+    switch (s.kind()) {
+      case ActionKind::kConnect: return std::vector<std::string>{"connect", NC_TRY(expand(s.get<checks::Connect>()->url)), "--timeout-ms", timeout};
+      case ActionKind::kPing: return std::vector<std::string>{"ping", NC_TRY(expand(s.get<checks::Ping>()->address)), "--timeout-ms", timeout};
+      case ActionKind::kRead: return std::vector<std::string>{"read", NC_TRY(expand(s.get<checks::Read>()->path))};
+      case ActionKind::kListeners: return std::vector<std::string>{"listeners"};
+      case ActionKind::kInterfaces: return std::vector<std::string>{"interfaces"};
+      default: return fail("not a probe action");
+    }
+  }
+
+  // Runs a runtime action; the observation is {"ok": bool, "error": text}.
+  json runtime_action(const Step& s, std::string& description) {
+    auto* rt = env_.runtime;
+    Result<void> r;
+    if (auto* a = s.get<checks::NetworkCreate>()) {
+      description = fmt::format("create network {}", a->spec.name);
+      if (auto n = rt->create_network(a->spec); !n) r = std::unexpected(n.error());
+    } else if (auto* a = s.get<checks::NetworkRemove>()) {
+      description = fmt::format("remove network {}", a->network);
+      r = rt->remove_network(a->network);
+    } else if (auto* a = s.get<checks::ContainerCreate>()) {
+      description = fmt::format("create container {}", a->spec.name);
+      if (auto c = rt->create_container(a->spec); !c) r = std::unexpected(c.error());
+    } else if (auto* a = s.get<checks::ContainerRemove>()) {
+      description = fmt::format("remove container {}", a->container);
+      r = rt->remove_container(a->container);
+    } else if (auto* a = s.get<checks::NetworkConnect>()) {
+      description = fmt::format("connect {} to network {}", a->container, a->attachment.network);
+      r = rt->connect(a->container, a->attachment);
+    } else if (auto* a = s.get<checks::NetworkDisconnect>()) {
+      description = fmt::format("disconnect {} from network {}", a->container, a->network);
+      r = rt->disconnect(a->container, a->network);
+    }
+    containers_.clear();
+    networks_.clear();
+    return r ? json{{"ok", true}} : json{{"ok", false}, {"error", r.error().message()}};
+  }
+
+  report::StepRecord run_step(const Step& s, int index) {
+    report::StepRecord rec;
+    rec.index = index;
+    rec.from = s.from.str();
+    rec.action = std::string(checks::action_name(s.kind()));
+    auto t0 = std::chrono::steady_clock::now();
+    if (auto* note = s.get<checks::Note>()) {
+      rec.description = expand(note->text).value_or(note->text);
+      rec.ok = true;
+      return rec;
+    }
+    json observed;
+    if (checks::is_runtime(s.kind())) {
+      observed = runtime_action(s, rec.description);
+    } else {
+      auto args = probe_args(s);
+      if (!args) return failed(std::move(rec), args.error().message());
+      rec.description = fmt::format("{}: {}", rec.from, fmt::join(*args, " "));
+      auto obs = run_probe(env_, s.from, *args, s.timeout);
+      if (!obs) return failed(std::move(rec), obs.error().message());
+      observed = std::move(*obs);
+    }
+    rec.duration_ms = observed.contains("duration_ms") ? observed["duration_ms"].get<double>() : ms_since(t0);
+    auto want = resolve(s.expect);
+    if (!want) return failed(std::move(rec), want.error().message());
+    auto v = match(s.kind(), *want, observed, rec.duration_ms);
+    rec.observed = std::move(observed);
+    rec.expected = v.expected;
+    rec.ok = v.ok;
+    rec.message = v.message;
+    if (!s.name.empty()) rec.description = fmt::format("{} — {}", s.name, rec.description);
+    return rec;
+  }
+
+  report::StepRecord failed(report::StepRecord rec, std::string why) {
+    if (rec.description.empty()) rec.description = checks::describe(check_.steps[rec.index - 1]);
+    rec.ok = false;
+    rec.message = std::move(why);
+    return rec;
+  }
+
+  const checks::Check& check_;
+  EngineEnv& env_;
+  CheckRun result_;
+  std::vector<Process> services_;
+  std::map<std::string, api::ContainerInfo> containers_;
+  std::map<std::string, api::NetworkInfo> networks_;
+};
+
+}  // namespace
+
+CheckRun run_check(const checks::Check& check, EngineEnv& env) { return CheckRunner(check, env).go(); }
+
+}  // namespace nc::engine

@@ -1,0 +1,44 @@
+// Runs one check against one runtime in one lab host, and says what happened.
+//
+// Set-up (networks, containers, services) failing fails the check with the error; a step
+// whose observation does not match fails it too, but the remaining steps still run so the
+// report shows the whole picture. Afterwards the runtime is reset and that is verified: a
+// check that leaves anything behind fails. Skips (missing capabilities) are decided by the
+// caller before run_check.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include "harness/checks/check.h"
+#include "harness/report/report.h"
+#include "netimpl/api/runtime.h"
+#include "netimpl/ns/namespaces.h"
+
+namespace nc::engine {
+
+struct LabPlaces {
+  const Namespaces* host = nullptr;
+  const Namespaces* external = nullptr;
+  std::string host_ip;      // ${host.ip}
+  std::string external_ip;  // ${external.ip}
+};
+
+struct EngineEnv {
+  api::Runtime* runtime = nullptr;
+  LabPlaces lab;
+  std::string probe_path;
+  // Called with each step's record as it completes (progress, verbose output). May be empty.
+  std::function<void(const report::StepRecord&)> on_step;
+};
+
+struct CheckRun {
+  report::Status status = report::Status::kPass;  // kPass or kFail
+  std::string reason;                             // the first failure, in words
+  std::vector<report::StepRecord> steps;
+};
+
+CheckRun run_check(const checks::Check& check, EngineEnv& env);
+
+}  // namespace nc::engine

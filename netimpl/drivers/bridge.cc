@@ -1,0 +1,59 @@
+#include "netimpl/drivers/bridge.h"
+
+#include <functional>
+
+namespace nc::drivers {
+
+std::string BridgeDriver::bridge_name(std::string_view network) {
+  if (network == api::kDefaultBridge) return "docker0";
+  bool safe = network.size() <= 12;
+  for (char c : network) safe = safe && (isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
+  if (safe) return fmt::format("br-{}", network);
+  return fmt::format("br-{:012x}", std::hash<std::string_view>{}(network) & 0xffffffffffffULL);
+}
+
+Result<void> BridgeDriver::validate(const api::NetworkSpec& spec) const {
+  if (!spec.parent.empty()) return failf("network {}: option parent is not supported by driver bridge", spec.name);
+  if (!spec.mode.empty()) return failf("network {}: option mode is not supported by driver bridge", spec.name);
+  if (spec.mtu != 0 && (spec.mtu < 68 || spec.mtu > 65535))
+    return failf("network {}: mtu {} is out of range 68-65535", spec.name, spec.mtu);
+  return {};
+}
+
+Result<void> BridgeDriver::create_network(HostContext& host, NetworkState& net) {
+  auto& rtnl = *host.rtnl;
+  const std::string br = bridge_name(net.spec.name);
+  UndoList undo;
+  NC_TRY_VOID(rtnl.create_bridge(br, net.spec.mtu));
+  undo.push([&rtnl, br] { (void)rtnl.delete_link(br); });
+  if (net.info.gateway) NC_TRY_VOID(rtnl.add_address(br, Prefix(*net.info.gateway, net.info.subnet.len())));
+  NC_TRY_VOID(rtnl.set_up(br));
+  net.info.bridge = br;
+  undo.commit();
+  return {};
+}
+
+Result<void> BridgeDriver::remove_network(HostContext& host, NetworkState& net) {
+  return host.rtnl->delete_link(net.info.bridge);
+}
+
+Result<void> BridgeDriver::attach(HostContext& host, NetworkState& net, SandboxContext& sb, EndpointState& ep) {
+  auto& rtnl = *host.rtnl;
+  // One request creates both ends, the peer directly inside the container's namespace.
+  NC_TRY_VOID(rtnl.create_veth({.name = ep.host_ifname, .peer = ep.ifname, .peer_ns = sb.ns, .mtu = net.spec.mtu}));
+  UndoList undo;
+  undo.push([&rtnl, h = ep.host_ifname] { (void)rtnl.delete_link(h); });
+  NC_TRY_VOID(rtnl.set_master(ep.host_ifname, net.info.bridge));
+  NC_TRY_VOID(rtnl.set_up(ep.host_ifname));
+  NC_TRY_VOID(sb.rtnl->add_address(ep.ifname, Prefix(ep.ip, ep.prefix_len)));
+  NC_TRY_VOID(sb.rtnl->set_up(ep.ifname));
+  undo.commit();
+  return {};
+}
+
+Result<void> BridgeDriver::detach(HostContext& host, NetworkState&, SandboxContext&, EndpointState& ep) {
+  // Deleting one end of a veth deletes both.
+  return host.rtnl->delete_link(ep.host_ifname);
+}
+
+}  // namespace nc::drivers

@@ -1,0 +1,68 @@
+// The network driver interface: one implementation per driver (bridge, host, none,
+// macvlan, ipvlan, overlay), each in its own file behind these four calls.
+//
+// The runtime calls validate() before any side effect, so a bad spec is refused with
+// nothing created. create/attach either succeed fully or leave nothing behind. Teardown
+// (remove_network, detach) is idempotent and best-effort: what is already gone is success.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "netimpl/api/runtime.h"
+#include "netimpl/base/error.h"
+#include "netimpl/base/ip.h"
+#include "netimpl/ipam/ipam.h"
+#include "netimpl/netlink/rtnl.h"
+#include "netimpl/ns/namespaces.h"
+
+namespace nc::drivers {
+
+// What a driver needs of the host: its namespaces and a netlink client bound to it.
+struct HostContext {
+  const Namespaces* ns = nullptr;
+  netlink::Rtnl* rtnl = nullptr;
+};
+
+// One network as the runtime keeps it.
+struct NetworkState {
+  api::NetworkSpec spec;
+  api::NetworkInfo info;
+  std::unique_ptr<ipam::SubnetPool> pool;  // null for drivers without addresses (host, none)
+};
+
+// One container's end of a network.
+struct EndpointState {
+  std::string network;
+  std::string ifname;        // inside the container: eth0, eth1, ...
+  std::string host_ifname;   // the host-side link (veth peer), when there is one
+  IpAddr ip;
+  int prefix_len = 0;
+  std::optional<IpAddr> gateway;  // the network's gateway (absent: internal or none)
+  std::vector<std::string> aliases;
+};
+
+// The container side a driver attaches to.
+struct SandboxContext {
+  std::string name;
+  const Namespaces* ns = nullptr;
+  netlink::Rtnl* rtnl = nullptr;  // bound to the container's network namespace
+};
+
+class Driver {
+ public:
+  virtual ~Driver() = default;
+  virtual std::string name() const = 0;
+  // Refuses specs this driver cannot honour, naming the network and the option.
+  virtual Result<void> validate(const api::NetworkSpec& spec) const = 0;
+  virtual Result<void> create_network(HostContext& host, NetworkState& net) = 0;
+  virtual Result<void> remove_network(HostContext& host, NetworkState& net) = 0;
+  // Plumbs `ep` (address already chosen) into the sandbox. Does not add routes: the
+  // runtime owns the container's default route, since it depends on all its networks.
+  virtual Result<void> attach(HostContext& host, NetworkState& net, SandboxContext& sb, EndpointState& ep) = 0;
+  virtual Result<void> detach(HostContext& host, NetworkState& net, SandboxContext& sb, EndpointState& ep) = 0;
+};
+
+}  // namespace nc::drivers

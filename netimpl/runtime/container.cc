@@ -1,0 +1,68 @@
+#include "netimpl/runtime/container.h"
+
+#include <unistd.h>
+
+#include <random>
+
+namespace nc::runtime {
+
+drivers::EndpointState* Container::endpoint(std::string_view network) {
+  for (auto& e : endpoints)
+    if (e.network == network) return &e;
+  return nullptr;
+}
+
+std::string Container::next_ifname() const {
+  for (int i = 0;; ++i) {
+    std::string n = fmt::format("eth{}", i);
+    bool used = false;
+    for (auto& e : endpoints) used = used || e.ifname == n;
+    if (!used) return n;
+  }
+}
+
+std::string random_id() {
+  static std::mt19937_64 rng{std::random_device{}()};
+  return fmt::format("{:016x}{:016x}{:016x}{:016x}", rng(), rng(), rng(), rng());
+}
+
+Result<Container> make_container(std::string name, std::string id, std::string hostname) {
+  Container c;
+  c.name = std::move(name);
+  c.id = std::move(id);
+  c.hostname = hostname.empty() ? c.id.substr(0, 12) : std::move(hostname);
+  c.ns = NC_TRY_CTX(Namespaces::create(c.name, kNsNet | kNsMnt | kNsUts), "create container {}", c.name);
+  NC_TRY_VOID_CTX(c.ns.run([&]() -> Result<void> {
+    if (::sethostname(c.hostname.data(), c.hostname.size()) != 0) return sys_fail("sethostname");
+    return {};
+  }),
+                  "create container {}: set hostname {}", c.name, c.hostname);
+  c.rtnl = NC_TRY_CTX(netlink::Rtnl::open(c.ns), "create container {}", c.name);
+  NC_TRY_VOID_CTX(c.rtnl->set_up("lo"), "create container {}", c.name);
+  return c;
+}
+
+Result<void> sync_default_route(Container& c) {
+  std::optional<IpAddr> want;
+  std::string dev;
+  for (auto& e : c.endpoints) {
+    if (e.gateway) {
+      want = e.gateway;
+      dev = e.ifname;
+      break;
+    }
+  }
+  if (want == c.default_gateway) return {};
+  const Prefix any(IpAddr{}, 0);
+  if (c.default_gateway) NC_TRY_VOID(c.rtnl->del_route({.dst = any, .gateway = c.default_gateway, .dev = ""}));
+  c.default_gateway.reset();
+  c.default_route_dev.clear();
+  if (want) {
+    NC_TRY_VOID(c.rtnl->add_route({.dst = any, .gateway = want, .dev = dev}));
+    c.default_gateway = want;
+    c.default_route_dev = dev;
+  }
+  return {};
+}
+
+}  // namespace nc::runtime

@@ -1,0 +1,47 @@
+// A netimpl container: network, mount and UTS namespaces held open by fds, a netlink client
+// bound to its network namespace, its endpoints, and the probe process it runs.
+//
+// Dropping a Container tears it down completely: the main process is killed and reaped,
+// the namespaces close, and the kernel removes the container's ends of its veth pairs —
+// and with them the host ends.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "netimpl/drivers/driver.h"
+#include "netimpl/netlink/rtnl.h"
+#include "netimpl/ns/namespaces.h"
+#include "netimpl/process/process.h"
+
+namespace nc::runtime {
+
+struct Container {
+  std::string name;
+  std::string id;        // 64 hex digits, like Docker's
+  std::string hostname;  // the UTS hostname: the spec's, else the short id
+  Namespaces ns;
+  std::optional<netlink::Rtnl> rtnl;
+  std::vector<drivers::EndpointState> endpoints;  // in the order they were attached
+  std::optional<IpAddr> default_gateway;          // the installed default route, if any
+  std::string default_route_dev;                  // ...and the link it goes through
+  std::optional<Process> main;                    // the probe the container runs
+
+  drivers::SandboxContext sandbox() { return {name, &ns, &*rtnl}; }
+  drivers::EndpointState* endpoint(std::string_view network);
+  // The lowest ethN not in use.
+  std::string next_ifname() const;
+};
+
+// Creates the namespaces, sets the hostname and brings `lo` up. No networks yet.
+Result<Container> make_container(std::string name, std::string id, std::string hostname);
+
+// Makes the default route follow the first endpoint that has a gateway (Docker picks the
+// gateway network the same way); removes it when none has one.
+Result<void> sync_default_route(Container& c);
+
+// A fresh random id of 64 hex digits.
+std::string random_id();
+
+}  // namespace nc::runtime

@@ -1,0 +1,260 @@
+#include "netimpl/runtime/netimpl_runtime.h"
+
+#include <algorithm>
+
+#include "netimpl/base/undo.h"
+#include "netimpl/drivers/bridge.h"
+
+namespace nc::runtime {
+
+using api::kDefaultBridge;
+
+Result<std::unique_ptr<NetimplRuntime>> NetimplRuntime::create(const Namespaces& host, NetimplOptions opts) {
+  auto rtnl = NC_TRY_CTX(netlink::Rtnl::open(host), "start netimpl");
+  auto fw = NC_TRY_CTX(nft::Firewall::open(host), "start netimpl");
+  // dockerd turns forwarding on at start; so do we.
+  NC_TRY_VOID_CTX(netlink::write_sysctl(host, "net/ipv4/ip_forward", "1"), "start netimpl");
+  std::unique_ptr<NetimplRuntime> rt(new NetimplRuntime(host, std::move(rtnl), std::move(fw), std::move(opts)));
+  api::NetworkSpec def{.name = std::string(kDefaultBridge)};
+  def.subnet = *Prefix::parse("172.17.0.0/16");
+  def.gateway = *IpAddr::parse("172.17.0.1");
+  NC_TRY_VOID_CTX(rt->create_network(def), "start netimpl: default bridge");
+  return rt;
+}
+
+NetimplRuntime::NetimplRuntime(const Namespaces& host, netlink::Rtnl rtnl, nft::Firewall fw, NetimplOptions opts)
+    : host_(&host), rtnl_(std::move(rtnl)), firewall_(std::move(fw)), opts_(std::move(opts)) {
+  drivers_.emplace("bridge", std::make_unique<drivers::BridgeDriver>());
+}
+
+NetimplRuntime::~NetimplRuntime() { containers_.clear(); }
+
+std::string NetimplRuntime::version() const { return "0.1"; }
+
+std::set<std::string> NetimplRuntime::capabilities() const {
+  return {"netns", "veth", "bridge", "br_netfilter", "nftables", "nat", "conntrack"};
+}
+
+drivers::Driver* NetimplRuntime::driver_for(std::string_view name) {
+  auto it = drivers_.find(name);
+  return it == drivers_.end() ? nullptr : it->second.get();
+}
+
+Result<drivers::NetworkState*> NetimplRuntime::network(std::string_view name) {
+  auto it = networks_.find(name);
+  if (it == networks_.end()) return failf("network {} not found", name);
+  return &it->second;
+}
+
+Result<Container*> NetimplRuntime::container(std::string_view name) {
+  auto it = containers_.find(name);
+  if (it == containers_.end()) return failf("container {} not found", name);
+  return &it->second;
+}
+
+Result<api::NetworkInfo> NetimplRuntime::create_network(const api::NetworkSpec& spec) {
+  auto ctx = [&] { return fmt::format("create network {}", spec.name); };
+  if (spec.name.empty()) return fail("create network: a network needs a name");
+  if (networks_.contains(spec.name)) return failf("{}: network {} already exists", ctx(), spec.name);
+  auto* drv = driver_for(spec.driver);
+  if (!drv) return failf("{}: unknown driver {}", ctx(), spec.driver);
+  NC_TRY_VOID_CTX(drv->validate(spec), "{}", ctx());
+  auto choice = NC_TRY_CTX(ipam_.claim(spec.name, spec.subnet, spec.gateway), "{}", ctx());
+  UndoList undo;
+  undo.push([this, n = spec.name] { ipam_.release(n); });
+
+  drivers::NetworkState net;
+  net.spec = spec;
+  net.info = {.name = spec.name, .driver = spec.driver, .subnet = choice.subnet, .gateway = choice.gateway,
+              .internal = spec.internal, .bridge = ""};
+  net.pool = std::make_unique<ipam::SubnetPool>(choice.subnet, choice.gateway);
+  auto host = host_ctx();
+  NC_TRY_VOID_CTX(drv->create_network(host, net), "{}", ctx());
+  auto& stored = networks_.emplace(spec.name, std::move(net)).first->second;
+  network_order_.push_back(spec.name);
+  undo.push([this, drv, n = spec.name] {
+    auto h = host_ctx();
+    (void)drv->remove_network(h, networks_.at(n));
+    networks_.erase(n);
+    std::erase(network_order_, n);
+  });
+  NC_TRY_VOID_CTX(sync_firewall(), "{}", ctx());
+  undo.commit();
+  return stored.info;
+}
+
+Result<void> NetimplRuntime::remove_network(std::string_view name) {
+  auto* net = NC_TRY_CTX(network(name), "remove network {}", name);
+  for (auto& [cname, c] : containers_)
+    if (c.endpoint(name)) return failf("remove network {}: container {} is still attached", name, cname);
+  auto host = host_ctx();
+  NC_TRY_VOID_CTX(driver_for(net->spec.driver)->remove_network(host, *net), "remove network {}", name);
+  ipam_.release(name);
+  std::erase(network_order_, std::string(name));
+  networks_.erase(networks_.find(name));
+  return with_context(sync_firewall(), fmt::format("remove network {}", name));
+}
+
+Result<api::NetworkInfo> NetimplRuntime::inspect_network(std::string_view name) {
+  auto* net = NC_TRY_CTX(network(name), "inspect network {}", name);
+  return net->info;
+}
+
+Result<void> NetimplRuntime::attach(Container& c, const api::Attachment& att) {
+  auto* net = NC_TRY(network(att.network));
+  if (c.endpoint(att.network)) return failf("container {} is already on network {}", c.name, att.network);
+  drivers::EndpointState ep;
+  ep.network = att.network;
+  ep.ifname = c.next_ifname();
+  ep.host_ifname = fmt::format("veth{:07x}", (veth_seq_++ * 2654435761u) & 0xfffffff);
+  ep.prefix_len = net->info.subnet.len();
+  ep.gateway = net->spec.internal ? std::nullopt : net->info.gateway;
+  ep.aliases = att.aliases;
+  if (att.ip) {
+    NC_TRY_VOID(net->pool->reserve(*att.ip));
+    ep.ip = *att.ip;
+  } else {
+    ep.ip = NC_TRY(net->pool->allocate());
+  }
+  UndoList undo;
+  undo.push([net, ip = ep.ip] { net->pool->release(ip); });
+  auto host = host_ctx();
+  auto sb = c.sandbox();
+  NC_TRY_VOID(driver_for(net->spec.driver)->attach(host, *net, sb, ep));
+  c.endpoints.push_back(ep);
+  undo.push([&c, this, net] {
+    auto h = host_ctx();
+    auto s = c.sandbox();
+    (void)driver_for(net->spec.driver)->detach(h, *net, s, c.endpoints.back());
+    c.endpoints.pop_back();
+  });
+  NC_TRY_VOID(sync_default_route(c));
+  undo.commit();
+  return {};
+}
+
+Result<void> NetimplRuntime::detach(Container& c, drivers::EndpointState& ep) {
+  auto* net = NC_TRY(network(ep.network));
+  auto host = host_ctx();
+  auto sb = c.sandbox();
+  NC_TRY_VOID(driver_for(net->spec.driver)->detach(host, *net, sb, ep));
+  net->pool->release(ep.ip);
+  // The kernel dropped the default route with its link, if it went through this one.
+  if (c.default_route_dev == ep.ifname) {
+    c.default_gateway.reset();
+    c.default_route_dev.clear();
+  }
+  std::erase_if(c.endpoints, [&](auto& e) { return e.network == net->spec.name; });
+  return sync_default_route(c);
+}
+
+Result<void> NetimplRuntime::start_main(Container& c, const std::vector<std::string>& command) {
+  LaunchSpec spec;
+  spec.argv.push_back(opts_.probe_path);
+  if (command.empty()) {
+    spec.argv.push_back("idle");
+  } else {
+    spec.argv.insert(spec.argv.end(), command.begin(), command.end());
+  }
+  spec.ns = &c.ns;
+  spec.capture_stderr = true;
+  auto proc = NC_TRY_CTX(Process::spawn(spec), "start container {}", c.name);
+  // The probe's first line says whether it is ready (serve: listening) or failed.
+  auto line = proc.read_line(opts_.ready_timeout);
+  if (!line) return fail(fmt::format("start container {}: {} ({})", c.name, line.error().message(), proc.take_stderr()));
+  if (line->find("\"outcome\":\"ok\"") == std::string::npos)
+    return failf("start container {}: probe {} reported: {}", c.name, fmt::join(command, " "), *line);
+  c.main.emplace(std::move(proc));
+  return {};
+}
+
+Result<api::ContainerInfo> NetimplRuntime::create_container(const api::ContainerSpec& spec) {
+  auto ctx = fmt::format("create container {}", spec.name);
+  if (spec.name.empty()) return fail("create container: a container needs a name");
+  if (containers_.contains(spec.name)) return failf("{}: container {} already exists", ctx, spec.name);
+  std::vector<api::Attachment> atts = spec.networks;
+  if (atts.empty()) atts.push_back({.network = std::string(kDefaultBridge)});
+  for (auto& a : atts) NC_TRY_VOID_CTX(network(a.network), "{}", ctx);  // validate before any side effect
+
+  auto c = NC_TRY(make_container(spec.name, random_id(), spec.hostname));
+  for (auto& a : atts) NC_TRY_VOID_CTX(attach(c, a), "{}: attach to network {}", ctx, a.network);
+  NC_TRY_VOID(start_main(c, spec.command));
+  auto& stored = containers_.emplace(spec.name, std::move(c)).first->second;
+  return info(stored);
+}
+
+Result<void> NetimplRuntime::remove_container(std::string_view name) {
+  auto it = containers_.find(name);
+  if (it == containers_.end()) return failf("remove container {}: not found", name);
+  for (auto& ep : it->second.endpoints)
+    if (auto n = networks_.find(ep.network); n != networks_.end()) n->second.pool->release(ep.ip);
+  // Dropping the container kills its probe and closes its namespaces; the kernel removes
+  // the veth pairs with them.
+  containers_.erase(it);
+  return {};
+}
+
+Result<void> NetimplRuntime::connect(std::string_view container_name, const api::Attachment& att) {
+  auto* c = NC_TRY_CTX(container(container_name), "connect {} to {}", container_name, att.network);
+  return with_context(attach(*c, att), fmt::format("connect {} to {}", container_name, att.network));
+}
+
+Result<void> NetimplRuntime::disconnect(std::string_view container_name, std::string_view network_name) {
+  auto ctx = fmt::format("disconnect {} from {}", container_name, network_name);
+  auto* c = NC_TRY_CTX(container(container_name), "{}", ctx);
+  auto* ep = c->endpoint(network_name);
+  if (!ep) return failf("{}: container {} is not on network {}", ctx, container_name, network_name);
+  return with_context(detach(*c, *ep), ctx);
+}
+
+api::ContainerInfo NetimplRuntime::info(const Container& c) const {
+  api::ContainerInfo out{.name = c.name, .id = c.id, .hostname = c.hostname, .endpoints = {}, .ports = {}};
+  for (auto& e : c.endpoints)
+    out.endpoints.push_back({.network = e.network, .ip = e.ip, .prefix_len = e.prefix_len, .gateway = e.gateway,
+                             .mac = "", .aliases = e.aliases});
+  return out;
+}
+
+Result<api::ContainerInfo> NetimplRuntime::inspect(std::string_view name) {
+  auto* c = NC_TRY_CTX(container(name), "inspect {}", name);
+  return info(*c);
+}
+
+Result<api::ExecResult> NetimplRuntime::exec_probe(std::string_view name, const std::vector<std::string>& args,
+                                                   std::chrono::milliseconds timeout) {
+  auto* c = NC_TRY_CTX(container(name), "exec in {}", name);
+  LaunchSpec spec;
+  spec.argv.push_back(opts_.probe_path);
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  spec.ns = &c->ns;
+  auto r = NC_TRY_CTX(run(spec, timeout), "exec probe in {}", name);
+  if (r.timed_out) return failf("exec probe in {}: {} did not finish within {} ms", name, fmt::join(args, " "), timeout.count());
+  return api::ExecResult{.exit_code = r.exit_code, .out = std::move(r.out), .err = std::move(r.err)};
+}
+
+Result<void> NetimplRuntime::reset() {
+  containers_.clear();
+  std::vector<std::string> names;
+  for (auto& n : network_order_)
+    if (n != kDefaultBridge) names.push_back(n);
+  for (auto& n : names) NC_TRY_VOID_CTX(remove_network(n), "reset");
+  // Verify from the kernel's side: only docker0 and no veth may remain on the host.
+  auto links = NC_TRY_CTX(rtnl_.links(), "reset: list host links");
+  for (auto& l : links)
+    if (l.kind == "veth" && l.name.starts_with("veth") || (l.kind == "bridge" && l.name != "docker0"))
+      return failf("reset: host link {} ({}) is still present", l.name, l.kind);
+  return {};
+}
+
+Result<void> NetimplRuntime::sync_firewall() {
+  nft::FirewallModel model;
+  for (auto& name : network_order_) {
+    auto& net = networks_.at(name);
+    if (net.info.bridge.empty()) continue;
+    model.bridges.push_back({.bridge = net.info.bridge, .subnet = net.info.subnet, .internal = net.spec.internal,
+                             .icc = net.spec.icc});
+  }
+  return firewall_.apply(model);
+}
+
+}  // namespace nc::runtime

@@ -1,0 +1,75 @@
+// netimpl: Docker-style networking on the kernel, behind the api::Runtime interface.
+//
+// One NetimplRuntime manages one host (a network namespace set handed in by the harness).
+// On creation it turns on IPv4 forwarding (as dockerd does) and creates the default
+// bridge "bridge" (docker0, 172.17.0.0/16, gateway .1). Networks are driver-backed
+// (drivers/); the forwarding policy — isolation between bridges, masquerade, published
+// ports — is derived from all networks and written as one nftables batch after every change.
+//
+// Every create rolls back what it did when a later step fails. Destroying the runtime
+// removes its containers; the host's namespaces (owned by the caller) take the rest.
+#pragma once
+
+#include <map>
+#include <memory>
+
+#include "netimpl/api/runtime.h"
+#include "netimpl/drivers/driver.h"
+#include "netimpl/ipam/ipam.h"
+#include "netimpl/nft/firewall.h"
+#include "netimpl/runtime/container.h"
+
+namespace nc::runtime {
+
+struct NetimplOptions {
+  std::string probe_path;  // the probe binary containers run
+  std::chrono::milliseconds ready_timeout{5000};  // for a serving probe to report readiness
+};
+
+class NetimplRuntime : public api::Runtime {
+ public:
+  // `host` must outlive the runtime.
+  static Result<std::unique_ptr<NetimplRuntime>> create(const Namespaces& host, NetimplOptions opts);
+  ~NetimplRuntime() override;
+
+  std::string name() const override { return "netimpl"; }
+  std::string version() const override;
+  std::set<std::string> capabilities() const override;
+
+  Result<api::NetworkInfo> create_network(const api::NetworkSpec& spec) override;
+  Result<void> remove_network(std::string_view name) override;
+  Result<api::NetworkInfo> inspect_network(std::string_view name) override;
+  Result<api::ContainerInfo> create_container(const api::ContainerSpec& spec) override;
+  Result<void> remove_container(std::string_view name) override;
+  Result<void> connect(std::string_view container, const api::Attachment& att) override;
+  Result<void> disconnect(std::string_view container, std::string_view network) override;
+  Result<api::ContainerInfo> inspect(std::string_view container) override;
+  Result<api::ExecResult> exec_probe(std::string_view container, const std::vector<std::string>& args,
+                                     std::chrono::milliseconds timeout) override;
+  Result<void> reset() override;
+
+ private:
+  NetimplRuntime(const Namespaces& host, netlink::Rtnl rtnl, nft::Firewall fw, NetimplOptions opts);
+  drivers::Driver* driver_for(std::string_view name);
+  Result<drivers::NetworkState*> network(std::string_view name);
+  Result<Container*> container(std::string_view name);
+  Result<void> attach(Container& c, const api::Attachment& att);
+  Result<void> detach(Container& c, drivers::EndpointState& ep);
+  Result<void> start_main(Container& c, const std::vector<std::string>& command);
+  Result<void> sync_firewall();
+  api::ContainerInfo info(const Container& c) const;
+  drivers::HostContext host_ctx() { return {host_, &rtnl_}; }
+
+  const Namespaces* host_;
+  netlink::Rtnl rtnl_;
+  nft::Firewall firewall_;
+  NetimplOptions opts_;
+  ipam::Ipam ipam_;
+  std::map<std::string, std::unique_ptr<drivers::Driver>, std::less<>> drivers_;
+  std::map<std::string, drivers::NetworkState, std::less<>> networks_;
+  std::vector<std::string> network_order_;  // creation order, for a stable ruleset
+  std::map<std::string, Container, std::less<>> containers_;
+  uint32_t veth_seq_ = 0;
+};
+
+}  // namespace nc::runtime
