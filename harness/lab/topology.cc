@@ -1,0 +1,52 @@
+#include "harness/lab/topology.h"
+
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "netimpl/netlink/rtnl.h"
+
+namespace nc::lab {
+namespace {
+
+// A new mount namespace copies the creator's propagation: outside a lab, on a machine
+// whose "/" is shared, a bind mount in the host would otherwise appear on the machine.
+Result<void> private_mounts_and_hostname(const Namespaces& host, const std::string& hostname) {
+  return host.run([&]() -> Result<void> {
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+      return sys_fail(fmt::format("make / private in {}", host.name()));
+    if (::sethostname(hostname.data(), hostname.size()) != 0)
+      return sys_fail(fmt::format("set hostname {} in {}", hostname, host.name()));
+    return {};
+  });
+}
+
+Result<void> configure_end(netlink::Rtnl& rtnl, std::string_view addr) {
+  auto prefix = NC_TRY(Prefix::parse(fmt::format("{}/{}", addr, kLanPrefixLen)));
+  NC_TRY_VOID(rtnl.add_address(kLanIfname, prefix));
+  NC_TRY_VOID(rtnl.set_up("lo"));
+  return rtnl.set_up(kLanIfname);
+}
+
+Result<void> build(const LabHost& lab, const LabHostOptions& opts) {
+  NC_TRY_VOID(private_mounts_and_hostname(lab.host(), opts.name));
+  auto host = NC_TRY(netlink::Rtnl::open(lab.host()));
+  auto external = NC_TRY(netlink::Rtnl::open(lab.external()));
+  NC_TRY_VOID(host.create_veth({.name = std::string(kLanIfname), .peer = std::string(kLanIfname),
+                                .peer_ns = &lab.external()}));
+  NC_TRY_VOID(configure_end(host, kHostIp));
+  NC_TRY_VOID(configure_end(external, kExternalIp));
+  return netlink::write_sysctl(lab.host(), "net.ipv4.ip_forward", opts.ip_forward ? "1" : "0");
+}
+
+}  // namespace
+
+Result<LabHost> LabHost::create(const LabHostOptions& opts) {
+  LabHost lab;
+  auto ctx = fmt::format("create lab host {}", opts.name);
+  lab.host_ = NC_TRY_CTX(Namespaces::create(opts.name, kNsNet | kNsMnt | kNsUts), "{}", ctx);
+  lab.external_ = NC_TRY_CTX(Namespaces::create("external", kNsNet), "{}", ctx);
+  NC_TRY_VOID_CTX(build(lab, opts), "{}", ctx);
+  return lab;
+}
+
+}  // namespace nc::lab

@@ -1,0 +1,56 @@
+// The lab topology of one check: a host and an external client on a LAN.
+//
+//   [external]  eth0 203.0.113.100/24             (network namespace)
+//        |  veth
+//   [host]      eth0 203.0.113.10/24, hostname "host"  (network + mount + UTS namespaces)
+//
+// lo is up in both; there are no default routes, so nothing is routed beyond the LAN.
+// The runtime under test lives in host(); checks act "from outside" in external().
+// Reserved on the LAN for later: upstream DNS servers .53–.55 in external, macvlan
+// children .200 and up.
+//
+// A LabHost owns its namespaces and nothing else: dropping it drops them, and the kernel
+// removes the veth, addresses and everything a check built in them. Normally created
+// inside run_in_lab(); when created outside, the host's mount namespace is still made
+// private, so mounts in it never reach the machine.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "netimpl/base/error.h"
+#include "netimpl/ns/namespaces.h"
+
+namespace nc::lab {
+
+inline constexpr std::string_view kLanPrefix = "203.0.113.0/24";
+inline constexpr int kLanPrefixLen = 24;
+inline constexpr std::string_view kHostIp = "203.0.113.10";
+inline constexpr std::string_view kExternalIp = "203.0.113.100";
+inline constexpr std::string_view kLanIfname = "eth0";  // in both namespaces
+
+struct LabHostOptions {
+  bool ip_forward = true;     // the host's net.ipv4.ip_forward (part of a check's setup)
+  std::string name = "host";  // the host namespaces' name (errors) and its hostname
+};
+
+class LabHost {
+ public:
+  // Errors name the step and namespace: "create lab host host: add address ... in netns external: ...".
+  // On failure nothing is left: the namespaces built so far are dropped.
+  static Result<LabHost> create(const LabHostOptions& opts = {});
+
+  LabHost(LabHost&&) = default;
+  LabHost& operator=(LabHost&&) = default;
+  LabHost(const LabHost&) = delete;
+  LabHost& operator=(const LabHost&) = delete;
+
+  const Namespaces& host() const { return host_; }
+  const Namespaces& external() const { return external_; }
+
+ private:
+  LabHost() = default;
+  Namespaces host_, external_;
+};
+
+}  // namespace nc::lab

@@ -1,0 +1,140 @@
+// Kernel tests of the lab topology. Need root; skip with the reason otherwise.
+#include "harness/lab/topology.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "harness/lab/machine_snapshot.h"
+#include "netimpl/netlink/rtnl.h"
+#include "netimpl/process/process.h"
+
+namespace nc::lab {
+namespace {
+
+using namespace std::chrono_literals;
+
+sockaddr_in endpoint(std::string_view ip, uint16_t port) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  ::inet_pton(AF_INET, std::string(ip).c_str(), &a.sin_addr);
+  return a;
+}
+
+// A TCP listener on kHostIp:0 inside the host; returns the fd and its port.
+Result<std::pair<UniqueFd, uint16_t>> listen_in_host(const LabHost& lab) {
+  return lab.host().run([]() -> Result<std::pair<UniqueFd, uint16_t>> {
+    UniqueFd s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    auto a = endpoint(kHostIp, 0);
+    socklen_t len = sizeof a;
+    if (::bind(s.get(), reinterpret_cast<sockaddr*>(&a), len) != 0) return sys_fail("bind in host");
+    if (::listen(s.get(), 4) != 0) return sys_fail("listen in host");
+    ::getsockname(s.get(), reinterpret_cast<sockaddr*>(&a), &len);
+    return std::pair{std::move(s), ntohs(a.sin_port)};
+  });
+}
+
+// Connects from a thread inside external to host:port with a 2 s bound.
+Result<sockaddr_in> connect_from_external(const LabHost& lab, uint16_t port) {
+  return lab.external().run([&]() -> Result<sockaddr_in> {
+    UniqueFd s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    auto a = endpoint(kHostIp, port);
+    if (::connect(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 && errno != EINPROGRESS)
+      return sys_fail("connect from external");
+    pollfd p{s.get(), POLLOUT, 0};
+    if (::poll(&p, 1, 2000) != 1) return fail("connect from external: timed out");
+    int err = 0;
+    socklen_t len = sizeof err;
+    ::getsockopt(s.get(), SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err) return sys_fail("connect from external", err);
+    sockaddr_in local{};
+    len = sizeof local;
+    ::getsockname(s.get(), reinterpret_cast<sockaddr*>(&local), &len);
+    return local;
+  });
+}
+
+bool has_default_route(const Namespaces& ns) {
+  auto rtnl = netlink::Rtnl::open(ns);
+  auto routes = rtnl ? rtnl->routes(AF_INET) : std::unexpected(rtnl.error());
+  if (!routes) return true;  // cannot tell: count as a failure
+  for (const auto& r : *routes)
+    if (r.dst.len() == 0) return true;
+  return false;
+}
+
+class LabHostKernel : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to create namespaces";
+  }
+};
+
+TEST_F(LabHostKernel, ExternalReachesHostOverTheLan) {
+  auto lab = LabHost::create();
+  ASSERT_TRUE(lab) << lab.error().message();
+  auto listener = listen_in_host(*lab);
+  ASSERT_TRUE(listener) << listener.error().message();
+  auto local = connect_from_external(*lab, listener->second);
+  ASSERT_TRUE(local) << local.error().message();
+  char from[INET_ADDRSTRLEN];
+  ::inet_ntop(AF_INET, &local->sin_addr, from, sizeof from);
+  EXPECT_EQ(std::string(from), kExternalIp);
+  UniqueFd accepted(::accept4(listener->first.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+  EXPECT_TRUE(accepted) << "the host saw no connection";
+}
+
+TEST_F(LabHostKernel, NothingIsRoutedBeyondTheLan) {
+  auto lab = LabHost::create();
+  ASSERT_TRUE(lab) << lab.error().message();
+  EXPECT_FALSE(has_default_route(lab->host()));
+  EXPECT_FALSE(has_default_route(lab->external()));
+  auto r = run({.argv = {"ip", "route", "get", "192.0.2.1"}, .ns = &lab->host()}, 5s);
+  ASSERT_TRUE(r);
+  EXPECT_NE(r->exit_code, 0) << "192.0.2.1 is routable from the host: " << r->out;
+}
+
+TEST_F(LabHostKernel, IpForwardFollowsTheOption) {
+  for (bool forward : {true, false}) {
+    auto lab = LabHost::create({.ip_forward = forward});
+    ASSERT_TRUE(lab) << lab.error().message();
+    auto v = netlink::read_sysctl(lab->host(), "net.ipv4.ip_forward");
+    ASSERT_TRUE(v) << v.error().message();
+    EXPECT_EQ(v->substr(0, 1), forward ? "1" : "0");
+  }
+}
+
+TEST_F(LabHostKernel, HostHasItsHostnameAndLinks) {
+  auto lab = LabHost::create();
+  ASSERT_TRUE(lab) << lab.error().message();
+  auto name = run({.argv = {"hostname"}, .ns = &lab->host()}, 5s);
+  ASSERT_TRUE(name);
+  EXPECT_EQ(name->out, "host\n");
+  auto links = run({.argv = {"ip", "-br", "-4", "addr", "show", "eth0"}, .ns = &lab->external()}, 5s);
+  ASSERT_TRUE(links);
+  EXPECT_NE(links->out.find("203.0.113.100/24"), std::string::npos) << links->out;
+}
+
+TEST_F(LabHostKernel, DroppingItLeavesTheMachineUntouched) {
+  auto before = MachineSnapshot::take();
+  ASSERT_TRUE(before) << before.error().message();
+  {
+    auto lab = LabHost::create();
+    ASSERT_TRUE(lab) << lab.error().message();
+    // A mount inside the host's mount namespace must not reach the machine.
+    auto r = run({.argv = {"mount", "-t", "tmpfs", "none", "/mnt"}, .ns = &lab->host()}, 5s);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->exit_code, 0) << r->err;
+  }
+  auto after = MachineSnapshot::take();
+  ASSERT_TRUE(after) << after.error().message();
+  EXPECT_EQ(diff(*before, *after), "");
+}
+
+}  // namespace
+}  // namespace nc::lab
