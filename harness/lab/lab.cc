@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -61,15 +62,26 @@ Result<void> check_state_dir(const std::string& dir) {
   return {};
 }
 
-Result<void> check_single_threaded() {
+Result<int> count_threads() {
   DIR* d = ::opendir("/proc/self/task");
   if (!d) return sys_fail("list /proc/self/task");
   int threads = 0;
   while (dirent* e = ::readdir(d)) threads += e->d_name[0] != '.';
   ::closedir(d);
-  if (threads != 1)
-    return failf("the caller has {} threads; a lab must be started from a single-threaded process", threads);
-  return {};
+  return threads;
+}
+
+// pthread_join() returns when the kernel clears the thread's tid, a moment before the
+// thread leaves /proc/self/task: a thread joined just now may still be listed, briefly.
+Result<void> check_single_threaded() {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+  for (;;) {
+    int threads = NC_TRY(count_threads());
+    if (threads == 1) return {};
+    if (std::chrono::steady_clock::now() > deadline)
+      return failf("the caller has {} threads; a lab must be started from a single-threaded process", threads);
+    ::usleep(1000);
+  }
 }
 
 int exit_code_of(int status) { return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status); }

@@ -387,3 +387,35 @@ TEST_F(LabTeardownKernel, SigintToTheCallerIsForwardedToInit) {
 }  // namespace
 }  // namespace nc::lab
 
+
+namespace nc::lab {
+namespace {
+
+double median_ms(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+template <class F>
+double time_ms(F&& f) {
+  auto start = Clock::now();
+  f();
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// Prints what a lab and a LabHost cost (checks pay this each); fails only when they get
+// absurdly slow (a lab that takes a second to start would dominate a whole suite).
+TEST_F(LabKernel, StartStopAndLabHostCost) {
+  std::vector<double> lab, host;
+  for (int i = 0; i < 15; ++i) {
+    lab.push_back(time_ms([] { EXPECT_EQ(run_in_lab({}, [] { return 0; }).value_or(-1), 0); }));
+    host.push_back(time_ms([] { EXPECT_TRUE(LabHost::create()); }));
+  }
+  std::printf("run_in_lab start+stop median %.1f ms; LabHost::create+drop median %.1f ms\n", median_ms(lab),
+              median_ms(host));
+  EXPECT_LT(median_ms(lab), 1000);
+  EXPECT_LT(median_ms(host), 1000);
+}
+
+}  // namespace
+}  // namespace nc::lab
