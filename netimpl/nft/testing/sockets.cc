@@ -110,11 +110,14 @@ Result<void> udp_send(const UniqueFd& fd, const std::string& payload) {
   return sys_fail("send udp");
 }
 
-Result<std::optional<std::string>> udp_recv(const UniqueFd& fd, milliseconds timeout) {
+Result<std::optional<std::string>> udp_recv(const UniqueFd& fd, milliseconds timeout, bool echo) {
   if (!wait_for(fd.get(), POLLIN, timeout)) return std::nullopt;
   char buf[2048];
-  ssize_t n = ::recv(fd.get(), buf, sizeof buf, 0);
+  sockaddr_in peer{};
+  socklen_t len = sizeof peer;
+  ssize_t n = ::recvfrom(fd.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&peer), &len);
   if (n < 0) return sys_fail("recv udp");
+  if (echo && ::sendto(fd.get(), buf, n, 0, reinterpret_cast<sockaddr*>(&peer), len) < 0) return sys_fail("echo udp");
   return std::string(buf, static_cast<size_t>(n));
 }
 

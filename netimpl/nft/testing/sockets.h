@@ -36,7 +36,8 @@ Result<UniqueFd> udp_bind(const Namespaces& ns, uint16_t port);
 // A UDP socket in ns connected to addr:port (fixed source port: one conntrack flow).
 Result<UniqueFd> udp_connect(const Namespaces& ns, const IpAddr& addr, uint16_t port);
 Result<void> udp_send(const UniqueFd& fd, const std::string& payload);
-// The next datagram within `timeout`, or nullopt.
-Result<std::optional<std::string>> udp_recv(const UniqueFd& fd, milliseconds timeout);
+// The next datagram within `timeout`, or nullopt. With `echo`, sends it back to its sender
+// (a reply turns the conntrack entry into an established flow).
+Result<std::optional<std::string>> udp_recv(const UniqueFd& fd, milliseconds timeout, bool echo = false);
 
 }  // namespace nc::nft::testing

@@ -1,0 +1,69 @@
+#include "netimpl/nft/conntrack.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
+
+#include <cstring>
+#include <memory>
+#include <vector>
+
+namespace nc::nft {
+namespace {
+
+struct HandleClose {
+  void operator()(nfct_handle* h) const { nfct_close(h); }
+};
+struct CtDestroy {
+  void operator()(nf_conntrack* ct) const { nfct_destroy(ct); }
+};
+using Handle = std::unique_ptr<nfct_handle, HandleClose>;
+using Entry = std::unique_ptr<nf_conntrack, CtDestroy>;
+
+bool matches(const nf_conntrack* ct, const PortMapping& m) {
+  uint8_t proto = m.proto == "udp" ? IPPROTO_UDP : IPPROTO_TCP;
+  if (nfct_get_attr_u8(ct, ATTR_ORIG_L4PROTO) != proto) return false;
+  if (nfct_get_attr_u16(ct, ATTR_ORIG_PORT_DST) != htons(m.host_port)) return false;
+  if (!m.host_ip) return true;
+  const void* dst = nfct_get_attr(ct, m.host_ip->is_v4() ? ATTR_ORIG_IPV4_DST : ATTR_ORIG_IPV6_DST);
+  return dst && std::memcmp(dst, m.host_ip->bytes(), m.host_ip->size()) == 0;
+}
+
+struct Dump {
+  const PortMapping* mapping;
+  std::vector<Entry> found;
+};
+
+int collect(nf_conntrack_msg_type, nf_conntrack* ct, void* data) {
+  auto* d = static_cast<Dump*>(data);
+  if (matches(ct, *d->mapping)) d->found.emplace_back(nfct_clone(ct));
+  return NFCT_CB_CONTINUE;
+}
+
+Result<Handle> open_handle() {
+  Handle h(nfct_open(CONNTRACK, 0));
+  if (!h) return sys_fail("open conntrack netlink socket");
+  return h;
+}
+
+}  // namespace
+
+Result<int> flush_conntrack(const Namespaces& ns, const PortMapping& mapping) {
+  auto ctx = [&] { return fmt::format("flush conntrack {}/{} in netns {}", mapping.proto, mapping.host_port, ns.name()); };
+  Handle h = NC_TRY_CTX(ns.run(open_handle), "{}", ctx());
+  Dump dump{&mapping, {}};
+  nfct_callback_register(h.get(), NFCT_T_ALL, collect, &dump);
+  uint32_t family = mapping.container_ip.family();
+  if (nfct_query(h.get(), NFCT_Q_DUMP, &family) < 0) return sys_fail(ctx() + ": dump");
+  nfct_callback_unregister(h.get());
+  int deleted = 0;
+  for (const Entry& ct : dump.found) {
+    if (!ct) throw std::bad_alloc();
+    if (nfct_query(h.get(), NFCT_Q_DESTROY, ct.get()) == 0) ++deleted;
+    else if (errno != ENOENT) return sys_fail(ctx() + ": delete entry");
+  }
+  return deleted;
+}
+
+}  // namespace nc::nft

@@ -1,0 +1,24 @@
+// Forgetting the connection-tracking state of a published port.
+//
+// Removing a DNAT rule does not touch flows the kernel already tracks: their NAT binding
+// lives in the conntrack entry, so an established TCP connection, and a UDP "flow" for as
+// long as packets keep coming, still reach the old container. The reverse bites too: UDP
+// packets that arrived before a port was published created an entry without DNAT, and
+// they keep going to the host after publishing. Docker deletes the entries by port on
+// publish and unpublish; so does netimpl, after the Firewall apply that changed the port.
+#pragma once
+
+#include "netimpl/base/error.h"
+#include "netimpl/nft/model.h"
+#include "netimpl/ns/namespaces.h"
+
+namespace nc::nft {
+
+// Deletes, in `ns`, every conntrack entry whose original direction goes to the mapping's
+// host port: same protocol, same destination port, the container address's family, and
+// the mapping's host address when it has one. Returns how many were deleted (an entry
+// that vanished meanwhile is not an error and not counted).
+// Errors: "flush conntrack udp/5353 in netns host: ...".
+Result<int> flush_conntrack(const Namespaces& ns, const PortMapping& mapping);
+
+}  // namespace nc::nft
