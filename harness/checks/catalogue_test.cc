@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "harness/checks/loader.h"
 
@@ -29,6 +30,31 @@ TEST(Catalogue, ScenariosTellTheirStory) {
   auto checks = load_dir(fs::path(NC_REPO_ROOT) / "scenarios", Suite::kScenarios);
   ASSERT_TRUE(checks) << checks.error().message();
   for (const auto& c : *checks) EXPECT_FALSE(c.story.empty()) << c.id;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The schema documentation names every action, outcome, capability and driver the loader
+// accepts, and its catalogue table lists every check with its exact title.
+TEST(Catalogue, ReadmeDocumentsTheSchemaAndTheChecks) {
+  auto root = fs::path(NC_REPO_ROOT);
+  auto readme = slurp(root / "conformance" / "README.md");
+  auto scenarios_readme = slurp(root / "scenarios" / "README.md");
+  ASSERT_FALSE(readme.empty());
+  auto documented = [&](std::string_view word) { return readme.find(fmt::format("`{}`", word)) != std::string::npos; };
+  for (auto w : kActionNames) EXPECT_TRUE(documented(w)) << w;
+  for (auto w : kOutcomeNames) EXPECT_TRUE(documented(w)) << w;
+  for (auto w : kCapabilities) EXPECT_TRUE(documented(w)) << w;
+  for (auto w : kDrivers) EXPECT_TRUE(documented(w)) << w;
+  auto checks = load_catalogue(root);
+  ASSERT_TRUE(checks) << checks.error().message();
+  for (const auto& c : *checks) {
+    const auto& doc = c.suite == Suite::kScenarios ? scenarios_readme : readme;
+    EXPECT_NE(doc.find(fmt::format("| {} | {}", c.id, c.title)), std::string::npos) << c.id << " missing from its README table";
+  }
 }
 
 class CatalogueRules : public ::testing::Test {
