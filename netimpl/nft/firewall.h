@@ -13,10 +13,11 @@
 //   - atomic: packets see the old table or the new one, never a half-built one, and a
 //     failed apply leaves the old table untouched;
 //   - no rule handles to track (they only come back with NLM_F_ECHO), no drift.
-// The cost: every change resends the whole table (~40 rules, a few kB for 3 bridges and
-// 10 ports; one netlink round trip, well under a millisecond to a few ms) and resets the
-// table's counters. The table is small because the model is small; were it to grow to
-// thousands of ports, per-port set/map elements would be the next step.
+// The cost: every change resends the whole table and resets its counters. Measured here
+// (6.18, 2 shared cores): 3 bridges + 10 ports = 45 rules, ~25 kB, median ~0.5 ms per
+// apply; 3 bridges + 3000 ports = 9015 rules, ~5 MB, ~250 ms. Typical models are the
+// former; were they to reach thousands of ports, per-port set/map elements would be the
+// next step.
 //
 // Conntrack entries are not part of the table: removing a DNAT rule leaves established
 // flows running (UDP ones forever). See conntrack.h.
