@@ -1,11 +1,9 @@
-// Kernel tests of the lab: whatever a body does, and however the lab ends (return,
-// SIGKILL of the caller, SIGTERM of init), nothing of it remains on the machine.
+// Kernel tests of the lab: a body's work comes back through inherited fds, and nothing it
+// builds (netns, bridge, veth, mounts, nft table, files) survives the lab.
 // Need root; skip with the reason otherwise.
 #include "harness/lab/lab.h"
 
-#include <dirent.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -15,15 +13,15 @@
 #include <linux/magic.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
-#include <set>
 #include <sstream>
 #include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "harness/lab/machine_snapshot.h"
+#include "harness/lab/lab_test_support.h"
 #include "harness/lab/topology.h"
 #include "netimpl/netlink/rtnl.h"
 #include "netimpl/process/pidfd.h"
@@ -33,105 +31,11 @@ namespace nc::lab {
 namespace {
 
 using namespace std::chrono_literals;
+using namespace nc::lab::testing;
 using Clock = std::chrono::steady_clock;
 
-ino_t pidns_of(pid_t pid) {
-  struct stat st {};
-  return ::stat(fmt::format("/proc/{}/ns/pid", pid).c_str(), &st) == 0 ? st.st_ino : 0;
-}
+class LabKernel : public LabKernelTest {};
 
-// 'Z' for a zombie, 0 when gone.
-char state_of(pid_t pid) {
-  std::ifstream f(fmt::format("/proc/{}/stat", pid));
-  std::string line;
-  if (!std::getline(f, line)) return 0;
-  size_t paren = line.rfind(')');
-  return paren + 2 < line.size() ? line[paren + 2] : 0;
-}
-
-// Every process (as the machine sees it) in the PID namespace with inode `ns` that has
-// not exited. Zombies do not count: when the caller is killed, the lab's dead init waits
-// for the machine's init to reap it, which here takes up to ~2 s.
-std::set<pid_t> processes_in_pidns(ino_t ns) {
-  std::set<pid_t> out;
-  DIR* d = ::opendir("/proc");
-  while (dirent* e = d ? ::readdir(d) : nullptr) {
-    pid_t pid = std::atoi(e->d_name);
-    if (pid > 0 && pidns_of(pid) == ns && state_of(pid) != 'Z') out.insert(pid);
-  }
-  if (d) ::closedir(d);
-  return out;
-}
-
-std::string comm_of(pid_t pid) {
-  std::ifstream f(fmt::format("/proc/{}/comm", pid));
-  std::string s;
-  std::getline(f, s);
-  return s;
-}
-
-// Waits, bounded, until every pidfd reports its process exited (2 ms polls, not sleeps).
-bool all_exit_within(const std::vector<UniqueFd>& pidfds, std::chrono::milliseconds limit) {
-  auto deadline = Clock::now() + limit;
-  for (const auto& fd : pidfds) {
-    pollfd p{fd.get(), POLLIN, 0};
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (::poll(&p, 1, static_cast<int>(std::max<long>(left.count(), 0))) != 1) return false;
-  }
-  return true;
-}
-
-bool pidns_empty_within(ino_t ns, std::chrono::milliseconds limit) {
-  auto deadline = Clock::now() + limit;
-  while (!processes_in_pidns(ns).empty()) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(2ms);
-  }
-  return true;
-}
-
-// Reads "key value\n" lines from a pipe until `want` keys were seen or the time is up.
-std::map<std::string, std::string> read_reports(int fd, size_t want, std::chrono::milliseconds limit) {
-  std::map<std::string, std::string> out;
-  std::string buf;
-  auto deadline = Clock::now() + limit;
-  while (out.size() < want) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    pollfd p{fd, POLLIN, 0};
-    if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) != 1) break;
-    char tmp[256];
-    ssize_t n = ::read(fd, tmp, sizeof tmp);
-    if (n <= 0) break;
-    buf.append(tmp, static_cast<size_t>(n));
-    for (size_t nl; (nl = buf.find('\n')) != std::string::npos; buf.erase(0, nl + 1)) {
-      std::string line = buf.substr(0, nl);
-      size_t sp = line.find(' ');
-      out[line.substr(0, sp)] = sp == std::string::npos ? "" : line.substr(sp + 1);
-    }
-  }
-  return out;
-}
-
-void report(int fd, const std::string& key, const std::string& value = "") {
-  std::string line = key + " " + value + "\n";
-  [[maybe_unused]] ssize_t n = ::write(fd, line.data(), line.size());
-}
-
-class LabKernel : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (::geteuid() != 0) GTEST_SKIP() << "needs root for PID, network and mount namespaces";
-    auto s = MachineSnapshot::take();
-    ASSERT_TRUE(s) << s.error().message();
-    before_ = std::move(*s);
-  }
-  void ExpectMachineUntouched() {
-    auto after = MachineSnapshot::take();
-    ASSERT_TRUE(after) << after.error().message();
-    EXPECT_EQ(diff(before_, *after), "");
-  }
-  MachineSnapshot before_;
-};
 
 // ---- a body that builds things, then returns ----
 
@@ -268,129 +172,6 @@ TEST_F(LabKernel, RefusesAMultiThreadedCaller) {
   EXPECT_THAT(rc.error().message(), ::testing::HasSubstr("single-threaded"));
 }
 
-// ---- the caller ("outer netconform") as a forked child, so a test can kill it ----
-
-struct OuterChild {
-  pid_t pid = -1;
-  UniqueFd pidfd, reports;
-};
-
-// Forks a child that runs a lab whose body builds a LabHost, a bridge and a `sleep` in the
-// host, reports "init <pid>" (from on_started) and "ready", then blocks.
-OuterChild start_outer_with_busy_lab() {
-  int p[2];
-  if (::pipe2(p, O_CLOEXEC) != 0) return {};
-  OuterChild c;
-  c.pid = ::fork();
-  if (c.pid == 0) {
-    ::close(p[0]);
-    int fd = p[1];
-    LabOptions opts{.on_started = [fd](pid_t pid) { report(fd, "init", std::to_string(pid)); }};
-    auto rc = run_in_lab(opts, [fd]() -> int {
-      auto lab = LabHost::create();
-      if (!lab) return report(fd, "error", lab.error().message()), 1;
-      auto rtnl = netlink::Rtnl::open(lab->host());
-      if (!rtnl || !rtnl->create_bridge("br-busy")) return report(fd, "error", "bridge"), 2;
-      auto sleeper = Process::spawn({.argv = {"sleep", "1000"}, .ns = &lab->host()});
-      if (!sleeper) return report(fd, "error", sleeper.error().message()), 3;
-      report(fd, "ready");
-      for (;;) ::pause();
-    });
-    ::_exit(rc ? *rc : 100);
-  }
-  ::close(p[1]);
-  c.reports.reset(p[0]);
-  c.pidfd.reset(::pidfd_open(c.pid, 0));
-  return c;
-}
-
-struct LabProcesses {
-  pid_t init = 0;
-  ino_t pidns = 0;
-  std::set<pid_t> pids;
-  std::vector<UniqueFd> pidfds;
-};
-
-// Everything running in the lab of `init`, with pidfds opened now (so a recycled pid can
-// never be mistaken for a survivor).
-LabProcesses record_lab(pid_t init) {
-  LabProcesses l{.init = init, .pidns = pidns_of(init)};
-  l.pids = processes_in_pidns(l.pidns);
-  for (pid_t p : l.pids) l.pidfds.emplace_back(::pidfd_open(p, 0));
-  return l;
-}
-
-int reap_within(const OuterChild& c, std::chrono::milliseconds limit) {
-  pollfd p{c.pidfd.get(), POLLIN, 0};
-  if (::poll(&p, 1, static_cast<int>(limit.count())) != 1) return -1;
-  int status = 0;
-  ::waitpid(c.pid, &status, 0);
-  return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-}
-
-class LabTeardownKernel : public LabKernel {
- protected:
-  void StartBusyLab() {
-    outer_ = start_outer_with_busy_lab();
-    ASSERT_GT(outer_.pid, 0);
-    auto r = read_reports(outer_.reports.get(), 2, 20s);
-    ASSERT_FALSE(r.contains("error")) << r["error"];
-    ASSERT_TRUE(r.contains("init") && r.contains("ready"));
-    lab_ = record_lab(std::stoi(r["init"]));
-    std::vector<std::string> comms;
-    for (pid_t p : lab_.pids) comms.push_back(comm_of(p));
-    EXPECT_THAT(comms, ::testing::Contains("sleep"));
-    EXPECT_GE(lab_.pids.size(), 3u);  // init, runner, sleep
-  }
-  // A failed test must not leak its lab: kill what it recorded (init first: that alone
-  // takes the rest), through pidfds, so no recycled pid is hit.
-  void TearDown() override {
-    for (const auto& fd : lab_.pidfds) ::pidfd_send_signal(fd.get(), SIGKILL, nullptr, 0);
-    if (outer_.pid > 0 && reap_within(outer_, 0ms) < 0) {
-      ::kill(outer_.pid, SIGKILL);
-      ::waitpid(outer_.pid, nullptr, 0);
-    }
-  }
-  void ExpectLabGone() {
-    auto start = Clock::now();
-    EXPECT_TRUE(all_exit_within(lab_.pidfds, 5s));
-    EXPECT_TRUE(pidns_empty_within(lab_.pidns, 5s));
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-    EXPECT_LT(ms, 2000) << "teardown took " << ms << " ms";
-    ExpectMachineUntouched();
-  }
-  OuterChild outer_;
-  LabProcesses lab_;
-};
-
-TEST_F(LabTeardownKernel, SigkillOfTheCallerTakesTheWholeLab) {
-  StartBusyLab();
-  ASSERT_EQ(::kill(outer_.pid, SIGKILL), 0);
-  EXPECT_EQ(reap_within(outer_, 5s), 128 + SIGKILL);
-  ExpectLabGone();
-}
-
-TEST_F(LabTeardownKernel, SigtermToInitTearsDownPromptly) {
-  StartBusyLab();
-  ASSERT_EQ(::kill(lab_.init, SIGTERM), 0);
-  EXPECT_EQ(reap_within(outer_, 5s), 128 + SIGTERM);  // run_in_lab returned 143
-  ExpectLabGone();
-}
-
-TEST_F(LabTeardownKernel, SigintToTheCallerIsForwardedToInit) {
-  StartBusyLab();
-  ASSERT_EQ(::kill(outer_.pid, SIGINT), 0);
-  EXPECT_EQ(reap_within(outer_, 5s), 128 + SIGINT);
-  ExpectLabGone();
-}
-
-}  // namespace
-}  // namespace nc::lab
-
-
-namespace nc::lab {
-namespace {
-
 double median_ms(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -414,7 +195,7 @@ TEST_F(LabKernel, StartStopAndLabHostCost) {
   std::printf("run_in_lab start+stop median %.1f ms; LabHost::create+drop median %.1f ms\n", median_ms(lab),
               median_ms(host));
   EXPECT_LT(median_ms(lab), 1000);
-  EXPECT_LT(median_ms(host), 1000);
+  EXPECT_LT(median_ms(host), 300) << "links waiting for the kernel's 1 s linkwatch? see link_ready.h";
 }
 
 }  // namespace

@@ -3,10 +3,13 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include "harness/lab/link_ready.h"
 #include "netimpl/netlink/rtnl.h"
 
 namespace nc::lab {
 namespace {
+
+constexpr std::chrono::milliseconds kLinkTimeout{3000};
 
 // A new mount namespace copies the creator's propagation: outside a lab, on a machine
 // whose "/" is shared, a bind mount in the host would otherwise appear on the machine.
@@ -31,11 +34,16 @@ Result<void> build(const LabHost& lab, const LabHostOptions& opts) {
   NC_TRY_VOID(private_mounts_and_hostname(lab.host(), opts.name));
   auto host = NC_TRY(netlink::Rtnl::open(lab.host()));
   auto external = NC_TRY(netlink::Rtnl::open(lab.external()));
-  NC_TRY_VOID(host.create_veth({.name = std::string(kLanIfname), .peer = std::string(kLanIfname),
-                                .peer_ns = &lab.external()}));
+  // Both ends are made here and one is then moved: the kernel keeps its ifindex (3) in
+  // the external namespace, so the two ends differ (2 and 3) and the kernel activates
+  // them at once (link_ready.h explains the 1 s stall otherwise).
+  NC_TRY_VOID(host.create_veth({.name = std::string(kLanIfname), .peer = "lan-peer"}));
+  NC_TRY_VOID(host.move_to("lan-peer", lab.external(), kLanIfname));
   NC_TRY_VOID(configure_end(host, kHostIp));
   NC_TRY_VOID(configure_end(external, kExternalIp));
-  return netlink::write_sysctl(lab.host(), "net.ipv4.ip_forward", opts.ip_forward ? "1" : "0");
+  NC_TRY_VOID(netlink::write_sysctl(lab.host(), "net.ipv4.ip_forward", opts.ip_forward ? "1" : "0"));
+  NC_TRY_VOID(wait_link_running(lab.host(), kLanIfname, kLinkTimeout));
+  return wait_link_running(lab.external(), kLanIfname, kLinkTimeout);
 }
 
 }  // namespace

@@ -75,18 +75,24 @@ class LabHostKernel : public ::testing::Test {
   }
 };
 
-TEST_F(LabHostKernel, ExternalReachesHostOverTheLan) {
-  auto lab = LabHost::create();
-  ASSERT_TRUE(lab) << lab.error().message();
-  auto listener = listen_in_host(*lab);
-  ASSERT_TRUE(listener) << listener.error().message();
-  auto local = connect_from_external(*lab, listener->second);
-  ASSERT_TRUE(local) << local.error().message();
-  char from[INET_ADDRSTRLEN];
-  ::inet_ntop(AF_INET, &local->sin_addr, from, sizeof from);
-  EXPECT_EQ(std::string(from), kExternalIp);
-  UniqueFd accepted(::accept4(listener->first.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
-  EXPECT_TRUE(accepted) << "the host saw no connection";
+// Right after create(): a lost SYN or SYN-ACK (a link not yet active) would show as the
+// 1 s TCP retransmit, so the handshake must also be quick. Several labs, as checks use them.
+TEST_F(LabHostKernel, ExternalReachesHostAtOnce) {
+  for (int i = 0; i < 5; ++i) {
+    auto lab = LabHost::create();
+    ASSERT_TRUE(lab) << lab.error().message();
+    auto listener = listen_in_host(*lab);
+    ASSERT_TRUE(listener) << listener.error().message();
+    auto start = std::chrono::steady_clock::now();
+    auto local = connect_from_external(*lab, listener->second);
+    ASSERT_TRUE(local) << local.error().message();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 500ms) << "handshake stalled: a packet was dropped";
+    char from[INET_ADDRSTRLEN];
+    ::inet_ntop(AF_INET, &local->sin_addr, from, sizeof from);
+    EXPECT_EQ(std::string(from), kExternalIp);
+    UniqueFd accepted(::accept4(listener->first.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+    EXPECT_TRUE(accepted) << "the host saw no connection";
+  }
 }
 
 TEST_F(LabHostKernel, NothingIsRoutedBeyondTheLan) {
