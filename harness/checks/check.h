@@ -96,11 +96,11 @@ std::optional<Outcome> parse_outcome(std::string_view name);
 // Probe: open a connection and exchange one message with the probe server at the far end.
 struct Connect {
   std::string proto;  // "tcp" | "udp"
-  Template host;      // "${api.ip.appnet}", "172.18.0.2", or a name for DNS checks
+  Template host;      // an address or a variable: "${api.ip.appnet}", "172.18.0.2", "fd00::1"
   uint16_t port = 0;
   Template url;       // the whole text as written, for reports: "tcp://${api.ip}:8080"
 };
-struct Ping { Template address; };   // probe: one ICMP echo request
+struct Ping { Template address; };   // probe: one ICMP echo request to an address or variable
 struct Read { Template path; };      // probe: read a file (in the container's mount ns)
 struct Listeners {};                 // probe: the listening sockets of `from`'s netns
 struct Interfaces {};                // probe: the interfaces, addresses and routes of `from`

@@ -86,6 +86,18 @@ Result<uint16_t> url_port(const Reader& r, const Value& v, std::string_view text
   return static_cast<uint16_t>(port);
 }
 
+// The probe does no name resolution: a host is an address, or a variable that becomes one.
+Result<void> check_host(const Reader& r, const Value& v, std::string_view host) {
+  if (host.find("${") != std::string_view::npos || IpAddr::parse(host)) return {};
+  return r.errorf(v.mark, "{}: '{}' is not an IP address (or a variable such as ${{web.ip}})", v.name, host);
+}
+
+Result<Ping> parse_ping(const Reader& r, const Value& v, const Scope& scope) {
+  auto address = NC_TRY(template_arg(r, v, scope));
+  NC_TRY_VOID(check_host(r, v, address));
+  return Ping{address};
+}
+
 Result<Connect> parse_connect(const Reader& r, const Value& v, const Scope& scope) {
   Connect c;
   c.url = NC_TRY(template_arg(r, v, scope));
@@ -96,11 +108,10 @@ Result<Connect> parse_connect(const Reader& r, const Value& v, const Scope& scop
   std::string_view rest = std::string_view(c.url).substr(scheme + 3);
   bool bracket = rest.starts_with('[');
   auto colon = bracket ? rest.find("]:") + 1 : rest.rfind(':');
-  if (colon == std::string_view::npos || colon == 0 || (bracket && colon == 0))
-    return r.errorf(v.mark, "connect: '{}' has no HOST:PORT", c.url);
+  if (colon == std::string_view::npos || colon == 0) return r.errorf(v.mark, "connect: '{}' has no HOST:PORT", c.url);
   c.host = std::string(bracket ? rest.substr(1, colon - 2) : rest.substr(0, colon));
   c.port = NC_TRY(url_port(r, v, rest.substr(colon + 1)));
-  if (c.host.empty()) return r.errorf(v.mark, "connect: '{}' has no host", c.url);
+  NC_TRY_VOID(check_host(r, v, c.host));
   return c;
 }
 
@@ -141,7 +152,7 @@ Result<NetworkDisconnect> parse_network_disconnect(const Reader& r, const Value&
 Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, const Scope& scope, bool strict) {
   switch (kind) {
     case ActionKind::kConnect: return NC_TRY(parse_connect(r, v, scope));
-    case ActionKind::kPing: return Ping{NC_TRY(template_arg(r, v, scope))};
+    case ActionKind::kPing: return NC_TRY(parse_ping(r, v, scope));
     case ActionKind::kRead: return NC_TRY(parse_read(r, v, scope));
     case ActionKind::kListeners: NC_TRY_VOID(need_true(r, v)); return Listeners{};
     case ActionKind::kInterfaces: NC_TRY_VOID(need_true(r, v)); return Interfaces{};
