@@ -21,8 +21,9 @@
 //     destructor, run()'s timeout) takes its own children (`sh -c ...`) with it;
 //   - has stdin on /dev/null, default signal dispositions, an empty signal mask, and every
 //     inherited fd above 2 marked close-on-exec;
-//   - joins LaunchSpec::ns (net, uts, then mnt) before exec; joining a mount namespace
-//     makes "/" of that namespace its cwd.
+//   - joins LaunchSpec::ns (net, uts, then mnt) before exec, by setns() on the held fds —
+//     what Namespaces::enter() does, minus its allocations; joining a mount namespace
+//     makes "/" of that namespace its cwd, and PATH is searched inside it.
 // An exec or setns failure is reported by spawn() as an error naming argv[0] and carrying
 // the errno (ENOENT for a missing program), through a CLOEXEC pipe — never as a child that
 // silently exits 127.
@@ -123,7 +124,9 @@ struct RunResult {
 
 // Runs the program to completion, collecting stdout and stderr concurrently. When it is
 // still running after `timeout` it is SIGKILLed with its process group and timed_out is
-// set. A non-zero exit is not an error; failing to start is.
+// set. Collection ends when the program exits (a daemon it left behind holding the pipes
+// neither keeps run() waiting nor is killed). A non-zero exit is not an error; failing
+// to start is.
 Result<RunResult> run(const LaunchSpec& spec, std::chrono::milliseconds timeout);
 
 }  // namespace nc

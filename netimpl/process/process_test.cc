@@ -66,6 +66,16 @@ TEST(Process, RunTimeoutKillsTheChildAndItsChildren) {
   EXPECT_EQ(r->out, "");
 }
 
+TEST(Process, RunDoesNotWaitForABackgroundChildHoldingThePipes) {
+  auto r = run(sh("sleep 30 & echo $!"), 10s);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_FALSE(r->timed_out);
+  EXPECT_LT(r->duration_ms, 3000);
+  pid_t left_behind = std::stoi(r->out);
+  ::kill(left_behind, SIGKILL);  // ours to clean up: run() leaves survivors of a clean exit alone
+  EXPECT_TRUE(gone_within(left_behind, 5s));
+}
+
 TEST(Process, LargeOutputOnBothPipesDoesNotDeadlock) {
   auto r = run(sh("head -c 3000000 /dev/zero >&2 & head -c 5000000 /dev/zero; wait"), 30s);
   ASSERT_TRUE(r) << r.error().message();
