@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -85,6 +86,13 @@ int reap_within(const OuterChild& c, std::chrono::milliseconds limit) {
 
 class LabTeardownKernel : public LabKernelTest {
  protected:
+  // The lab's init, orphaned when its caller dies, is adopted by this test process rather
+  // than by the machine's init (which reaps when it gets round to it): we reap it, so not
+  // even a zombie of the lab remains.
+  void SetUp() override {
+    LabKernelTest::SetUp();
+    ASSERT_EQ(::prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+  }
   void StartBusyLab() {
     outer_ = start_outer_with_busy_lab();
     ASSERT_GT(outer_.pid, 0);
@@ -109,6 +117,7 @@ class LabTeardownKernel : public LabKernelTest {
   void ExpectLabGone() {
     auto start = Clock::now();
     EXPECT_TRUE(all_exit_within(lab_.pidfds, 5s));
+    ::waitpid(lab_.init, nullptr, WNOHANG);  // adopted (see SetUp) unless the caller reaped it
     EXPECT_TRUE(pidns_empty_within(lab_.pidns, 5s));
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
     EXPECT_LT(ms, 2000) << "teardown took " << ms << " ms";

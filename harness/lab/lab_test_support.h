@@ -19,9 +19,8 @@ namespace nc::lab::testing {
 
 // The inode of `pid`'s PID namespace, or 0.
 ino_t pidns_of(pid_t pid);
-// Every process (as the machine sees it) in the PID namespace with inode `ns` that has
-// not exited. Zombies do not count: when the caller is killed, the lab's dead init waits
-// for the machine's init to reap it, which here takes up to ~2 s.
+// Every process (as the machine sees it) in the PID namespace with inode `ns`, zombies
+// included.
 std::set<pid_t> processes_in_pidns(ino_t ns);
 std::string comm_of(pid_t pid);
 // Bounded waits: every pidfd reports exit / no live process is left in the namespace.
