@@ -143,11 +143,7 @@ TEST_F(LabKernel, RunnerKilledBySignalGives128PlusSignal) {
 
 TEST_F(LabKernel, StateDirMustBeOnTheLabTmpfs) {
   for (const char* dir : {"/etc/netconform", "/run", "/run/../etc/x", "relative"}) {
-    bool ran = false;
-    auto rc = run_in_lab({.state_dir = dir}, [&] {
-      ran = true;
-      return 0;
-    });
+    auto rc = run_in_lab({.state_dir = dir}, [] { return 0; });
     ASSERT_FALSE(rc) << dir;
     EXPECT_THAT(rc.error().message(), ::testing::HasSubstr("below /run/"));
   }
@@ -157,6 +153,15 @@ TEST_F(LabKernel, StateDirMustBeOnTheLabTmpfs) {
   });
   ASSERT_TRUE(rc) << rc.error().message();
   EXPECT_EQ(*rc, 0);
+  ExpectMachineUntouched();
+}
+
+// A failure inside the lab before the body runs comes back as an error, not an exit code.
+TEST_F(LabKernel, SetupFailureInsideTheLabIsAnError) {
+  auto rc = run_in_lab({.state_dir = "/run/" + std::string(300, 'x')}, [] { return 0; });
+  ASSERT_FALSE(rc);
+  EXPECT_EQ(rc.error().sys_errno(), ENAMETOOLONG);
+  EXPECT_THAT(rc.error().message(), ::testing::HasSubstr("run lab: create state directory /run/xxx"));
   ExpectMachineUntouched();
 }
 
