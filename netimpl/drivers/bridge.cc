@@ -39,12 +39,12 @@ Result<void> BridgeDriver::remove_network(HostContext& host, NetworkState& net) 
 
 Result<void> BridgeDriver::attach(HostContext& host, NetworkState& net, SandboxContext& sb, EndpointState& ep) {
   auto& rtnl = *host.rtnl;
-  // One request creates both ends, the peer directly inside the container's namespace.
-  NC_TRY_VOID(rtnl.create_veth({.name = ep.host_ifname, .peer = ep.ifname, .peer_ns = sb.ns, .mtu = net.spec.mtu}));
+  // One request creates both ends, the peer directly inside the container's namespace and
+  // the host end already enslaved to the bridge and up.
+  NC_TRY_VOID(rtnl.create_veth({.name = ep.host_ifname, .peer = ep.ifname, .peer_ns = sb.ns, .mtu = net.spec.mtu,
+                                .master = net.info.bridge, .up = true}));
   UndoList undo;
   undo.push([&rtnl, h = ep.host_ifname] { (void)rtnl.delete_link(h); });
-  NC_TRY_VOID(rtnl.set_master(ep.host_ifname, net.info.bridge));
-  NC_TRY_VOID(rtnl.set_up(ep.host_ifname));
   NC_TRY_VOID(sb.rtnl->add_address(ep.ifname, Prefix(ep.ip, ep.prefix_len)));
   NC_TRY_VOID(sb.rtnl->set_up(ep.ifname));
   undo.commit();

@@ -4,6 +4,7 @@
 
 #include "netimpl/base/undo.h"
 #include "netimpl/drivers/bridge.h"
+#include "netimpl/netlink/link_watch.h"
 
 namespace nc::runtime {
 
@@ -178,7 +179,7 @@ Result<api::ContainerInfo> NetimplRuntime::create_container(const api::Container
 
   auto c = NC_TRY(make_container(spec.name, random_id(), spec.hostname));
   for (auto& a : atts) NC_TRY_VOID_CTX(attach(c, a), "{}: attach to network {}", ctx, a.network);
-  NC_TRY_VOID(start_main(c, spec.command));
+  if (opts_.start_processes) NC_TRY_VOID(start_main(c, spec.command));
   auto& stored = containers_.emplace(spec.name, std::move(c)).first->second;
   return info(stored);
 }
@@ -233,7 +234,14 @@ Result<api::ExecResult> NetimplRuntime::exec_probe(std::string_view name, const 
 }
 
 Result<void> NetimplRuntime::reset() {
+  std::vector<std::string> host_links;
+  for (auto& [name, c] : containers_)
+    for (auto& ep : c.endpoints)
+      if (!ep.host_ifname.empty()) host_links.push_back(ep.host_ifname);
   containers_.clear();
+  // The kernel removes a closed namespace's veth pairs asynchronously: wait for it, so a
+  // reset that returns is complete.
+  NC_TRY_VOID_CTX(netlink::wait_links_gone(*host_, host_links, std::chrono::seconds(5)), "reset");
   std::vector<std::string> names;
   for (auto& n : network_order_)
     if (n != kDefaultBridge) names.push_back(n);
@@ -241,7 +249,7 @@ Result<void> NetimplRuntime::reset() {
   // Verify from the kernel's side: only docker0 and no veth may remain on the host.
   auto links = NC_TRY_CTX(rtnl_.links(), "reset: list host links");
   for (auto& l : links)
-    if (l.kind == "veth" && l.name.starts_with("veth") || (l.kind == "bridge" && l.name != "docker0"))
+    if ((l.kind == "veth" && l.name.starts_with("veth")) || (l.kind == "bridge" && l.name != "docker0"))
       return failf("reset: host link {} ({}) is still present", l.name, l.kind);
   return {};
 }

@@ -24,6 +24,8 @@ namespace nc::runtime {
 struct NetimplOptions {
   std::string probe_path;  // the probe binary containers run
   std::chrono::milliseconds ready_timeout{5000};  // for a serving probe to report readiness
+  // false: containers get their network but run no process (topology benchmarks).
+  bool start_processes = true;
 };
 
 class NetimplRuntime : public api::Runtime {

@@ -1,0 +1,22 @@
+// `netconform bench`: benchmarks that compare side by side in one run and print medians
+// and ratios (absolute times drift on shared machines; ratios within one run do not).
+//
+//   topology  the topology of a check (a bridge, N containers with veth, address, lo and
+//             default route) built through netimpl's netlink path and by forking `ip`, and
+//             torn down: netimpl by dropping namespaces, the script by `ip netns del`.
+#pragma once
+
+#include <string>
+
+namespace nc::cli {
+
+struct BenchOptions {
+  std::string what = "topology";
+  int containers = 20;
+  int rounds = 5;
+  std::string probe_path;
+};
+
+int bench_command(const BenchOptions& o);
+
+}  // namespace nc::cli

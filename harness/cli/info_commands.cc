@@ -1,0 +1,46 @@
+#include "harness/cli/info_commands.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/checks/loader.h"
+#include "harness/kernel/features.h"
+
+namespace nc::cli {
+
+int list_command(const std::string& checks_root, bool json) {
+  auto all = checks::load_catalogue(checks_root);
+  if (!all) {
+    fmt::print(stderr, "netconform list: {}\n", all.error().message());
+    return 2;
+  }
+  if (json) {
+    auto arr = nlohmann::json::array();
+    for (auto& c : *all)
+      arr.push_back({{"id", c.id}, {"title", c.title}, {"suite", checks::suite_name(c.suite)}, {"requires", c.requirements}});
+    fmt::print("{}\n", arr.dump(2));
+    return 0;
+  }
+  for (auto& c : *all)
+    fmt::print("{:<12} {:<12} {}{}\n", c.id, checks::suite_name(c.suite), c.title,
+               c.requirements.empty() ? "" : fmt::format("  [requires {}]", fmt::join(c.requirements, ", ")));
+  fmt::print("{} checks\n", all->size());
+  return 0;
+}
+
+int kernel_command(bool json) {
+  auto features = kernel::probe_kernel();
+  if (json) {
+    nlohmann::json j{{"release", kernel::kernel_release()}, {"features", nlohmann::json::array()}};
+    for (auto& f : features) j["features"].push_back({{"name", f.name}, {"available", f.available}, {"detail", f.detail}});
+    fmt::print("{}\n", j.dump(2));
+    return 0;
+  }
+  fmt::print("kernel {}\n", kernel::kernel_release());
+  for (auto& f : features) fmt::print("  {:<13} {:<4} {}\n", f.name, f.available ? "yes" : "no", f.detail);
+  return 0;
+}
+
+}  // namespace nc::cli

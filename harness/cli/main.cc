@@ -1,0 +1,95 @@
+// netconform: does this runtime network containers the way Docker does?
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include "harness/cli/bench_command.h"
+#include "harness/cli/info_commands.h"
+#include "harness/cli/paths.h"
+#include "harness/cli/run_command.h"
+
+namespace {
+
+std::vector<std::string> split_commas(const std::vector<std::string>& items) {
+  std::vector<std::string> out;
+  for (auto& item : items) {
+    size_t start = 0;
+    for (size_t comma; (comma = item.find(',', start)) != std::string::npos; start = comma + 1)
+      if (comma > start) out.push_back(item.substr(start, comma - start));
+    if (start < item.size()) out.push_back(item.substr(start));
+  }
+  return out;
+}
+
+bool needs_root(const char* what) {
+  if (::geteuid() == 0) return false;
+  fmt::print(stderr, "netconform {}: must run as root (it creates namespaces, links and nftables rules)\n", what);
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "netconform — a kernel-integration test harness and conformance suite for container networking.\n"
+      "Runs checks (conformance/, scenarios/) against a runtime inside a throwaway lab of namespaces;\n"
+      "the machine's own network is never touched."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "netconform 0.1");
+
+  nc::cli::RunOptions run;
+  run.checks_root = nc::cli::default_catalogue_root();
+  run.probe_path = nc::cli::default_probe_path();
+  std::vector<std::string> runtimes{"netimpl"}, filters;
+  auto* cmd_run = app.add_subcommand("run", "Run checks in a throwaway lab and report.\n"
+                                            "GoogleTest flags (--gtest_repeat, --gtest_shuffle, ...) pass through;\n"
+                                            "tests are named RUNTIME.ID with '_' for '-' (netimpl.BR_001).");
+  cmd_run->add_option("--runtime", runtimes, "Runtimes to test, comma-separated")->delimiter(',')->default_str("netimpl");
+  cmd_run->add_option("--suite", run.suite, "conformance, scenarios or all")
+      ->check(CLI::IsMember({"conformance", "scenarios", "all"}))
+      ->default_str("conformance");
+  cmd_run->add_option("--filter", filters, "Glob(s) on check IDs, comma-separated (e.g. 'BR-*,ISO-00?')")->delimiter(',');
+  cmd_run->add_option("--jobs,-j", run.jobs, "Labs to run in parallel (the checks are sharded)")->default_str("1");
+  cmd_run->add_option("--junit", run.junit, "Write a JUnit XML report to FILE");
+  cmd_run->add_option("--json", run.json, "Write the JSON report to FILE (schema: harness/report/report.schema.json)");
+  cmd_run->add_option("--checks", run.checks_root, "Directory holding conformance/ and scenarios/")->default_str(run.checks_root);
+  cmd_run->add_option("--probe", run.probe_path, "The netconform-probe binary")->default_str(run.probe_path);
+  cmd_run->add_flag("--verbose,-v", run.verbose, "Print every step and scenario stories");
+  cmd_run->allow_extras();
+
+  bool json = false;
+  std::string checks_root = run.checks_root;
+  auto* cmd_list = app.add_subcommand("list", "List every check: id, suite, title, requires.");
+  cmd_list->add_flag("--json", json, "Print a JSON array of {id, title, suite, requires}");
+  cmd_list->add_option("--checks", checks_root, "Directory holding conformance/ and scenarios/");
+
+  auto* cmd_kernel = app.add_subcommand("kernel", "Probe what this kernel offers (in a fresh namespace).");
+  cmd_kernel->add_flag("--json", json, "Print JSON");
+
+  nc::cli::BenchOptions bench;
+  bench.probe_path = run.probe_path;
+  auto* cmd_bench = app.add_subcommand("bench", "Benchmarks, side by side in one run, printing medians and ratios.");
+  cmd_bench->add_option("what", bench.what, "topology")->check(CLI::IsMember({"topology"}))->default_str("topology");
+  cmd_bench->add_option("--containers", bench.containers, "Containers per round")->default_str("20");
+  cmd_bench->add_option("--rounds", bench.rounds, "Rounds per variant")->default_str("5");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (cmd_run->parsed()) {
+    if (needs_root("run")) return 2;
+    for (auto& extra : cmd_run->remaining()) {
+      if (!extra.starts_with("--gtest_")) {
+        fmt::print(stderr, "netconform run: unknown argument '{}' (see netconform run --help)\n", extra);
+        return 2;
+      }
+      run.gtest_args.push_back(extra);
+    }
+    run.runtimes = split_commas(runtimes);
+    run.filters = split_commas(filters);
+    return nc::cli::run_command(run);
+  }
+  if (cmd_list->parsed()) return nc::cli::list_command(checks_root, json);
+  if (cmd_kernel->parsed()) return needs_root("kernel") ? 2 : nc::cli::kernel_command(json);
+  if (cmd_bench->parsed()) return needs_root("bench") ? 2 : nc::cli::bench_command(bench);
+  return 2;
+}

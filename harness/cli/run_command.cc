@@ -1,0 +1,210 @@
+#include "harness/cli/run_command.h"
+
+#include <fnmatch.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "harness/checks/loader.h"
+#include "harness/cli/check_tests.h"
+#include "harness/cli/paths.h"
+#include "harness/kernel/features.h"
+#include "harness/lab/lab.h"
+#include "harness/report/json_writer.h"
+#include "harness/report/junit_writer.h"
+#include "harness/report/summary.h"
+
+namespace nc::cli {
+namespace {
+
+constexpr int kExitBadInput = 2;
+
+Result<std::vector<checks::Check>> load_suite(const RunOptions& o) {
+  std::filesystem::path root(o.checks_root);
+  if (o.suite == "all") return checks::load_catalogue(root);
+  if (o.suite == "conformance") return checks::load_dir(root / "conformance", checks::Suite::kConformance);
+  if (o.suite == "scenarios") return checks::load_dir(root / "scenarios", checks::Suite::kScenarios);
+  return failf("--suite {}: expected conformance, scenarios or all", o.suite);
+}
+
+Result<std::vector<checks::Check>> select(std::vector<checks::Check> all, const std::vector<std::string>& globs) {
+  if (globs.empty()) return all;
+  std::vector<checks::Check> out;
+  for (auto& c : all)
+    for (auto& g : globs)
+      if (::fnmatch(g.c_str(), c.id.c_str(), 0) == 0) {
+        out.push_back(std::move(c));
+        break;
+      }
+  if (out.empty()) return failf("--filter {}: no check matches", fmt::join(globs, ","));
+  return out;
+}
+
+// The lab's runner: registers the checks with GoogleTest, runs them, and writes the run's
+// results as JSON to `out_fd` (a memfd the outer process reads afterwards).
+int lab_body(const std::vector<checks::Check>& checks, const RunOptions& o, int out_fd) {
+  SuiteRun run{.runtimes = o.runtimes, .probe_path = o.probe_path, .verbose = o.verbose, .features = {}, .results = {}};
+  run.features = kernel::probe_kernel();
+  std::vector<std::string> args{"netconform"};
+  args.insert(args.end(), o.gtest_args.begin(), o.gtest_args.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  ::testing::InitGoogleTest(&argc, argv.data());
+  register_checks(checks, run);
+  install_progress_printer(run);
+  (void)RUN_ALL_TESTS();
+
+  report::RunReport rep;
+  rep.kernel = {.release = kernel::kernel_release(), .features = run.features};
+  rep.results = std::move(run.results);
+  std::string text = report::to_json_text(rep);
+  for (size_t off = 0; off < text.size();) {
+    ssize_t n = ::write(out_fd, text.data() + off, text.size() - off);
+    if (n <= 0) return kExitBadInput;
+    off += static_cast<size_t>(n);
+  }
+  return 0;
+}
+
+Result<report::RunReport> read_back(int fd) {
+  std::string text;
+  char buf[65536];
+  ::lseek(fd, 0, SEEK_SET);
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) text.append(buf, static_cast<size_t>(n));
+  if (text.empty()) return fail("the lab reported no results");
+  return report::report_from_json_text(text);
+}
+
+struct Shard {
+  int index = 0;
+  int memfd = -1;
+  pid_t pid = -1;  // the process running the shard's lab (jobs > 1)
+  int lab_status = 0;
+};
+
+// Runs one shard's lab in this process (blocking).
+int run_shard_here(const std::vector<checks::Check>& checks, const RunOptions& o, const Shard& s) {
+  lab::LabOptions lo;
+  auto r = lab::run_in_lab(lo, [&] { return lab_body(checks, o, s.memfd); });
+  if (!r) {
+    fmt::print(stderr, "netconform: lab: {}\n", r.error().message());
+    return kExitBadInput;
+  }
+  return *r;
+}
+
+// jobs > 1: one child process per shard, each owning one lab, each dying with us.
+Result<void> run_shards(const std::vector<checks::Check>& checks, const RunOptions& o, std::vector<Shard>& shards) {
+  pid_t parent = ::getpid();
+  for (auto& s : shards) {
+    s.pid = ::fork();
+    if (s.pid < 0) return sys_fail("fork shard");
+    if (s.pid == 0) {
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::getppid() != parent) ::_exit(kExitBadInput);
+      ::setenv("GTEST_TOTAL_SHARDS", std::to_string(shards.size()).c_str(), 1);
+      ::setenv("GTEST_SHARD_INDEX", std::to_string(s.index).c_str(), 1);
+      std::fflush(stdout);
+      ::_exit(run_shard_here(checks, o, s));
+    }
+  }
+  for (auto& s : shards) {
+    int st = 0;
+    while (::waitpid(s.pid, &st, 0) < 0 && errno == EINTR) {
+    }
+    s.lab_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  }
+  return {};
+}
+
+}  // namespace
+
+int run_command(const RunOptions& o) {
+  auto started = std::chrono::system_clock::now();
+  auto t0 = std::chrono::steady_clock::now();
+  for (auto& rt : o.runtimes)
+    if (rt != "netimpl") {
+      fmt::print(stderr, "netconform run: --runtime {}: not available in this build (available: netimpl)\n", rt);
+      return kExitBadInput;
+    }
+  if (o.jobs < 1 || o.jobs > 64) {
+    fmt::print(stderr, "netconform run: --jobs {}: expected 1 to 64\n", o.jobs);
+    return kExitBadInput;
+  }
+  if (auto p = require_probe(o.probe_path); !p) {
+    fmt::print(stderr, "netconform run: {}\n", p.error().message());
+    return kExitBadInput;
+  }
+  auto loaded = load_suite(o);
+  if (!loaded) {
+    fmt::print(stderr, "netconform run: {}\n", loaded.error().message());
+    return kExitBadInput;
+  }
+  auto checks = select(std::move(*loaded), o.filters);
+  if (!checks) {
+    fmt::print(stderr, "netconform run: {}\n", checks.error().message());
+    return kExitBadInput;
+  }
+  fmt::print("netconform: {} check(s) of suite {} against {} in {} lab(s)\n", checks->size(), o.suite,
+             fmt::join(o.runtimes, ","), o.jobs);
+  std::fflush(stdout);
+
+  std::vector<Shard> shards(static_cast<size_t>(o.jobs));
+  for (int i = 0; i < o.jobs; ++i) {
+    shards[i].index = i;
+    shards[i].memfd = ::memfd_create(fmt::format("netconform-shard-{}", i).c_str(), MFD_CLOEXEC);
+    if (shards[i].memfd < 0) {
+      fmt::print(stderr, "netconform run: memfd_create: {}\n", std::strerror(errno));
+      return kExitBadInput;
+    }
+  }
+  if (o.jobs == 1) {
+    shards[0].lab_status = run_shard_here(*checks, o, shards[0]);
+  } else if (auto r = run_shards(*checks, o, shards); !r) {
+    fmt::print(stderr, "netconform run: {}\n", r.error().message());
+    return kExitBadInput;
+  }
+
+  report::RunReport rep;
+  rep.started_at = report::iso8601_utc(started);
+  for (auto& rt : o.runtimes) rep.runtimes.push_back({rt, rt == "netimpl" ? "0.1" : ""});
+  rep.runtime = rep.runtimes.front();
+  bool lab_failed = false;
+  for (auto& s : shards) {
+    auto part = read_back(s.memfd);
+    ::close(s.memfd);
+    if (!part || s.lab_status != 0) {
+      fmt::print(stderr, "netconform run: lab {} failed (status {}){}\n", s.index, s.lab_status,
+                 part ? "" : ": " + part.error().message());
+      lab_failed = true;
+      if (!part) continue;
+    }
+    rep.kernel = part->kernel;
+    for (auto& r : part->results) rep.results.push_back(std::move(r));
+  }
+  rep.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+
+  fmt::print("\n{}", report::format_summary(rep, report::use_color(1)));
+  int status = rep.summary().green() && !lab_failed ? 0 : 1;
+  if (!o.json.empty())
+    if (auto w = report::write_json_report(o.json, rep); !w) {
+      fmt::print(stderr, "netconform run: {}\n", w.error().message());
+      status = kExitBadInput;
+    }
+  if (!o.junit.empty())
+    if (auto w = report::write_junit_report(o.junit, rep); !w) {
+      fmt::print(stderr, "netconform run: {}\n", w.error().message());
+      status = kExitBadInput;
+    }
+  return status;
+}
+
+}  // namespace nc::cli
