@@ -73,7 +73,12 @@ int main(int argc, char** argv) {
   cmd_bench->add_option("--containers", bench.containers, "Containers per round")->default_str("20");
   cmd_bench->add_option("--rounds", bench.rounds, "Rounds per variant")->default_str("5");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; every malformed command line exits 2, as bad input does.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
 
   if (cmd_run->parsed()) {
     if (needs_root("run")) return 2;
