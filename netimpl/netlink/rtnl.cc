@@ -26,25 +26,36 @@ Rtnl::Rtnl(Rtnl&&) noexcept = default;
 Rtnl& Rtnl::operator=(Rtnl&&) noexcept = default;
 Rtnl::~Rtnl() = default;
 
+namespace {
+
+using Sock = std::unique_ptr<nl_sock, NlRelease<nl_sock, nl_socket_free>>;
+
+Result<Sock> connect_here() {
+  Sock s(nl_socket_alloc());
+  if (!s) return std::unexpected(nl_error(NLE_NOMEM));
+  if (int err = nl_connect(s.get(), NETLINK_ROUTE); err < 0) return std::unexpected(nl_error(err));
+  int on = 1;
+  // Extended acks carry the kernel's reason ("Unknown device type"); capped acks keep
+  // them from echoing our whole request back.
+  ::setsockopt(nl_socket_get_fd(s.get()), SOL_NETLINK, NETLINK_EXT_ACK, &on, sizeof on);
+  ::setsockopt(nl_socket_get_fd(s.get()), SOL_NETLINK, NETLINK_CAP_ACK, &on, sizeof on);
+  return s;
+}
+
+}  // namespace
+
 Result<Rtnl> Rtnl::open(const Namespaces& ns) {
   if (!ns.has(kNsNet)) return fail(fmt::format("open netlink socket in netns {}: no network namespace held", ns.name()), EINVAL);
-  using Sock = std::unique_ptr<nl_sock, SockDeleter>;
   // A netlink socket belongs to the netns of the thread that creates it, for life.
-  auto sock = ns.run([]() -> Result<Sock> {
-    Sock s(nl_socket_alloc());
-    if (!s) return std::unexpected(nl_error(NLE_NOMEM));
-    if (int err = nl_connect(s.get(), NETLINK_ROUTE); err < 0) return std::unexpected(nl_error(err));
-    int on = 1;
-    // Extended acks carry the kernel's reason ("Unknown device type"); capped acks keep
-    // them from echoing our whole request back.
-    ::setsockopt(nl_socket_get_fd(s.get()), SOL_NETLINK, NETLINK_EXT_ACK, &on, sizeof on);
-    ::setsockopt(nl_socket_get_fd(s.get()), SOL_NETLINK, NETLINK_CAP_ACK, &on, sizeof on);
-    return s;
-  });
-  if (!sock) return std::unexpected(std::move(sock).error().context(fmt::format("open netlink socket in netns {}", ns.name())));
+  return ns.run([&] { return open_here(ns.name()); });
+}
+
+Result<Rtnl> Rtnl::open_here(std::string ns_name) {
+  auto sock = connect_here();
+  if (!sock) return std::unexpected(std::move(sock).error().context(fmt::format("open netlink socket in netns {}", ns_name)));
   Rtnl r;
-  r.sock_ = std::move(*sock);
-  r.ns_name_ = ns.name();
+  r.sock_.reset(sock->release());
+  r.ns_name_ = std::move(ns_name);
   return r;
 }
 

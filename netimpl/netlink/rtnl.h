@@ -82,6 +82,10 @@ class Rtnl {
   // Opens a route-netlink socket inside `ns`. `ns` must outlive nothing: the socket keeps
   // its namespace alive on its own; the name is kept for error messages.
   static Result<Rtnl> open(const Namespaces& ns);
+  // Opens the socket in the calling thread's current network namespace, naming it
+  // `ns_name` in errors. For code already running inside a namespace (e.g. the `inside`
+  // callback of Namespaces::create), which saves a thread.
+  static Result<Rtnl> open_here(std::string ns_name);
   Rtnl(Rtnl&&) noexcept;
   Rtnl& operator=(Rtnl&&) noexcept;
   ~Rtnl();

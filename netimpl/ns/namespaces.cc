@@ -48,7 +48,9 @@ Result<Namespaces> Namespaces::current(std::string name, int kinds) {
   return of_pid(std::move(name), 0, kinds);
 }
 
-Result<Namespaces> Namespaces::create(std::string name, int kinds) {
+Result<Namespaces> Namespaces::create(std::string name, int kinds) { return create(std::move(name), kinds, {}); }
+
+Result<Namespaces> Namespaces::create(std::string name, int kinds, const std::function<Result<void>()>& inside) {
   // unshare() on a throwaway thread: the new namespaces become that thread's, we open
   // them through /proc/thread-self (not /proc/self, which shows the main thread's), and
   // the thread exits. Nothing in the calling thread changes.
@@ -60,7 +62,11 @@ Result<Namespaces> Namespaces::create(std::string name, int kinds) {
       out.emplace(sys_fail(fmt::format("create namespaces {}: unshare", name)));
       return;
     }
-    out.emplace(current(name, kinds));
+    auto held = current(name, kinds);
+    if (held && inside) {
+      if (auto r = inside(); !r) held = std::unexpected(std::move(r).error());
+    }
+    out.emplace(std::move(held));
   });
   t.join();
   return std::move(*out);

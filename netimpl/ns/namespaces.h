@@ -14,6 +14,7 @@
 
 #include <sched.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <thread>
@@ -41,6 +42,10 @@ class Namespaces {
   // namespace has only `lo`, down. A new mount namespace starts as a copy of the caller's.
   // `name` is used only in error messages and logs.
   static Result<Namespaces> create(std::string name, int kinds);
+  // The same, and runs `inside` on the creating thread while it is still in the new
+  // namespaces (set the hostname, open a netlink socket there, ...): one thread instead
+  // of one per step. An error from `inside` fails the creation.
+  static Result<Namespaces> create(std::string name, int kinds, const std::function<Result<void>()>& inside);
   // Holds the calling thread's current namespaces of the given kinds.
   static Result<Namespaces> current(std::string name, int kinds);
   // Holds the namespaces of process `pid` (e.g. a daemon's container).

@@ -31,14 +31,16 @@ Result<Container> make_container(std::string name, std::string id, std::string h
   c.name = std::move(name);
   c.id = std::move(id);
   c.hostname = hostname.empty() ? c.id.substr(0, 12) : std::move(hostname);
-  c.ns = NC_TRY_CTX(Namespaces::create(c.name, kNsNet | kNsMnt | kNsUts), "create container {}", c.name);
-  NC_TRY_VOID_CTX(c.ns.run([&]() -> Result<void> {
-    if (::sethostname(c.hostname.data(), c.hostname.size()) != 0) return sys_fail("sethostname");
-    return {};
-  }),
-                  "create container {}: set hostname {}", c.name, c.hostname);
-  c.rtnl = NC_TRY_CTX(netlink::Rtnl::open(c.ns), "create container {}", c.name);
-  NC_TRY_VOID_CTX(c.rtnl->set_up("lo"), "create container {}", c.name);
+  // One thread does it all inside the new namespaces: a thread start costs more than
+  // the netlink work here when the machine is busy.
+  std::optional<netlink::Rtnl> rtnl;
+  auto inside = [&]() -> Result<void> {
+    if (::sethostname(c.hostname.data(), c.hostname.size()) != 0) return sys_fail(fmt::format("set hostname {}", c.hostname));
+    rtnl = NC_TRY(netlink::Rtnl::open_here(c.name));
+    return rtnl->set_up("lo");
+  };
+  c.ns = NC_TRY_CTX(Namespaces::create(c.name, kNsNet | kNsMnt | kNsUts, inside), "create container {}", c.name);
+  c.rtnl = std::move(rtnl);
   return c;
 }
 
