@@ -1,0 +1,102 @@
+#include "netimpl/dns/message.h"
+
+#include <gtest/gtest.h>
+
+#include "netimpl/dns/responder.h"
+#include "netimpl/dns/test_query.h"
+
+namespace nc::dns {
+namespace {
+
+struct Parsed {
+  PktPtr pkt;
+  std::vector<std::string> answers;  // rdata text
+};
+
+Parsed parse_reply(const std::vector<uint8_t>& wire) {
+  ldns_pkt* p = nullptr;
+  EXPECT_EQ(ldns_wire2pkt(&p, wire.data(), wire.size()), LDNS_STATUS_OK);
+  Parsed out{PktPtr(p), {}};
+  auto* an = ldns_pkt_answer(p);
+  for (size_t i = 0; i < ldns_rr_list_rr_count(an); ++i) {
+    char* s = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(an, i), 0));
+    out.answers.push_back(s);
+    std::free(s);
+  }
+  return out;
+}
+
+NameTable table() {
+  NameTable t;
+  t.set_network("appnet", false);
+  std::vector<TableEndpoint> eps;
+  t.put({.name = "web", .hostname = "", .short_id = "", .endpoints = {{.network = "appnet", .ip = *IpAddr::parse("172.18.0.2"), .aliases = {"many"}}}});
+  for (int i = 0; i < 60; ++i)
+    t.put({.name = fmt::format("m{}", i), .hostname = "", .short_id = "",
+           .endpoints = {{.network = "appnet", .ip = IpAddr::v4(0xac120010 + i), .aliases = {"many"}}}});
+  return t;
+}
+
+TEST(Message, ParsesOneQuestionAndRejectsOthers) {
+  auto q = parse_query(make_query("Web.AppNet", kTypeA, 7));
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->qname, "Web.AppNet");
+  EXPECT_EQ(q->qtype, kTypeA);
+  EXPECT_EQ(q->id, 7);
+  auto wire = make_query("web", kTypeA);
+  wire[5] = 0;  // qdcount 0
+  EXPECT_FALSE(parse_query(wire));
+  EXPECT_FALSE(parse_query(std::vector<uint8_t>(5, 0)));
+}
+
+TEST(Message, LocalAnswerEchoesCaseWithTtl600RaSetAaClear) {
+  auto t = table();
+  std::mt19937 rng(1);
+  auto q = parse_query(make_query("WEB", kTypeA));
+  auto d = respond(*q, t, "web", 512, rng);
+  ASSERT_FALSE(d.forward);
+  auto r = parse_reply(d.reply);
+  EXPECT_TRUE(ldns_pkt_ra(r.pkt.get()));
+  EXPECT_FALSE(ldns_pkt_aa(r.pkt.get()));
+  EXPECT_EQ(r.answers, std::vector<std::string>{"172.18.0.2"});
+  auto* rr = ldns_rr_list_rr(ldns_pkt_answer(r.pkt.get()), 0);
+  EXPECT_EQ(ldns_rr_ttl(rr), 600u);
+  char* owner = ldns_rdf2str(ldns_rr_owner(rr));
+  EXPECT_STREQ(owner, "WEB.");
+  std::free(owner);
+}
+
+TEST(Message, NoDataPtrAndForward) {
+  auto t = table();
+  std::mt19937 rng(1);
+  auto d = respond(*parse_query(make_query("web", kTypeAaaa)), t, "web", 512, rng);
+  ASSERT_FALSE(d.forward);
+  EXPECT_EQ(ldns_pkt_get_rcode(parse_reply(d.reply).pkt.get()), LDNS_RCODE_NOERROR);
+  EXPECT_TRUE(parse_reply(d.reply).answers.empty());
+  d = respond(*parse_query(make_query("2.0.18.172.in-addr.arpa", kTypePtr)), t, "web", 512, rng);
+  EXPECT_EQ(parse_reply(d.reply).answers, std::vector<std::string>{"web.appnet."});
+  EXPECT_TRUE(respond(*parse_query(make_query("example.test", kTypeA)), t, "web", 512, rng).forward);
+}
+
+TEST(Message, TruncatesOverTheUdpLimitAndShuffles) {
+  auto t = table();
+  std::mt19937 rng(1);
+  auto q = parse_query(make_query("many", kTypeA));
+  auto cut = parse_reply(respond(*q, t, "web", 512, rng).reply);
+  EXPECT_TRUE(ldns_pkt_tc(cut.pkt.get()));
+  EXPECT_TRUE(cut.answers.empty());
+  auto full = parse_reply(respond(*q, t, "web", 65535, rng).reply);
+  EXPECT_FALSE(ldns_pkt_tc(full.pkt.get()));
+  EXPECT_EQ(full.answers.size(), 61u);
+  auto again = parse_reply(respond(*q, t, "web", 65535, rng).reply);
+  EXPECT_NE(full.answers, again.answers);
+}
+
+TEST(Message, ReverseAddress) {
+  EXPECT_EQ(reverse_address("2.0.18.172.in-addr.arpa"), (std::vector<uint8_t>{172, 18, 0, 2}));
+  EXPECT_TRUE(reverse_address("0.18.172.in-addr.arpa").empty());
+  EXPECT_TRUE(reverse_address("example.test").empty());
+}
+
+}  // namespace
+}  // namespace nc::dns

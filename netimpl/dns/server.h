@@ -1,0 +1,67 @@
+// netimpl's embedded DNS server: 127.0.0.11:53 (UDP and TCP) inside every container that
+// is on a user-defined network, served by ONE event loop thread (epoll) for all of them.
+//
+// The listening sockets are opened inside each container's network namespace on a
+// short-lived thread (sockets.h) and then served from the loop; queries are parsed and
+// answers built with ldns (message.h), names come from the NameTable (responder.h).
+// Queries for other names are forwarded, over the client's transport, to the container's
+// own servers (`--dns`, dialled from its namespace) or else to the host's (dialled from
+// the host's namespace): each upstream gets `upstream_timeout`; a network error, a
+// timeout, SERVFAIL or REFUSED moves on to the next; any other answer is relayed; when
+// all failed the client gets SERVFAIL. At most `max_in_flight` forwarded queries wait at
+// once; past that a query is answered REFUSED at once.
+//
+// Threads: every public method may be called from any one thread other than the loop's
+// (the runtime's). Changes are visible to the next query: add/remove_container return
+// once the loop has applied them, and the name table is shared under a mutex.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "netimpl/base/error.h"
+#include "netimpl/base/ip.h"
+#include "netimpl/dns/name_table.h"
+
+namespace nc::dns {
+
+struct Upstream {
+  IpAddr ip;
+  uint16_t port = 53;
+};
+
+struct ServerOptions {
+  std::chrono::milliseconds upstream_timeout{4000};
+  size_t max_in_flight = 1024;
+  std::chrono::milliseconds tcp_idle{5000};  // a TCP client silent this long is dropped
+  uint16_t port = 53;                        // tests may serve elsewhere
+};
+
+class Server {
+ public:
+  static Result<std::unique_ptr<Server>> start(ServerOptions opts = {});
+  ~Server();  // stops the loop and closes every socket
+
+  // Serves `container` on 127.0.0.11 in the network namespace `netns_fd` (dup'ed; the
+  // caller keeps its own). `own` empty: forward to the host's upstreams.
+  Result<void> add_container(const std::string& container, int netns_fd, std::vector<Upstream> own);
+  // Stops serving it; a no-op when it is not served. Forwarded queries of it are dropped.
+  void remove_container(const std::string& container);
+  bool serving(const std::string& container);
+  // The host's namespace (dup'ed) and upstream servers (at most 3 are used).
+  Result<void> set_host(int netns_fd, std::vector<Upstream> upstreams);
+  // Edits the shared name table.
+  void edit_table(const std::function<void(NameTable&)>& fn);
+
+  class Loop;
+
+ private:
+  explicit Server(std::unique_ptr<Loop> loop);
+  std::unique_ptr<Loop> loop_;
+};
+
+}  // namespace nc::dns

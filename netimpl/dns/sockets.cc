@@ -1,0 +1,82 @@
+#include "netimpl/dns/sockets.h"
+
+#include <netinet/in.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <optional>
+#include <thread>
+
+namespace nc::dns {
+namespace {
+
+template <class F>
+auto in_netns(int netns_fd, F&& fn) -> decltype(fn()) {
+  if (netns_fd < 0) return fn();
+  std::optional<decltype(fn())> out;
+  std::thread t([&] {
+    if (::setns(netns_fd, CLONE_NEWNET) != 0) return void(out.emplace(sys_fail("join network namespace")));
+    out.emplace(fn());
+  });
+  t.join();
+  return std::move(*out);
+}
+
+Result<UniqueFd> bound(int type, const IpAddr& ip, uint16_t port) {
+  UniqueFd fd(::socket(ip.family(), type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd) return sys_fail("socket");
+  int one = 1;
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_storage sa{};
+  socklen_t len = make_sockaddr(ip, port, sa);
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&sa), len) != 0)
+    return sys_fail(fmt::format("bind {} {}:{}", type == SOCK_STREAM ? "tcp" : "udp", ip, port));
+  if (type == SOCK_STREAM && ::listen(fd.get(), 128) != 0) return sys_fail("listen");
+  if (type == SOCK_DGRAM) {
+    int size = 1 << 20;
+    ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  }
+  return fd;
+}
+
+}  // namespace
+
+socklen_t make_sockaddr(const IpAddr& ip, uint16_t port, sockaddr_storage& out) {
+  out = {};
+  if (ip.is_v4()) {
+    auto* s = reinterpret_cast<sockaddr_in*>(&out);
+    s->sin_family = AF_INET;
+    s->sin_port = htons(port);
+    s->sin_addr = ip.to_in();
+    return sizeof(sockaddr_in);
+  }
+  auto* s = reinterpret_cast<sockaddr_in6*>(&out);
+  s->sin6_family = AF_INET6;
+  s->sin6_port = htons(port);
+  s->sin6_addr = ip.to_in6();
+  return sizeof(sockaddr_in6);
+}
+
+Result<Listeners> listen_in(int netns_fd, const IpAddr& ip, uint16_t port) {
+  return in_netns(netns_fd, [&]() -> Result<Listeners> {
+    Listeners l;
+    l.udp = NC_TRY(bound(SOCK_DGRAM, ip, port));
+    l.tcp = NC_TRY(bound(SOCK_STREAM, ip, port));
+    return l;
+  });
+}
+
+Result<UniqueFd> dial_in(int netns_fd, int type, const IpAddr& ip, uint16_t port) {
+  return in_netns(netns_fd, [&]() -> Result<UniqueFd> {
+    UniqueFd fd(::socket(ip.family(), type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!fd) return sys_fail("socket");
+    sockaddr_storage sa{};
+    socklen_t len = make_sockaddr(ip, port, sa);
+    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), len) != 0 && errno != EINPROGRESS)
+      return sys_fail(fmt::format("connect {}:{}", ip, port));
+    return fd;
+  });
+}
+
+}  // namespace nc::dns

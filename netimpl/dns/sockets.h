@@ -1,0 +1,34 @@
+// Sockets opened inside a network namespace and used from anywhere (the event loop).
+//
+// A socket belongs to the namespace it was created in; each function creates it on a
+// short-lived thread that joins `netns_fd` (a network namespace fd; -1: the caller's
+// namespace) and returns it non-blocking and close-on-exec.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <cstdint>
+
+#include "netimpl/base/error.h"
+#include "netimpl/base/ip.h"
+#include "netimpl/base/unique_fd.h"
+
+namespace nc::dns {
+
+inline constexpr std::string_view kServerIp = "127.0.0.11";
+
+struct Listeners {
+  UniqueFd udp, tcp;
+};
+
+// UDP and TCP sockets bound to ip:port in `netns_fd`.
+Result<Listeners> listen_in(int netns_fd, const IpAddr& ip, uint16_t port);
+
+// A socket of `type` (SOCK_DGRAM / SOCK_STREAM) connecting to ip:port from `netns_fd`;
+// for TCP the connect may still be in progress (EINPROGRESS) when it returns.
+Result<UniqueFd> dial_in(int netns_fd, int type, const IpAddr& ip, uint16_t port);
+
+// The sockaddr for ip:port.
+socklen_t make_sockaddr(const IpAddr& ip, uint16_t port, sockaddr_storage& out);
+
+}  // namespace nc::dns
