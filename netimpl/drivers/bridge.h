@@ -12,6 +12,7 @@ namespace nc::drivers {
 class BridgeDriver : public Driver {
  public:
   std::string name() const override { return "bridge"; }
+  std::vector<std::string> requirements() const override { return {"bridge", "veth"}; }
   Result<void> validate(const api::NetworkSpec& spec) const override;
   Result<void> create_network(HostContext& host, NetworkState& net) override;
   Result<void> remove_network(HostContext& host, NetworkState& net) override;

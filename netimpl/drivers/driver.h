@@ -55,12 +55,19 @@ class Driver {
  public:
   virtual ~Driver() = default;
   virtual std::string name() const = 0;
+  // The kernel features (harness/kernel names: "bridge", "veth", "macvlan", "ipvlan",
+  // "vxlan") this driver needs; `netconform kernel` lists them and checks skip without them.
+  virtual std::vector<std::string> requirements() const { return {}; }
+  // false: networks of this driver have no subnet and endpoints no address (host, none).
+  virtual bool assigns_addresses() const { return true; }
   // Refuses specs this driver cannot honour, naming the network and the option.
   virtual Result<void> validate(const api::NetworkSpec& spec) const = 0;
   virtual Result<void> create_network(HostContext& host, NetworkState& net) = 0;
   virtual Result<void> remove_network(HostContext& host, NetworkState& net) = 0;
   // Plumbs `ep` (address already chosen) into the sandbox. Does not add routes: the
   // runtime owns the container's default route, since it depends on all its networks.
+  // A driver may clear ep.gateway (no default route through it) and ep.host_ifname (no
+  // host-side link) before returning.
   virtual Result<void> attach(HostContext& host, NetworkState& net, SandboxContext& sb, EndpointState& ep) = 0;
   virtual Result<void> detach(HostContext& host, NetworkState& net, SandboxContext& sb, EndpointState& ep) = 0;
 };
