@@ -6,7 +6,9 @@
 
 #include <libmnl/libmnl.h>
 
+#include <algorithm>
 #include <ctime>
+#include <set>
 
 #include "netimpl/netlink/rtnl.h"
 #include "netimpl/nft/encode.h"
@@ -75,10 +77,33 @@ Result<void> Firewall::ensure_br_netfilter() {
   return {};
 }
 
+// route_localnet is left on, as Docker leaves it; remembered so a steady model costs no
+// sysctl writes. A bridge that left the model is forgotten (it may come back new).
+Result<void> Firewall::ensure_route_localnet(const FirewallModel& model) {
+  std::set<std::string> want;
+  for (const std::string& bridge : needs_route_localnet(model)) {
+    want.insert(bridge);
+    if (localnet_.contains(bridge)) continue;
+    auto w = netlink::write_sysctl(ns_, fmt::format("net/ipv4/conf/{}/route_localnet", bridge), "1");
+    // No such link (a model without the real bridge, as in tests): nothing to route.
+    if (!w && w.error().sys_errno() == ENOENT) {
+      want.erase(bridge);
+      continue;
+    }
+    NC_TRY_VOID_CTX(std::move(w), "publish to 127.0.0.1 via bridge {}", bridge);
+  }
+  std::erase_if(localnet_, [&](const std::string& b) {
+    return std::ranges::find(model.bridges, b, &BridgeNet::bridge) == model.bridges.end();
+  });
+  localnet_.insert(want.begin(), want.end());
+  return {};
+}
+
 Result<void> Firewall::apply(const FirewallModel& model) {
   auto ctx = [&] { return fmt::format("apply firewall table {} in netns {}", table_id(NFPROTO_INET, table_), ns_name()); };
   Table table = NC_TRY_CTX(render(model, table_), "{}", ctx());
   if (needs_br_netfilter(model)) NC_TRY_VOID_CTX(ensure_br_netfilter(), "{}", ctx());
+  NC_TRY_VOID_CTX(ensure_route_localnet(model), "{}", ctx());
   Batch b(seq_);
   for (int family : kFamilies) reset_table(b, family, table_);
   add_table(b, table);

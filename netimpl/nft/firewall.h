@@ -28,6 +28,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 
 #include "netimpl/base/error.h"
@@ -51,7 +52,8 @@ class Firewall {
   // Makes the table exactly render(model). On error the kernel's table is unchanged.
   // A bridge with icc=false needs br_netfilter (render.h): apply turns on
   // net.bridge.bridge-nf-call-iptables and -ip6tables in the namespace when they are off,
-  // as Docker does, and leaves them on.
+  // as Docker does, and leaves them on. Likewise route_localnet=1 on every bridge the host
+  // reaches through 127.0.0.1 (render.h, needs_route_localnet).
   // Errors: "apply firewall table inet netconform in netns host: <what failed>".
   Result<void> apply(const FirewallModel& model);
 
@@ -64,12 +66,14 @@ class Firewall {
  private:
   Firewall() = default;
   Result<void> ensure_br_netfilter();
+  Result<void> ensure_route_localnet(const FirewallModel& model);
 
   MnlSocket sock_;
   Namespaces ns_;  // our own dup, for the br_netfilter sysctls
   std::string table_;
   uint32_t seq_ = 0;
   bool applied_ = false;
+  std::set<std::string> localnet_;  // bridges whose route_localnet we set
 };
 
 }  // namespace nc::nft

@@ -5,6 +5,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 
+#include <algorithm>
 #include <set>
 
 namespace nc::nft {
@@ -51,10 +52,25 @@ void forward_rules(const FirewallModel& m, std::vector<Rule>& out) {
   for (const BridgeNet& b : m.bridges) out.push_back(make_rule({iif(b.bridge), verdict(!b.internal)}));
 }
 
+Prefix loopback(bool v4) { return v4 ? Prefix(IpAddr::v4(0x7f000000), 8) : Prefix(*IpAddr::parse("::1"), 128); }
+
+// True when the host reaches the mapping through 127.0.0.1 (any address, or loopback).
+bool via_loopback(const PortMapping& p) { return p.container_ip.is_v4() && (!p.host_ip || p.host_ip->is_loopback()); }
+
 void postrouting_rules(const FirewallModel& m, std::vector<Rule>& out) {
   for (const BridgeNet& b : m.bridges)
     if (!b.internal) out.push_back(make_rule({AddrMatch{false, b.subnet.network()}, oif(b.bridge, true), MasqueradeStmt{}}));
-  // Issue 4 (hairpin and host-to-localhost publishing) adds its masquerade rules here.
+  auto ports = published(m);
+  // Hairpin: a container reaching its own published port through the host's address would
+  // otherwise get a packet from itself, and answer it locally, past the NAT.
+  for (const PortMapping* p : ports)
+    out.push_back(make_rule({AddrMatch{false, Prefix(p->container_ip, p->container_ip.is_v4() ? 32 : 128)},
+                             daddr(p->container_ip), PortMatch{l4proto(*p), p->container_port}, MasqueradeStmt{}}));
+  // The host to 127.0.0.1:PORT (output DNAT): a loopback source cannot leave on a bridge, so
+  // it becomes the gateway's address (Docker without its proxy does the same; the bridge
+  // also needs route_localnet=1, see needs_route_localnet).
+  for (const std::string& bridge : needs_route_localnet(m))
+    out.push_back(make_rule({AddrMatch{false, loopback(true)}, oif(bridge), MasqueradeStmt{}}));
 }
 
 std::vector<Term> dnat_terms(const PortMapping& p) {
@@ -70,20 +86,24 @@ void prerouting_rules(const FirewallModel& m, std::vector<Rule>& out) {
   for (const PortMapping* p : published(m)) out.push_back(make_rule(dnat_terms(*p)));
 }
 
-// Connections the host makes to a published port. Loopback destinations are left alone:
-// DNAT would send a packet with a 127.0.0.1 source out of a bridge, which the kernel drops
-// unless route_localnet is set and the source masqueraded (a later issue's job).
+// Connections the host makes to a published port, including to 127.0.0.1 (IPv4: masqueraded
+// in postrouting). IPv6 has no route_localnet: ::1 is left alone.
 void output_rules(const FirewallModel& m, std::vector<Rule>& out) {
   for (const PortMapping* p : published(m)) {
-    if (p->host_ip && p->host_ip->is_loopback()) continue;
     std::vector<Term> t = dnat_terms(*p);
-    if (!p->host_ip) {
-      bool v4 = p->container_ip.is_v4();
-      Prefix loopback = v4 ? Prefix(IpAddr::v4(0x7f000000), 8) : Prefix(*IpAddr::parse("::1"), 128);
-      t.insert(t.begin(), AddrMatch{true, loopback, true});
-    }
+    if (!p->host_ip && !p->container_ip.is_v4()) t.insert(t.begin(), AddrMatch{true, loopback(false), true});
     out.push_back(make_rule(std::move(t)));
   }
+}
+
+// Docker 28: a port published on 127.0.0.1 answers only the host. With route_localnet on a
+// bridge the kernel would route a packet to 127.0.0.1 that came from outside; drop such
+// packets before conntrack (raw priority) unless they came in on lo.
+void raw_rules(const FirewallModel& m, std::vector<Rule>& out) {
+  for (const PortMapping* p : published(m))
+    if (p->host_ip && p->host_ip->is_loopback())
+      out.push_back(make_rule({IfnameMatch{false, IfName("lo"), true}, daddr(*p->host_ip),
+                               PortMatch{l4proto(*p), p->host_port}, drop()}));
 }
 
 struct ChainDef {
@@ -98,6 +118,7 @@ constexpr ChainDef kChains[] = {
     {"postrouting", "nat", Hook::kPostrouting, 100, postrouting_rules},   // srcnat
     {"prerouting", "nat", Hook::kPrerouting, -100, prerouting_rules},     // dstnat
     {"output", "nat", Hook::kOutput, -100, output_rules},
+    {"raw", "filter", Hook::kPrerouting, -300, raw_rules},                // raw
 };
 
 // --- validation, before anything is rendered ---
@@ -137,6 +158,13 @@ Result<Table> render(const FirewallModel& model, std::string_view table_name) {
     t.chains.push_back(std::move(c));
   }
   return t;
+}
+
+std::vector<std::string> needs_route_localnet(const FirewallModel& model) {
+  std::vector<std::string> out;
+  for (const PortMapping* p : published(model))
+    if (via_loopback(*p) && std::ranges::find(out, p->bridge) == out.end()) out.push_back(p->bridge);
+  return out;
 }
 
 bool needs_br_netfilter(const FirewallModel& model) {

@@ -13,10 +13,14 @@
 //       iifname X accept | drop                            egress; internal bridges: drop
 //   chain postrouting { type nat hook postrouting priority 100; }
 //       ip saddr <subnet> oifname != X masquerade          non-internal bridges
+//       ip saddr <c> ip daddr <c> <proto> dport <cport> masquerade   hairpin, per mapping
+//       ip saddr 127.0.0.0/8 oifname X masquerade          bridges the host reaches via 127.0.0.1
 //   chain prerouting { type nat hook prerouting priority -100; }
 //       [ip daddr <host ip>] fib daddr type local <proto> dport <hport> dnat ip to <c>:<cport>
 //   chain output { type nat hook output priority -100; }
-//       as prerouting, for connections the host itself makes, except to loopback.
+//       as prerouting, for connections the host itself makes (IPv4: 127.0.0.1 too)
+//   chain raw { type filter hook prerouting priority -300; }
+//       iifname != "lo" ip daddr 127.0.0.1 <proto> dport <hport> drop   127.0.0.1-published
 //
 // All "into" rules precede all "from" rules: a packet from bridge A to bridge B must meet
 // B's final drop before A's egress accept. Drops are drops, not rejects: a client sees a
@@ -31,7 +35,9 @@
 // Published ports on internal bridges render nothing (Docker publishes nothing there).
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "netimpl/base/error.h"
 #include "netimpl/nft/model.h"
@@ -47,5 +53,10 @@ Result<Table> render(const FirewallModel& model, std::string_view table_name);
 // True when some bridge has icc=false, whose rule only sees bridged traffic through
 // br_netfilter (net.bridge.bridge-nf-call-iptables / -ip6tables = 1 in the namespace).
 bool needs_br_netfilter(const FirewallModel& model);
+
+// The bridges, in model order, that carry a mapping the host reaches through 127.0.0.1
+// (IPv4, host address absent or loopback): their net.ipv4.conf.<bridge>.route_localnet
+// must be 1, or the kernel drops the DNATed packet with its loopback source.
+std::vector<std::string> needs_route_localnet(const FirewallModel& model);
 
 }  // namespace nc::nft

@@ -22,7 +22,7 @@ Table must_render(const FirewallModel& m) {
   return t ? *t : Table{};
 }
 
-TEST(Render, EmptyModelHasTheFourChainsAndNoRules) {
+TEST(Render, EmptyModelHasTheFiveChainsAndNoRules) {
   Table t = must_render({});
   EXPECT_EQ(to_string(t),
             "table inet netconform {\n"
@@ -30,6 +30,7 @@ TEST(Render, EmptyModelHasTheFourChainsAndNoRules) {
             "\tchain postrouting {\n\t\ttype nat hook postrouting priority 100; policy accept;\n\t}\n"
             "\tchain prerouting {\n\t\ttype nat hook prerouting priority -100; policy accept;\n\t}\n"
             "\tchain output {\n\t\ttype nat hook output priority -100; policy accept;\n\t}\n"
+            "\tchain raw {\n\t\ttype filter hook prerouting priority -300; policy accept;\n\t}\n"
             "}\n");
 }
 
@@ -113,9 +114,24 @@ TEST(Render, PortMappings) {
             }));
   EXPECT_EQ(rules_of(t, "output"),
             (std::vector<std::string>{
-                R"(meta nfproto ipv4 ip daddr != 127.0.0.0/8 fib daddr type local tcp dport 8080 dnat ip to 172.18.0.2:80)",
+                R"(meta nfproto ipv4 fib daddr type local tcp dport 8080 dnat ip to 172.18.0.2:80)",
                 R"(meta nfproto ipv4 ip daddr 203.0.113.10 fib daddr type local udp dport 5353 dnat ip to 172.19.0.2:53)",
+                R"(meta nfproto ipv4 ip daddr 127.0.0.1 fib daddr type local tcp dport 8443 dnat ip to 172.18.0.3:443)",
             }));
+  EXPECT_EQ(rules_of(t, "postrouting"),
+            (std::vector<std::string>{
+                R"(meta nfproto ipv4 ip saddr 172.18.0.0/16 oifname != "br-a" masquerade)",
+                R"(meta nfproto ipv4 ip saddr 172.19.0.0/16 oifname != "br-b" masquerade)",
+                R"(meta nfproto ipv4 ip saddr 172.18.0.2 ip daddr 172.18.0.2 tcp dport 80 masquerade)",
+                R"(meta nfproto ipv4 ip saddr 172.19.0.2 ip daddr 172.19.0.2 udp dport 53 masquerade)",
+                R"(meta nfproto ipv4 ip saddr 172.18.0.3 ip daddr 172.18.0.3 tcp dport 443 masquerade)",
+                R"(meta nfproto ipv4 ip saddr 127.0.0.0/8 oifname "br-a" masquerade)",
+            }));
+  EXPECT_EQ(rules_of(t, "raw"),
+            (std::vector<std::string>{
+                R"(meta nfproto ipv4 iifname != "lo" ip daddr 127.0.0.1 tcp dport 8443 drop)",
+            }));
+  EXPECT_EQ(needs_route_localnet(m), (std::vector<std::string>{"br-a"}));
 }
 
 TEST(Render, Ipv6MappingUsesIp6Terms) {
