@@ -28,6 +28,7 @@ struct PortMapping {
   IpAddr container_ip;
   uint16_t container_port = 0;
   std::string bridge;              // the bridge the container is reached through
+  bool operator==(const PortMapping&) const = default;
 };
 
 struct FirewallModel {

@@ -33,7 +33,7 @@ NetimplRuntime::~NetimplRuntime() { containers_.clear(); }
 std::string NetimplRuntime::version() const { return "0.1"; }
 
 std::set<std::string> NetimplRuntime::capabilities() const {
-  return {"netns", "veth", "bridge", "br_netfilter", "nftables", "nat", "conntrack"};
+  return {"netns", "veth", "bridge", "br_netfilter", "nftables", "nat", "conntrack", "ports"};
 }
 
 drivers::Driver* NetimplRuntime::driver_for(std::string_view name) {
@@ -176,11 +176,23 @@ Result<api::ContainerInfo> NetimplRuntime::create_container(const api::Container
   std::vector<api::Attachment> atts = spec.networks;
   if (atts.empty()) atts.push_back({.network = std::string(kDefaultBridge)});
   for (auto& a : atts) NC_TRY_VOID_CTX(network(a.network), "{}", ctx);  // validate before any side effect
+  NC_TRY_VOID_CTX(Publisher::validate(spec.publish), "{}", ctx);
+  // Host mode ignores -p, as Docker does.
+  bool publishes = !spec.publish.empty() && std::ranges::none_of(atts, [](auto& a) { return a.network == "host"; });
 
   auto c = NC_TRY(make_container(spec.name, random_id(), spec.hostname));
   for (auto& a : atts) NC_TRY_VOID_CTX(attach(c, a), "{}: attach to network {}", ctx, a.network);
+  if (publishes) NC_TRY_VOID_CTX(ports_.publish(spec.name, spec.publish), "{}", ctx);
+  UndoList unpublish;
+  unpublish.push([this, n = spec.name] { ports_.release(n); });
   if (opts_.start_processes) NC_TRY_VOID(start_main(c, spec.command));
   auto& stored = containers_.emplace(spec.name, std::move(c)).first->second;
+  unpublish.commit();
+  if (publishes)
+    if (auto r = sync_firewall(); !r) {
+      (void)remove_container(spec.name);
+      return std::unexpected(with_context(std::move(r), ctx).error());
+    }
   return info(stored);
 }
 
@@ -192,7 +204,9 @@ Result<void> NetimplRuntime::remove_container(std::string_view name) {
   // Dropping the container kills its probe and closes its namespaces; the kernel removes
   // the veth pairs with them.
   containers_.erase(it);
-  return {};
+  if (ports_.ports(name).empty()) return {};
+  ports_.release(name);
+  return with_context(sync_firewall(), fmt::format("remove container {}", name));
 }
 
 Result<void> NetimplRuntime::connect(std::string_view container_name, const api::Attachment& att) {
@@ -210,6 +224,7 @@ Result<void> NetimplRuntime::disconnect(std::string_view container_name, std::st
 
 api::ContainerInfo NetimplRuntime::info(const Container& c) const {
   api::ContainerInfo out{.name = c.name, .id = c.id, .hostname = c.hostname, .endpoints = {}, .ports = {}};
+  out.ports = ports_.ports(c.name);
   for (auto& e : c.endpoints)
     out.endpoints.push_back({.network = e.network, .ip = e.ip, .prefix_len = e.prefix_len, .gateway = e.gateway,
                              .mac = "", .aliases = e.aliases});
@@ -238,6 +253,7 @@ Result<void> NetimplRuntime::reset() {
   for (auto& [name, c] : containers_)
     for (auto& ep : c.endpoints)
       if (!ep.host_ifname.empty()) host_links.push_back(ep.host_ifname);
+  ports_.release_all();
   containers_.clear();
   // The kernel removes a closed namespace's veth pairs asynchronously: wait for it, so a
   // reset that returns is complete.
@@ -246,6 +262,7 @@ Result<void> NetimplRuntime::reset() {
   for (auto& n : network_order_)
     if (n != kDefaultBridge) names.push_back(n);
   for (auto& n : names) NC_TRY_VOID_CTX(remove_network(n), "reset");
+  NC_TRY_VOID_CTX(sync_firewall(), "reset");
   // Verify from the kernel's side: only docker0 and no veth may remain on the host.
   auto links = NC_TRY_CTX(rtnl_.links(), "reset: list host links");
   for (auto& l : links)
@@ -262,7 +279,9 @@ Result<void> NetimplRuntime::sync_firewall() {
     model.bridges.push_back({.bridge = net.info.bridge, .subnet = net.info.subnet, .internal = net.spec.internal,
                              .icc = net.spec.icc});
   }
-  return firewall_.apply(model);
+  model.ports = ports_.mappings(containers_, networks_);
+  NC_TRY_VOID(firewall_.apply(model));
+  return ports_.applied(model.ports);
 }
 
 }  // namespace nc::runtime

@@ -1,0 +1,103 @@
+#include "netimpl/runtime/publish.h"
+
+#include <algorithm>
+
+#include "netimpl/nft/conntrack.h"
+
+namespace nc::runtime {
+namespace {
+
+std::string spec_text(const api::PortSpec& s) {
+  std::string host = s.host_first == 0 ? "" : fmt::format("{}-{}:", s.host_first, s.host_last);
+  return fmt::format("{}{}{}-{}/{}", s.host_ip ? s.host_ip->str() + ":" : "", host, s.container_first,
+                     s.container_last, s.proto);
+}
+
+// The endpoint published traffic is sent to (see publish.h), or null.
+const drivers::EndpointState* target(const Container& c, const Publisher::Networks& networks) {
+  const drivers::EndpointState* first = nullptr;
+  for (const auto& ep : c.endpoints) {
+    auto n = networks.find(ep.network);
+    if (n == networks.end() || n->second.info.bridge.empty()) continue;
+    if (!n->second.spec.internal) return &ep;
+    if (!first) first = &ep;
+  }
+  return first;
+}
+
+}  // namespace
+
+Publisher::Publisher(const Namespaces& host) : host_(&host), alloc_(host) {}
+
+Result<void> Publisher::validate(const std::vector<api::PortSpec>& specs) {
+  for (const auto& s : specs) {
+    auto ctx = fmt::format("publish {}", spec_text(s));
+    if (s.proto != "tcp" && s.proto != "udp") return failf("{}: protocol must be tcp or udp", ctx);
+    if (s.host_ip && !s.host_ip->is_v4()) return failf("{}: IPv6 host addresses are not supported yet", ctx);
+    NC_TRY_VOID_CTX(portmap::alternatives(s, {1, 65535}, 1), "{}", ctx);
+  }
+  return {};
+}
+
+Result<void> Publisher::publish(const std::string& name, const std::vector<api::PortSpec>& specs) {
+  std::vector<portmap::Binding> held;
+  for (const auto& s : specs) {
+    auto r = alloc_.reserve(name, s);
+    if (!r) {
+      alloc_.release(name);
+      return std::unexpected(r.error());
+    }
+    held.insert(held.end(), r->begin(), r->end());
+  }
+  if (!held.empty()) bindings_[name] = std::move(held);
+  return {};
+}
+
+void Publisher::release(std::string_view name) {
+  alloc_.release(name);
+  if (auto it = bindings_.find(name); it != bindings_.end()) bindings_.erase(it);
+}
+
+void Publisher::release_all() {
+  for (auto& [name, b] : bindings_) alloc_.release(name);
+  bindings_.clear();
+}
+
+std::vector<api::PublishedPort> Publisher::ports(std::string_view name) const {
+  std::vector<api::PublishedPort> out;
+  auto it = bindings_.find(name);
+  if (it == bindings_.end()) return out;
+  for (const auto& b : it->second)
+    out.push_back({.proto = b.host.proto, .host_ip = b.host.ip, .host_port = b.host.port,
+                   .container_port = b.container_port});
+  return out;
+}
+
+std::vector<nft::PortMapping> Publisher::mappings(const Containers& containers, const Networks& networks) const {
+  std::vector<nft::PortMapping> out;
+  for (const auto& [name, bindings] : bindings_) {
+    auto c = containers.find(name);
+    if (c == containers.end()) continue;
+    const drivers::EndpointState* ep = target(c->second, networks);
+    if (!ep) continue;
+    const std::string& bridge = networks.find(ep->network)->second.info.bridge;
+    for (const auto& b : bindings)
+      out.push_back({.proto = b.host.proto, .host_ip = b.host.ip, .host_port = b.host.port,
+                     .container_ip = ep->ip, .container_port = b.container_port, .bridge = bridge});
+  }
+  return out;
+}
+
+Result<void> Publisher::applied(const std::vector<nft::PortMapping>& now) {
+  auto flush_missing = [&](const std::vector<nft::PortMapping>& from, const std::vector<nft::PortMapping>& in) -> Result<void> {
+    for (const auto& m : from)
+      if (std::ranges::find(in, m) == in.end()) NC_TRY_VOID(nft::flush_conntrack(*host_, m));
+    return {};
+  };
+  NC_TRY_VOID(flush_missing(last_, now));  // removed
+  NC_TRY_VOID(flush_missing(now, last_));  // added
+  last_ = now;
+  return {};
+}
+
+}  // namespace nc::runtime

@@ -1,0 +1,66 @@
+// Published ports of netimpl's containers: the host ports held for them (portmap), the
+// mappings the firewall renders from them, and the conntrack entries forgotten when a
+// mapping comes or goes.
+//
+// A container's bindings (host port ↔ container port) are fixed when it is created; the
+// address they DNAT to follows its endpoints: the first endpoint on a bridge network that
+// is not internal (Docker's gateway endpoint), else the first bridge endpoint (whose
+// mappings render nothing: internal networks get no DNAT). So connect/disconnect need no
+// port bookkeeping; mappings() is recomputed from state before every firewall apply.
+//
+// Threads: one at a time (the runtime's).
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "netimpl/api/runtime.h"
+#include "netimpl/drivers/driver.h"
+#include "netimpl/nft/model.h"
+#include "netimpl/portmap/allocator.h"
+#include "netimpl/runtime/container.h"
+
+namespace nc::runtime {
+
+class Publisher {
+ public:
+  // `host` must outlive the Publisher.
+  explicit Publisher(const Namespaces& host);
+
+  // Checks specs without side effects: protocol, port ranges, IPv4 host address.
+  // Errors: "publish 8000-8003:80-82/tcp: host range 8000-8003 and container range ...".
+  static Result<void> validate(const std::vector<api::PortSpec>& specs);
+
+  // Holds host ports for every spec of container `name`; all or nothing. Errors are
+  // portmap's ("Bind for 0.0.0.0:8080/tcp failed: port is already allocated", "bind
+  // 0.0.0.0:8080/tcp: address already in use").
+  Result<void> publish(const std::string& name, const std::vector<api::PortSpec>& specs);
+
+  // Closes the container's host ports. Unknown name: nothing happens.
+  void release(std::string_view name);
+  void release_all();
+
+  // What `inspect` shows: one entry per host port, in publish order.
+  std::vector<api::PublishedPort> ports(std::string_view name) const;
+
+  using Containers = std::map<std::string, Container, std::less<>>;
+  using Networks = std::map<std::string, drivers::NetworkState, std::less<>>;
+  // The firewall's mappings for the current state, ordered by container name then
+  // publish order (a stable ruleset).
+  std::vector<nft::PortMapping> mappings(const Containers& containers, const Networks& networks) const;
+
+  // Call after the firewall applied `now`: deletes the conntrack entries of every mapping
+  // that appeared or disappeared since the last call (a removed UDP mapping must not keep
+  // reaching its old container; UDP packets seen before publishing must not bypass DNAT).
+  Result<void> applied(const std::vector<nft::PortMapping>& now);
+
+ private:
+  const Namespaces* host_;
+  portmap::PortAllocator alloc_;
+  std::map<std::string, std::vector<portmap::Binding>, std::less<>> bindings_;
+  std::vector<nft::PortMapping> last_;
+};
+
+}  // namespace nc::runtime
