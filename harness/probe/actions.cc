@@ -11,12 +11,13 @@ extern const ActionSpec kReadAction;
 extern const ActionSpec kListenersAction;
 extern const ActionSpec kInterfacesAction;
 extern const ActionSpec kIdleAction;
+extern const ActionSpec kResolveAction;
 
 namespace {
 
 const ActionSpec* const kActions[] = {
     &kServeAction, &kConnectAction,    &kPingAction, &kReadAction,
-    &kListenersAction, &kInterfacesAction, &kIdleAction,
+    &kListenersAction, &kInterfacesAction, &kIdleAction, &kResolveAction,
 };
 
 }  // namespace

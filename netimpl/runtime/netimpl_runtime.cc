@@ -5,6 +5,7 @@
 #include "netimpl/base/undo.h"
 #include "netimpl/drivers/bridge.h"
 #include "netimpl/netlink/link_watch.h"
+#include "netimpl/runtime/dns_glue.h"
 
 namespace nc::runtime {
 
@@ -19,6 +20,7 @@ Result<std::unique_ptr<NetimplRuntime>> NetimplRuntime::create(const Namespaces&
   api::NetworkSpec def{.name = std::string(kDefaultBridge)};
   def.subnet = *Prefix::parse("172.17.0.0/16");
   def.gateway = *IpAddr::parse("172.17.0.1");
+  rt->dns_ = NC_TRY_CTX(DnsGlue::start(host), "start netimpl");
   NC_TRY_VOID_CTX(rt->create_network(def), "start netimpl: default bridge");
   return rt;
 }
@@ -33,7 +35,7 @@ NetimplRuntime::~NetimplRuntime() { containers_.clear(); }
 std::string NetimplRuntime::version() const { return "0.1"; }
 
 std::set<std::string> NetimplRuntime::capabilities() const {
-  return {"netns", "veth", "bridge", "br_netfilter", "nftables", "nat", "conntrack", "ports"};
+  return {"netns", "veth", "bridge", "br_netfilter", "nftables", "nat", "conntrack", "dns", "ports"};
 }
 
 drivers::Driver* NetimplRuntime::driver_for(std::string_view name) {
@@ -81,6 +83,7 @@ Result<api::NetworkInfo> NetimplRuntime::create_network(const api::NetworkSpec& 
   });
   NC_TRY_VOID_CTX(sync_firewall(), "{}", ctx());
   undo.commit();
+  dns_->network_added(spec);
   return stored.info;
 }
 
@@ -92,6 +95,7 @@ Result<void> NetimplRuntime::remove_network(std::string_view name) {
   NC_TRY_VOID_CTX(driver_for(net->spec.driver)->remove_network(host, *net), "remove network {}", name);
   ipam_.release(name);
   std::erase(network_order_, std::string(name));
+  dns_->network_removed(name);
   networks_.erase(networks_.find(name));
   return with_context(sync_firewall(), fmt::format("remove network {}", name));
 }
@@ -185,7 +189,12 @@ Result<api::ContainerInfo> NetimplRuntime::create_container(const api::Container
   if (publishes) NC_TRY_VOID_CTX(ports_.publish(spec.name, spec.publish), "{}", ctx);
   UndoList unpublish;
   unpublish.push([this, n = spec.name] { ports_.release(n); });
-  if (opts_.start_processes) NC_TRY_VOID(start_main(c, spec.command));
+  NC_TRY_VOID(dns_->container_created(c, spec));
+  if (opts_.start_processes)
+    if (auto r = start_main(c, spec.command); !r) {
+      dns_->container_removed(c.name);
+      return std::unexpected(r.error());
+    }
   auto& stored = containers_.emplace(spec.name, std::move(c)).first->second;
   unpublish.commit();
   if (publishes)
@@ -203,6 +212,7 @@ Result<void> NetimplRuntime::remove_container(std::string_view name) {
     if (auto n = networks_.find(ep.network); n != networks_.end()) n->second.pool->release(ep.ip);
   // Dropping the container kills its probe and closes its namespaces; the kernel removes
   // the veth pairs with them.
+  dns_->container_removed(it->second.name);
   containers_.erase(it);
   if (ports_.ports(name).empty()) return {};
   ports_.release(name);
@@ -211,7 +221,8 @@ Result<void> NetimplRuntime::remove_container(std::string_view name) {
 
 Result<void> NetimplRuntime::connect(std::string_view container_name, const api::Attachment& att) {
   auto* c = NC_TRY_CTX(container(container_name), "connect {} to {}", container_name, att.network);
-  return with_context(attach(*c, att), fmt::format("connect {} to {}", container_name, att.network));
+  NC_TRY_VOID_CTX(attach(*c, att), "connect {} to {}", container_name, att.network);
+  return with_context(dns_->container_changed(*c), fmt::format("connect {} to {}", container_name, att.network));
 }
 
 Result<void> NetimplRuntime::disconnect(std::string_view container_name, std::string_view network_name) {
@@ -219,7 +230,8 @@ Result<void> NetimplRuntime::disconnect(std::string_view container_name, std::st
   auto* c = NC_TRY_CTX(container(container_name), "{}", ctx);
   auto* ep = c->endpoint(network_name);
   if (!ep) return failf("{}: container {} is not on network {}", ctx, container_name, network_name);
-  return with_context(detach(*c, *ep), ctx);
+  NC_TRY_VOID_CTX(detach(*c, *ep), "{}", ctx);
+  return with_context(dns_->container_changed(*c), ctx);
 }
 
 api::ContainerInfo NetimplRuntime::info(const Container& c) const {
@@ -254,6 +266,7 @@ Result<void> NetimplRuntime::reset() {
     for (auto& ep : c.endpoints)
       if (!ep.host_ifname.empty()) host_links.push_back(ep.host_ifname);
   ports_.release_all();
+  for (auto& [name, c] : containers_) dns_->container_removed(name);
   containers_.clear();
   // The kernel removes a closed namespace's veth pairs asynchronously: wait for it, so a
   // reset that returns is complete.

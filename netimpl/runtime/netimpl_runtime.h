@@ -18,6 +18,7 @@
 #include "netimpl/ipam/ipam.h"
 #include "netimpl/nft/firewall.h"
 #include "netimpl/runtime/container.h"
+#include "netimpl/runtime/dns_glue.h"
 #include "netimpl/runtime/publish.h"
 
 namespace nc::runtime {
@@ -73,6 +74,7 @@ class NetimplRuntime : public api::Runtime {
   std::vector<std::string> network_order_;  // creation order, for a stable ruleset
   std::map<std::string, Container, std::less<>> containers_;
   uint32_t veth_seq_ = 0;
+  std::unique_ptr<DnsGlue> dns_;  // declared last: stops serving before anything else goes
   Publisher ports_{*host_};  // published ports: host sockets, mappings, conntrack
 };
 
