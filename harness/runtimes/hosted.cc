@@ -1,0 +1,74 @@
+#include "harness/runtimes/hosted.h"
+
+#include <fmt/format.h>
+
+#include "harness/runtimes/cli/host_files.h"
+#include "harness/runtimes/cli/image.h"
+#include "harness/runtimes/podman/podman.h"
+
+namespace nc::runtimes {
+
+std::set<std::string> docker_capabilities() {
+  return {"netns", "veth", "bridge", "br_netfilter", "nftables", "nat", "conntrack",
+          "dns", "ports", "macvlan", "ipvlan", "ipv6"};
+}
+
+std::set<std::string> podman_capabilities() { return docker_capabilities(); }
+
+namespace {
+
+// "20.10.24+dfsg1" → "20.10.24".
+std::string clean_version(std::string v) {
+  v = trim(v);
+  if (auto plus = v.find_first_of("+~-"); plus != std::string::npos) v.resize(plus);
+  return v;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<HostedRuntime>> HostedRuntime::start(const HostedOptions& o) {
+  if (o.runtime != "docker" && o.runtime != "podman") return failf("runtime {} is not available", o.runtime);
+  auto host = NC_TRY(lab::LabHost::create({.ip_forward = o.ip_forward, .name = "host"}));
+  std::unique_ptr<HostedRuntime> h(new HostedRuntime(std::move(host)));
+  h->ip_forward_ = o.ip_forward;
+  NC_TRY_VOID_CTX(h->start_runtime(o), "start {}", o.runtime);
+  return h;
+}
+
+Result<void> HostedRuntime::start_runtime(const HostedOptions& o) {
+  if (o.endpoint.empty()) NC_TRY_VOID(isolate_host_files(host_.host(), o.state_dir));
+  else NC_TRY_VOID(make_dirs_under_run(o.state_dir));
+  std::optional<Cli> cli;
+  CliRuntimeOptions ro;
+  if (o.runtime == "docker") {
+    if (o.endpoint.empty()) {
+      dockerd_.emplace(NC_TRY(start_dockerd(host_.host(), o.state_dir, o.cgroup_parent)));
+      cli.emplace("docker", std::vector<std::string>{std::string(kDockerClient), "-H", dockerd_->socket}, &host_.host());
+    } else {
+      cli.emplace("docker", std::vector<std::string>{std::string(kDockerClient), "-H", o.endpoint}, nullptr);
+    }
+    ro.version = clean_version(NC_TRY(cli->out({"version", "--format", "{{.Server.Version}}"})));
+    ro.capabilities = docker_capabilities();
+  } else {
+    NC_TRY_VOID(lower_soft_ulimits());
+    cli.emplace(podman_cli(host_.host(), o.state_dir, o.endpoint));
+    ro.version = clean_version(NC_TRY(cli->out({"version", "--format", "{{.Client.Version}}"})));
+    ro.capabilities = podman_capabilities();
+    ro.cgroup_parent = o.endpoint.empty() ? o.cgroup_parent : "";
+  }
+  NC_TRY_VOID(import_probe_image(*cli, o.probe_path, o.state_dir, "netconform-probe:latest"));
+  rt_ = std::make_unique<CliRuntime>(o.runtime == "docker" ? docker_dialect() : podman_dialect(), std::move(*cli), ro);
+  // A clean start is the state every check must leave behind; verify it once here.
+  NC_TRY_VOID_CTX(rt_->reset(), "verify the fresh runtime");
+  return {};
+}
+
+HostedRuntime::~HostedRuntime() {
+  if (rt_) (void)rt_->reset();  // containers first, while the daemon still runs
+  rt_.reset();
+  dockerd_.reset();
+}
+
+std::string HostedRuntime::daemon_log() const { return dockerd_ ? log_tail(dockerd_->log) : ""; }
+
+}  // namespace nc::runtimes

@@ -1,0 +1,66 @@
+// A real runtime (Docker or Podman) living in a lab host for a whole shard.
+//
+// Unlike netimpl, which gets a fresh lab host per check, a daemon is expensive to start
+// (dockerd: about a second), so one HostedRuntime serves every check of a shard; the
+// engine's verified reset() returns it to its starting state between checks. start():
+//   1. creates a lab host (lab/topology.h) with the requested initial ip_forward — Docker
+//      20.10 behaves differently when it has to turn forwarding on itself (BEHAVIOUR.md),
+//      so a check that needs the other value gets a new HostedRuntime;
+//   2. isolates the host's files (cli/host_files.h) under a state directory of its own;
+//   3. Docker: starts a private dockerd (docker/dockerd.h); Podman: has no daemon, its CLI
+//      runs in the host's namespaces with root, runroot, network config and tmp dirs in
+//      the state directory (podman/podman.h);
+//   4. imports the probe image and reads the runtime's version.
+// Errors name the step and carry the daemon's log tail. Dropping a HostedRuntime stops
+// the daemon, then drops the host's namespaces; the lab removes anything else.
+//
+// `endpoint` (--docker-host / --podman-url) uses an existing daemon instead of starting
+// one: that daemon's host is touched, and the lab's places are not where its containers
+// live — the CLI warns about both.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "harness/lab/topology.h"
+#include "harness/runtimes/cli/cli_runtime.h"
+#include "harness/runtimes/docker/dockerd.h"
+
+namespace nc::runtimes {
+
+struct HostedOptions {
+  std::string runtime;     // "docker" | "podman"
+  bool ip_forward = true;
+  std::string probe_path;
+  std::string cgroup_parent;  // cgroup_gc.h: run_cgroup_name()
+  std::string state_dir;      // below /run/, not used before
+  std::string endpoint;       // empty: start a private daemon in the lab host
+};
+
+class HostedRuntime {
+ public:
+  static Result<std::unique_ptr<HostedRuntime>> start(const HostedOptions& o);
+  ~HostedRuntime();
+
+  const lab::LabHost& host() const { return host_; }
+  api::Runtime& runtime() { return *rt_; }
+  bool ip_forward() const { return ip_forward_; }
+  // The daemon's log tail, for a report on failure ("" without a daemon).
+  std::string daemon_log() const;
+
+ private:
+  explicit HostedRuntime(lab::LabHost h) : host_(std::move(h)) {}
+  Result<void> start_runtime(const HostedOptions& o);
+
+  lab::LabHost host_;  // declared first: destroyed last
+  std::optional<DockerDaemon> dockerd_;
+  std::unique_ptr<CliRuntime> rt_;
+  bool ip_forward_ = true;
+};
+
+// The capabilities (check `requires:` names) of the real runtimes, as tested here.
+std::set<std::string> docker_capabilities();
+std::set<std::string> podman_capabilities();
+
+}  // namespace nc::runtimes
