@@ -5,12 +5,15 @@
 
 #include <fmt/ranges.h>
 
+#include "harness/checks/dns_steps.h"
+
 namespace nc::checks::detail {
 namespace {
 
 constexpr std::string_view kExpectKeys[] = {
     "outcome", "peer", "contains", "not_contains", "listening", "not_listening", "address_in",
-    "address", "iface", "no_iface", "default_via", "error", "within_ms"};
+    "address", "iface", "no_iface", "default_via", "error", "within_ms", "rcode", "addresses", "contains_address", "names", "ttl", "flags",
+    "answered_by", "count", "min_count", "source"};
 
 // The detail keys each probe action takes, besides `outcome` and `within_ms`.
 std::vector<std::string_view> detail_keys(ActionKind kind) {
@@ -18,6 +21,8 @@ std::vector<std::string_view> detail_keys(ActionKind kind) {
     case ActionKind::kConnect: return {"peer"};
     case ActionKind::kRead: return {"contains", "not_contains"};
     case ActionKind::kListeners: return {"listening", "not_listening"};
+    case ActionKind::kResolve: return {"rcode", "addresses", "contains_address", "names", "ttl", "flags", "answered_by"};
+    case ActionKind::kDnsLog: return {"count", "min_count", "source"};
     case ActionKind::kInterfaces: return {"address_in", "address", "iface", "no_iface", "default_via"};
     default: return {};
   }
@@ -105,6 +110,7 @@ Result<void> fill_detail(const Reader& r, const Field& f, const Scope& scope, Ex
   if (k == "address") e.address = NC_TRY(one_template(r, f, scope));
   if (k == "iface") e.iface = NC_TRY(r.word(f.value));
   if (k == "no_iface") e.no_iface = NC_TRY(r.word(f.value));
+  NC_TRY_VOID(fill_dns_detail(r, f, scope, e));
   if (k == "default_via") e.default_via = NC_TRY(one_template(r, f, scope));
   if (e.default_via == "none") {
     e.default_via.reset();
@@ -131,7 +137,7 @@ Result<void> fill_field(const Reader& r, const Field& f, const Scope& scope, Exp
 Result<Expect> parse_map(const Reader& r, const Value& v, ActionKind kind, const Scope& scope) {
   auto fields = NC_TRY(r.map(v, "expect", kExpectKeys));
   Expect e;
-  if (is_probe(kind)) e.outcomes = {Outcome::kOk};
+  if (is_probe(kind) || kind == ActionKind::kDnsLog) e.outcomes = {Outcome::kOk};
   for (const auto& f : fields.all) NC_TRY_VOID(check_applies(r, f, kind));
   if (auto* f = fields.find("outcome")) e.outcomes = NC_TRY(outcomes(r, f->value));
   for (const auto& f : fields.all) NC_TRY_VOID(fill_field(r, f, scope, e));

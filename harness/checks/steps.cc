@@ -5,6 +5,7 @@
 
 #include <fmt/ranges.h>
 
+#include "harness/checks/dns_steps.h"
 #include "harness/checks/expect.h"
 #include "harness/checks/specs.h"
 
@@ -64,8 +65,8 @@ Result<milliseconds> step_timeout(const Reader& r, const Fields& f, ActionKind k
 
 Result<Expect> step_expect(const Reader& r, const Value& step, const Fields& f, ActionKind kind, const Scope& scope) {
   auto* e = f.find("expect");
-  if (kind == ActionKind::kNote) {
-    if (e) return r.error(e->key_mark, "a note expects nothing; remove 'expect'");
+  if (kind == ActionKind::kNote || kind == ActionKind::kDnsFault) {
+    if (e) return r.errorf(e->key_mark, "{} expects nothing; remove 'expect'", action_name(kind));
     return Expect{};
   }
   if (!e) return r.errorf(step.mark, "{} step needs 'expect'", action_name(kind));
@@ -162,6 +163,9 @@ Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, co
     case ActionKind::kContainerRemove: return ContainerRemove{NC_TRY(existing(r, v, scope, true))};
     case ActionKind::kNetworkConnect: return NC_TRY(parse_network_connect(r, v, scope, strict));
     case ActionKind::kNetworkDisconnect: return NC_TRY(parse_network_disconnect(r, v, scope));
+    case ActionKind::kResolve: return NC_TRY(parse_resolve(r, v, scope));
+    case ActionKind::kDnsFault: return NC_TRY(parse_dns_fault(r, v));
+    case ActionKind::kDnsLog: return NC_TRY(parse_dns_log(r, v));
     case ActionKind::kNote: return Note{NC_TRY(template_arg(r, v, scope))};
   }
   return r.error(v.mark, "unhandled action");

@@ -6,6 +6,7 @@
 #include "harness/cli/bench_command.h"
 #include "harness/cli/info_commands.h"
 #include "harness/cli/paths.h"
+#include "harness/cli/report_command.h"
 #include "harness/cli/run_command.h"
 
 namespace {
@@ -55,6 +56,11 @@ int main(int argc, char** argv) {
   cmd_run->add_option("--checks", run.checks_root, "Directory holding conformance/ and scenarios/")->default_str(run.checks_root);
   cmd_run->add_option("--probe", run.probe_path, "The netconform-probe binary")->default_str(run.probe_path);
   cmd_run->add_flag("--verbose,-v", run.verbose, "Print every step and scenario stories");
+  cmd_run->add_option("--html", run.html, "Write the conformance matrix (one self-contained HTML page) to FILE");
+  cmd_run->add_option("--docker-host", run.docker_host,
+                      "Use this existing Docker daemon (e.g. unix:///run/docker.sock) instead of a private one "
+                      "in the lab; touches that host");
+  cmd_run->add_option("--podman-url", run.podman_url, "Use this existing Podman service instead of podman in the lab; touches that host");
   cmd_run->allow_extras();
 
   bool json = false;
@@ -72,6 +78,14 @@ int main(int argc, char** argv) {
   cmd_bench->add_option("what", bench.what, "topology")->check(CLI::IsMember({"topology"}))->default_str("topology");
   cmd_bench->add_option("--containers", bench.containers, "Containers per round")->default_str("20");
   cmd_bench->add_option("--rounds", bench.rounds, "Rounds per variant")->default_str("5");
+
+  std::string html_out;
+  std::vector<std::string> report_inputs;
+  auto* cmd_report = app.add_subcommand("report", "Merge several runs' JSON reports into one conformance matrix.");
+  cmd_report->add_option("--html", html_out, "The HTML matrix to write")->required();
+  cmd_report->add_option("reports", report_inputs, "JSON reports written by `netconform run --json`")->required();
+
+  auto* cmd_gc = app.add_subcommand("gc", "Remove what dead runs left behind (their empty cgroup directories).");
 
   try {
     app.parse(argc, argv);
@@ -93,6 +107,8 @@ int main(int argc, char** argv) {
     run.filters = split_commas(filters);
     return nc::cli::run_command(run);
   }
+  if (cmd_report->parsed()) return nc::cli::report_command(html_out, report_inputs);
+  if (cmd_gc->parsed()) return needs_root("gc") ? 2 : nc::cli::gc_command();
   if (cmd_list->parsed()) return nc::cli::list_command(checks_root, json);
   if (cmd_kernel->parsed()) return needs_root("kernel") ? 2 : nc::cli::kernel_command(json);
   if (cmd_bench->parsed()) return needs_root("bench") ? 2 : nc::cli::bench_command(bench);

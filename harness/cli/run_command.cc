@@ -17,7 +17,9 @@
 #include "harness/cli/paths.h"
 #include "harness/kernel/features.h"
 #include "harness/lab/lab.h"
+#include "harness/runtimes/cgroup_gc.h"
 #include "harness/report/json_writer.h"
+#include "harness/report/html_writer.h"
 #include "harness/report/junit_writer.h"
 #include "harness/report/summary.h"
 
@@ -51,6 +53,10 @@ Result<std::vector<checks::Check>> select(std::vector<checks::Check> all, const 
 // results as JSON to `out_fd` (a memfd the outer process reads afterwards).
 int lab_body(const std::vector<checks::Check>& checks, const RunOptions& o, int out_fd) {
   SuiteRun run{.runtimes = o.runtimes, .probe_path = o.probe_path, .verbose = o.verbose, .features = {}, .results = {}};
+  run.cgroup_parent = o.cgroup_parent;
+  run.expectations_dir = (std::filesystem::path(o.checks_root) / "conformance" / "expectations").string();
+  if (!o.docker_host.empty()) run.endpoints["docker"] = o.docker_host;
+  if (!o.podman_url.empty()) run.endpoints["podman"] = o.podman_url;
   run.features = kernel::probe_kernel();
   std::vector<std::string> args{"netconform"};
   args.insert(args.end(), o.gtest_args.begin(), o.gtest_args.end());
@@ -63,9 +69,12 @@ int lab_body(const std::vector<checks::Check>& checks, const RunOptions& o, int 
   // The verdict comes from our own results (they carry xfail/xpass); gtest's is implied.
   if (RUN_ALL_TESTS() != 0 && run.results.empty()) return kExitBadInput;
 
+  run.hosted.clear();  // stop the daemons while the lab still stands
   report::RunReport rep;
   rep.kernel = {.release = kernel::kernel_release(), .features = run.features};
   rep.results = std::move(run.results);
+  for (auto& [name, version] : run.versions) rep.runtimes.push_back({name, version});
+  if (!rep.runtimes.empty()) rep.runtime = rep.runtimes.front();
   std::string text = report::to_json_text(rep);
   for (size_t off = 0; off < text.size();) {
     ssize_t n = ::write(out_fd, text.data() + off, text.size() - off);
@@ -126,16 +135,31 @@ Result<void> run_shards(const std::vector<checks::Check>& checks, const RunOptio
   return {};
 }
 
+// What dead runs left in /sys/fs/cgroup (runtimes/cgroup_gc.h); a problem is a warning.
+void sweep_cgroups() {
+  auto r = runtimes::sweep_dead_run_cgroups();
+  for (auto& p : r.problems) fmt::print(stderr, "netconform: warning: cgroup sweep: {}\n", p);
+}
+
 }  // namespace
 
-int run_command(const RunOptions& o) {
+int run_command(const RunOptions& in) {
   auto started = std::chrono::system_clock::now();
   auto t0 = std::chrono::steady_clock::now();
+  RunOptions o = in;
+  o.cgroup_parent = runtimes::run_cgroup_name(::getpid());
   for (auto& rt : o.runtimes)
-    if (rt != "netimpl") {
-      fmt::print(stderr, "netconform run: --runtime {}: not available in this build (available: netimpl)\n", rt);
+    if (rt != "netimpl" && rt != "docker" && rt != "podman") {
+      fmt::print(stderr, "netconform run: --runtime {}: unknown (available: netimpl, docker, podman)\n", rt);
       return kExitBadInput;
     }
+  if (!o.docker_host.empty())
+    fmt::print(stderr, "netconform run: warning: --docker-host {}: checks create and remove networks and containers "
+                       "on that daemon's host, outside the lab\n", o.docker_host);
+  if (!o.podman_url.empty())
+    fmt::print(stderr, "netconform run: warning: --podman-url {}: checks create and remove networks and containers "
+                       "on that host, outside the lab\n", o.podman_url);
+  sweep_cgroups();
   if (o.jobs < 1 || o.jobs > 64) {
     fmt::print(stderr, "netconform run: --jobs {}: expected 1 to 64\n", o.jobs);
     return kExitBadInput;
@@ -176,8 +200,7 @@ int run_command(const RunOptions& o) {
 
   report::RunReport rep;
   rep.started_at = report::iso8601_utc(started);
-  for (auto& rt : o.runtimes) rep.runtimes.push_back({rt, rt == "netimpl" ? "0.1" : ""});
-  rep.runtime = rep.runtimes.front();
+  std::map<std::string, std::string> versions;
   bool lab_failed = false;
   for (auto& s : shards) {
     auto part = read_back(s.memfd);
@@ -190,13 +213,21 @@ int run_command(const RunOptions& o) {
     }
     rep.kernel = part->kernel;
     for (auto& r : part->results) rep.results.push_back(std::move(r));
+    for (auto& rt : part->runtimes) versions[rt.name] = rt.version;
   }
+  for (auto& rt : o.runtimes) rep.runtimes.push_back({rt, versions.contains(rt) ? versions[rt] : ""});
+  rep.runtime = rep.runtimes.front();
   rep.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 
   fmt::print("\n{}", report::format_summary(rep, report::use_color(1)));
   int status = rep.summary().green() && !lab_failed ? 0 : 1;
   if (!o.json.empty())
     if (auto w = report::write_json_report(o.json, rep); !w) {
+      fmt::print(stderr, "netconform run: {}\n", w.error().message());
+      status = kExitBadInput;
+    }
+  if (!o.html.empty())
+    if (auto w = report::write_html_matrix(o.html, {rep}); !w) {
       fmt::print(stderr, "netconform run: {}\n", w.error().message());
       status = kExitBadInput;
     }

@@ -19,6 +19,9 @@ struct RunOptions {
   std::string probe_path;
   bool verbose = false;
   std::vector<std::string> gtest_args; // --gtest_* passed through
+  std::string html;                    // --html FILE: the conformance matrix (report/html_writer.h)
+  std::string docker_host, podman_url; // an existing daemon instead of a private one in the lab
+  std::string cgroup_parent;           // set by run_command: "netconform-<our pid>"
 };
 
 int run_command(const RunOptions& opts);

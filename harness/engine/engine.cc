@@ -5,6 +5,7 @@
 
 #include <fmt/ranges.h>
 
+#include "harness/engine/dns_steps.h"
 #include "harness/engine/matcher.h"
 #include "harness/engine/places.h"
 
@@ -48,6 +49,7 @@ class CheckRunner {
   }
 
   Result<void> setup() {
+    upstream_ = NC_TRY(start_upstream(check_, env_));
     for (auto& n : check_.networks) NC_TRY_VOID(env_.runtime->create_network(n));
     for (auto& c : check_.containers) NC_TRY_VOID(env_.runtime->create_container(c));
     for (auto& s : check_.services) services_.push_back(NC_TRY(start_service(env_, s)));
@@ -119,6 +121,10 @@ class CheckRunner {
     NC_TRY_VOID(opt(e.address, r.address));
     NC_TRY_VOID(opt(e.default_via, r.default_via));
     NC_TRY_VOID(list(e.contains, r.contains));
+    if (e.addresses) NC_TRY_VOID(list(*e.addresses, r.addresses.emplace()));
+    NC_TRY_VOID(list(e.contains_address, r.contains_address));
+    NC_TRY_VOID(opt(e.answered_by, r.answered_by));
+    NC_TRY_VOID(opt(e.source, r.source));
     NC_TRY_VOID(list(e.not_contains, r.not_contains));
     NC_TRY_VOID(list(e.listening, r.listening));
     NC_TRY_VOID(list(e.not_listening, r.not_listening));
@@ -134,6 +140,8 @@ class CheckRunner {
       case ActionKind::kRead: return std::vector<std::string>{"read", NC_TRY(expand(s.get<checks::Read>()->path))};
       case ActionKind::kListeners: return std::vector<std::string>{"listeners"};
       case ActionKind::kInterfaces: return std::vector<std::string>{"interfaces"};
+      case ActionKind::kResolve:
+        return resolve_args(*s.get<checks::Resolve>(), [this](const checks::Template& t) { return expand(t); }, timeout);
       default: return fail("not a probe action");
     }
   }
@@ -172,13 +180,16 @@ class CheckRunner {
     rec.from = s.from.str();
     rec.action = std::string(checks::action_name(s.kind()));
     auto t0 = std::chrono::steady_clock::now();
+    if (s.kind() == ActionKind::kDnsFault) return dns_fault_step(s, upstream_.get(), std::move(rec));
     if (auto* note = s.get<checks::Note>()) {
       rec.description = expand(note->text).value_or(note->text);
       rec.ok = true;
       return rec;
     }
     json observed;
-    if (checks::is_runtime(s.kind())) {
+    if (s.kind() == ActionKind::kDnsLog) {
+      observed = dns_log_step(s, upstream_.get(), rec.description);
+    } else if (checks::is_runtime(s.kind())) {
       observed = runtime_action(s, rec.description);
     } else {
       auto args = probe_args(s);
@@ -210,6 +221,7 @@ class CheckRunner {
   const checks::Check& check_;
   EngineEnv& env_;
   CheckRun result_;
+  std::unique_ptr<dnsup::UpstreamDns> upstream_;  // the lab's upstream DNS, when the check requires dns
   std::vector<Process> services_;
   std::map<std::string, api::ContainerInfo> containers_;
   std::map<std::string, api::NetworkInfo> networks_;

@@ -21,6 +21,9 @@ struct ResolvedExpect {
   std::optional<std::string> peer;
   std::vector<std::string> contains, not_contains, listening, not_listening;
   std::optional<std::string> address_in, address, default_via;
+  std::optional<std::vector<std::string>> addresses;  // resolve
+  std::vector<std::string> contains_address;
+  std::optional<std::string> answered_by, source;    // resolve, dns_log
 };
 
 struct Verdict {

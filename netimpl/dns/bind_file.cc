@@ -1,6 +1,6 @@
 #include "netimpl/dns/bind_file.h"
 
-#include <sys/mman.h>
+#include <fcntl.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -22,17 +22,27 @@ Result<void> BoundFile::rewrite(std::string_view text) {
 Result<BoundFile> BoundFile::bind(const Namespaces& ns, std::string_view target, std::string_view text) {
   auto ctx = fmt::format("show {} in {}", target, ns.name());
   BoundFile f;
-  f.fd_ = UniqueFd(::memfd_create(std::string(target).c_str(), MFD_CLOEXEC));
-  if (!f.fd_) return sys_fail(fmt::format("{}: memfd_create", ctx));
-  NC_TRY_VOID_CTX(f.rewrite(text), "{}", ctx);
-  std::string src = fmt::format("/proc/self/fd/{}", f.fd_.get());
   std::string dst(target);
-  NC_TRY_VOID_CTX(ns.run([&]() -> Result<void> {
+  // A memfd cannot be the source of a bind mount (it lives on a kernel-internal mount, not
+  // in this namespace): the file is made on a scratch tmpfs mounted over /tmp inside the
+  // namespace, bound over the target, and the scratch mount is detached again. The bind
+  // mount keeps the file; our fd keeps it writable.
+  f.fd_ = NC_TRY_CTX(ns.run([&]() -> Result<UniqueFd> {
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return sys_fail("make / private");
-    if (::mount(src.c_str(), dst.c_str(), nullptr, MS_BIND, nullptr) != 0) return sys_fail("bind mount");
-    return {};
+    if (::mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755") != 0)
+      return sys_fail("mount scratch tmpfs on /tmp");
+    UniqueFd fd(::open("/tmp/file", O_CREAT | O_RDWR | O_CLOEXEC, 0644));
+    int err = errno;
+    if (fd && ::mount("/tmp/file", dst.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+      err = errno;
+      fd = UniqueFd();
+    }
+    ::umount2("/tmp", MNT_DETACH);
+    if (!fd) return sys_fail("bind mount", err);
+    return fd;
   }),
-                  "{}", ctx);
+                     "{}", ctx);
+  NC_TRY_VOID_CTX(f.rewrite(text), "{}", ctx);
   return f;
 }
 

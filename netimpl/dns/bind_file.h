@@ -1,8 +1,8 @@
 // A text file shown at a path inside a mount namespace (a container's /etc/resolv.conf,
 // /etc/hosts, the lab host's /etc/resolv.conf) without writing anywhere on disk.
 //
-// The text lives in a memfd that is bind-mounted over `target` inside `ns` (which must
-// hold a mount namespace; `target` must exist there). Before the first mount the
+// The text lives in a file on a detached tmpfs that is bind-mounted over `target` inside
+// `ns` (which must hold a mount namespace; `target` must exist there). Before the first mount the
 // namespace's mounts are made private, so nothing propagates out of it. The mount lives
 // as long as the namespace; the returned BoundFile can rewrite the text in place.
 #pragma once
