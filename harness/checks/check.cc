@@ -30,11 +30,6 @@ std::string describe_action(const Step& s) {
       return fmt::format("dns_fault {} {}", a.server.empty() ? "(all)" : a.server, a.mode);
     }
     std::string operator()(const DnsLog& a) const { return "dns_log " + a.name; }
-    std::string operator()(const Resolve& a) const { return fmt::format("resolve {} {}", a.type, a.name); }
-    std::string operator()(const DnsFault& a) const {
-      return fmt::format("dns_fault {} {}", a.server.empty() ? "(all)" : a.server, a.mode);
-    }
-    std::string operator()(const DnsLog& a) const { return "dns_log " + a.name; }
   };
   return std::visit(Visitor{}, s.action);
 }
@@ -73,11 +68,9 @@ std::optional<Outcome> parse_outcome(std::string_view name) {
 
 std::string_view action_name(ActionKind k) { return kActionNames[static_cast<size_t>(k)]; }
 
-bool is_probe(ActionKind k) { return k == ActionKind::kResolve || k == ActionKind::kResolve || k <= ActionKind::kInterfaces; }
+bool is_probe(ActionKind k) { return k == ActionKind::kResolve || k <= ActionKind::kInterfaces; }
 
 bool is_runtime(ActionKind k) { return k >= ActionKind::kNetworkCreate && k <= ActionKind::kNetworkDisconnect; }
-
-bool is_lab(ActionKind k) { return k == ActionKind::kDnsFault || k == ActionKind::kDnsLog; }
 
 bool is_lab(ActionKind k) { return k == ActionKind::kDnsFault || k == ActionKind::kDnsLog; }
 

@@ -24,7 +24,6 @@
 #include <array>
 #include <chrono>
 #include <map>
-#include <map>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -139,31 +138,10 @@ struct DnsLog {
   std::string name;
   std::string server;  // empty: every upstream
 };
-// Probe: a DNS lookup at `from`, as its stub resolver would (following its
-// /etc/resolv.conf: nameservers, search, ndots), or against one server.
-struct Resolve {
-  Template name;                   // a name, or an address for type PTR
-  std::string type = "A";          // A | AAAA | PTR | MX | TXT ...
-  std::optional<Template> server;  // absent: follow /etc/resolv.conf
-  bool tcp = false;
-  bool tcp_fallback = true;        // retry over TCP when a UDP answer is truncated
-};
-// Lab: switches the fault mode of the lab's upstream DNS servers (harness/dnsup).
-struct DnsFault {
-  std::string server;  // one of 203.0.113.53-.55; empty: every upstream
-  std::string mode;    // answer | drop | delay | servfail | nxdomain | truncate | refuse_tcp
-  int delay_ms = 0;    // mode delay
-};
-// Lab: the queries the upstream DNS servers received so far (for `name`; all when empty).
-struct DnsLog {
-  std::string name;
-  std::string server;  // empty: every upstream
-};
 
 using Action = std::variant<Connect, Ping, Read, Listeners, Interfaces, NetworkCreate,
                             NetworkRemove, ContainerCreate, ContainerRemove, NetworkConnect,
                             NetworkDisconnect, Note,
-                            Resolve, DnsFault, DnsLog,
                             Resolve, DnsFault, DnsLog>;
 
 // The kind of an Action: same order as the variant's alternatives (Step::kind() relies on it).
@@ -171,17 +149,14 @@ enum class ActionKind {
   kConnect, kPing, kRead, kListeners, kInterfaces, kNetworkCreate, kNetworkRemove,
   kContainerCreate, kContainerRemove, kNetworkConnect, kNetworkDisconnect, kNote,
   kResolve, kDnsFault, kDnsLog,
-  kResolve, kDnsFault, kDnsLog,
 };
-inline constexpr std::array<std::string_view, 18> kActionNames = {
+inline constexpr std::array<std::string_view, 15> kActionNames = {
     "connect", "ping", "read", "listeners", "interfaces", "network_create", "network_remove",
     "container_create", "container_remove", "network_connect", "network_disconnect", "note",
-    "resolve", "dns_fault", "dns_log",
     "resolve", "dns_fault", "dns_log"};
 std::string_view action_name(ActionKind k);  // the YAML key
 bool is_probe(ActionKind k);    // connect, ping, read, listeners, interfaces
 bool is_runtime(ActionKind k);  // network_*, container_*
-bool is_lab(ActionKind k);      // dns_fault, dns_log: act on the lab itself
 bool is_lab(ActionKind k);      // dns_fault, dns_log: act on the lab itself
 
 // What a step must observe. Which fields may be set depends on the action; the loader
@@ -209,19 +184,6 @@ struct Expect {
   std::optional<std::string> no_iface;  // this interface must not exist
   std::optional<Template> default_via;  // an IP; the default route goes via it
   bool no_default_route = false;        // `default_via: none`: there is no default route
-
-  // resolve (outcome ok: some server answered):
-  std::optional<std::string> rcode;                 // noerror | nxdomain | servfail | refused ...
-  std::optional<std::vector<Template>> addresses;   // exactly these answers, any order ([]: none)
-  std::vector<Template> contains_address;           // these are among the answers
-  std::optional<std::vector<std::string>> names;    // PTR: exactly these names ("web.appnet.")
-  std::optional<int> ttl;                           // the first answer's TTL
-  std::map<std::string, bool> flags;                // tc / aa / ra: set (true) or clear (false)
-  std::optional<Template> answered_by;              // the server that gave the final answer
-  // dns_log:
-  std::optional<int> count;        // exactly this many queries were logged
-  std::optional<int> min_count;    // at least this many
-  std::optional<Template> source;  // every logged query came from this address
 
   // resolve (outcome ok: some server answered):
   std::optional<std::string> rcode;                 // noerror | nxdomain | servfail | refused ...

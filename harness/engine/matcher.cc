@@ -3,7 +3,6 @@
 #include <fmt/ranges.h>
 
 #include "harness/engine/dns_match.h"
-#include "harness/engine/dns_match.h"
 #include "netimpl/base/ip.h"
 
 namespace nc::engine {
@@ -169,15 +168,6 @@ Verdict match(ActionKind kind, const ResolvedExpect& w, const json& obs, double 
         case ActionKind::kRead: check_read(c, w, obs); break;
         case ActionKind::kListeners: check_listeners(c, w, obs); break;
         case ActionKind::kInterfaces: check_interfaces(c, w, obs); break;
-        case ActionKind::kResolve:
-        case ActionKind::kDnsLog: {
-          Findings f;
-          if (kind == ActionKind::kResolve) match_resolve(w, obs, f);
-          else match_dns_log(w, obs, f);
-          for (auto& x : f.expected) c.want(x);
-          for (auto& x : f.problems) c.fail(x);
-          break;
-        }
         case ActionKind::kResolve:
         case ActionKind::kDnsLog: {
           Findings f;

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include "harness/lab/lab_dns.h"
-#include "harness/lab/lab_dns.h"
 #include "harness/lab/link_ready.h"
 #include "netimpl/netlink/rtnl.h"
 
@@ -43,7 +42,6 @@ Result<void> build(const LabHost& lab, const LabHostOptions& opts) {
   NC_TRY_VOID(host.move_to("lan-peer", lab.external(), kLanIfname));
   NC_TRY_VOID(configure_end(host, kHostIp));
   NC_TRY_VOID(configure_end(external, kExternalIp));
-  NC_TRY_VOID(setup_lab_dns(lab.host(), external));
   NC_TRY_VOID(setup_lab_dns(lab.host(), external));
   NC_TRY_VOID(netlink::write_sysctl(lab.host(), "net.ipv4.ip_forward", opts.ip_forward ? "1" : "0"));
   NC_TRY_VOID(wait_link_running(lab.host(), kLanIfname, kLinkTimeout));
