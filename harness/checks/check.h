@@ -190,6 +190,7 @@ struct Expect {
   std::optional<std::vector<Template>> addresses;   // exactly these answers, any order ([]: none)
   std::vector<Template> contains_address;           // these are among the answers
   std::optional<std::vector<std::string>> names;    // PTR: exactly these names ("web.appnet.")
+  std::optional<int> mtu;               // interfaces: `iface` has exactly this MTU
   std::optional<int> ttl;                           // the first answer's TTL
   std::map<std::string, bool> flags;                // tc / aa / ra: set (true) or clear (false)
   std::optional<Template> answered_by;              // the server that gave the final answer
@@ -213,6 +214,9 @@ struct Step {
   template <class A> const A* get() const { return std::get_if<A>(&action); }
 };
 
+  // connect: ok only when at least this many bytes of the server's answer arrived in time
+  // (probe --expect-bytes; a stalled large transfer is then a timeout). 0: any answer.
+  int expect_bytes = 0;
 // A probe server started on the lab's host or external namespace (containers use `run`).
 struct Service {
   SourcePos pos;
@@ -229,6 +233,14 @@ struct Lab {
 // each ready once its probe reports it listens), then the steps.
 struct Check {
   std::string id;     // "BR-001"
+  // How many hosts (1-4), joined by an underlay segment on 198.51.100.0/24 (overlay
+  // checks). The first is `host`; the others are host2, host3, host4, and a container
+  // says where it lives with `host:` (api::ContainerSpec::host; empty: the first).
+  int hosts = 1;
+  // Multi-host labs: the MTU of each host's underlay link (0: 1500). The segment between
+  // them stays at 1500 and drops larger frames silently, like a switch on the path not
+  // configured for jumbo frames (SCN-DRV-001's MTU black hole).
+  int underlay_mtu = 0;
   std::string title;
   std::string source;  // where the asserted behaviour comes from
   Suite suite = Suite::kConformance;

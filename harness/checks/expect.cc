@@ -13,7 +13,7 @@ namespace {
 constexpr std::string_view kExpectKeys[] = {
     "outcome", "peer", "contains", "not_contains", "listening", "not_listening", "address_in",
     "address", "iface", "no_iface", "default_via", "error", "within_ms", "rcode", "addresses", "contains_address", "names", "ttl", "flags",
-    "answered_by", "count", "min_count", "source"};
+    "answered_by", "count", "min_count", "source", "mtu"};
 
 // The detail keys each probe action takes, besides `outcome` and `within_ms`.
 std::vector<std::string_view> detail_keys(ActionKind kind) {
@@ -23,7 +23,7 @@ std::vector<std::string_view> detail_keys(ActionKind kind) {
     case ActionKind::kListeners: return {"listening", "not_listening"};
     case ActionKind::kResolve: return {"rcode", "addresses", "contains_address", "names", "ttl", "flags", "answered_by"};
     case ActionKind::kDnsLog: return {"count", "min_count", "source"};
-    case ActionKind::kInterfaces: return {"address_in", "address", "iface", "no_iface", "default_via"};
+    case ActionKind::kInterfaces: return {"address_in", "address", "iface", "no_iface", "default_via", "mtu"};
     default: return {};
   }
 }
@@ -111,6 +111,7 @@ Result<void> fill_detail(const Reader& r, const Field& f, const Scope& scope, Ex
   if (k == "iface") e.iface = NC_TRY(r.word(f.value));
   if (k == "no_iface") e.no_iface = NC_TRY(r.word(f.value));
   NC_TRY_VOID(fill_dns_detail(r, f, scope, e));
+  if (k == "mtu") e.mtu = static_cast<int>(NC_TRY(r.integer(f.value, 68, 65535)));
   if (k == "default_via") e.default_via = NC_TRY(one_template(r, f, scope));
   if (e.default_via == "none") {
     e.default_via.reset();

@@ -23,7 +23,7 @@ using detail::Value;
 constexpr std::string_view kTopKeys[] = {"id", "title", "source", "requires", "story", "lab",
                                          "networks", "containers", "services", "steps"};
 constexpr std::string_view kRequired[] = {"id", "title", "source", "steps"};
-constexpr std::string_view kLabKeys[] = {"ip_forward"};
+constexpr std::string_view kLabKeys[] = {"ip_forward", "hosts", "underlay_mtu"};
 
 Result<std::string> parse_id(const Reader& r, const Value& v) {
   static const std::regex pattern("^(BR|ISO|DNS|PORT|DRV|SCN)(-[A-Z]+)*-[0-9]{3}$");
@@ -45,6 +45,8 @@ Result<Lab> parse_lab(const Reader& r, const Value& v) {
   auto f = NC_TRY(r.map(v, "lab", kLabKeys));
   Lab lab;
   if (auto* x = f.find("ip_forward")) lab.ip_forward = NC_TRY(r.boolean(x->value));
+  if (auto* x = f.find("hosts")) lab.hosts = static_cast<int>(NC_TRY(r.integer(x->value, 1, 4)));
+  if (auto* x = f.find("underlay_mtu")) lab.underlay_mtu = static_cast<int>(NC_TRY(r.integer(x->value, 1280, 9000)));
   return lab;
 }
 
@@ -72,6 +74,7 @@ Result<Check> parse_root(const Reader& r, const YAML::Node& root, Suite suite) {
   c.suite = suite;
   Scope scope;
   NC_TRY_VOID(fill_header(r, f, c));
+  scope.set_hosts(c.lab.hosts);
   NC_TRY_VOID(fill_topology(r, f, c, scope));
   c.steps = NC_TRY(detail::parse_steps(r, f.find("steps")->value, scope));
   return c;

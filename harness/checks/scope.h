@@ -28,6 +28,9 @@ class Scope {
 
   void add_network(const api::NetworkSpec& spec);
   void add_container(const std::string& name);
+  // The lab's host count (Lab::hosts): a container's `host:` must name one of them.
+  void set_hosts(int n) { hosts_ = n; }
+  int hosts() const { return hosts_; }
   void remove_network(std::string_view name);
   void remove_container(std::string_view name);
 
@@ -42,6 +45,7 @@ class Scope {
   std::string unknown_network(std::string_view name) const;
 
   std::vector<std::string> containers_;
+  int hosts_ = 1;
   std::vector<std::pair<std::string, std::optional<Prefix>>> networks_;
 };
 

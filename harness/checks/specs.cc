@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::string_view kNetworkKeys[] = {"name", "driver", "subnet", "gateway", "internal",
                                              "icc", "mtu", "parent", "mode"};
-constexpr std::string_view kContainerKeys[] = {"name", "networks", "hostname", "publish", "dns", "run"};
+constexpr std::string_view kContainerKeys[] = {"name", "networks", "hostname", "publish", "dns", "run", "host"};
 constexpr std::string_view kAttachmentKeys[] = {"container", "network", "aliases", "ip"};
 constexpr std::string_view kServiceKeys[] = {"at", "run"};
 constexpr std::string_view kName[] = {"name"};
@@ -127,6 +127,16 @@ Result<std::string> parse_hostname(const Reader& r, const Value& v) {
   return name;
 }
 
+// `host` or hostN, N from 2 up to the lab's host count.
+Result<std::string> parse_host(const Reader& r, const Value& v, const Scope& scope) {
+  auto host = NC_TRY(r.word(v));
+  if (host == "host") return host;
+  for (int i = 2; i <= scope.hosts(); ++i)
+    if (host == fmt::format("host{}", i)) return host;
+  return r.errorf(v.mark, "host: '{}' is not a host of this lab (host{}; set lab: {{hosts: N}} for more)", host,
+                  scope.hosts() > 1 ? fmt::format("..host{}", scope.hosts()) : "");
+}
+
 Result<std::vector<api::Attachment>> parse_attachments(const Reader& r, const Value& v, const Scope& scope, bool strict) {
   std::vector<api::Attachment> out;
   for (const auto& item : NC_TRY(r.list(v))) {
@@ -146,6 +156,7 @@ Result<api::ContainerSpec> container_spec(const Reader& r, const Fields& f, std:
   if (auto* v = f.find("publish")) spec.publish = NC_TRY(parse_publish_list(r, v->value));
   if (auto* v = f.find("dns")) spec.dns = NC_TRY(parse_dns(r, v->value));
   if (auto* v = f.find("run")) spec.command = NC_TRY(parse_command(r, v->value));
+  if (auto* v = f.find("host")) spec.host = NC_TRY(parse_host(r, v->value, scope));
   return spec;
 }
 

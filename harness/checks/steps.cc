@@ -18,6 +18,7 @@ constexpr std::string_view kDisconnectKeys[] = {"container", "network"};
 std::vector<std::string_view> step_keys() {
   std::vector<std::string_view> keys = {"name", "from", "timeout_ms", "expect"};
   keys.insert(keys.end(), kActionNames.begin(), kActionNames.end());
+  keys.push_back("expect_bytes");
   return keys;
 }
 
@@ -193,6 +194,10 @@ Result<Step> parse_step(const Reader& r, const Value& v, const Scope& scope) {
   s.expect = NC_TRY(step_expect(r, v, f, kind, scope));
   s.action = NC_TRY(parse_action(r, action->value, kind, scope, !s.expect.error));
   return s;
+  if (auto* b = f.find("expect_bytes")) {
+    if (kind != ActionKind::kConnect) return r.errorf(b->key_mark, "expect_bytes applies to connect, not {}", action_name(kind));
+    s.expect_bytes = static_cast<int>(NC_TRY(r.integer(b->value, 1, 65536)));
+  }
 }
 
 }  // namespace

@@ -9,7 +9,9 @@
 #include "harness/engine/engine.h"
 #include "harness/kernel/features.h"
 #include "harness/lab/topology.h"
+#include "harness/lab/underlay.h"
 #include "harness/report/summary.h"
+#include "netimpl/runtime/multi_host_runtime.h"
 #include "netimpl/runtime/netimpl_runtime.h"
 
 namespace nc::cli {
@@ -19,9 +21,17 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// The runtime under test, created fresh on a lab host for one check.
+// The runtime under test, created fresh on a lab host for one check; with an underlay
+// (lab: {hosts: N}), on every host of it.
 Result<std::unique_ptr<api::Runtime>> make_runtime(const std::string& name, const lab::LabHost& host,
-                                                   const SuiteRun& run) {
+                                                   const lab::Underlay* underlay, const SuiteRun& run) {
+  if (name == "netimpl" && underlay) {
+    std::vector<runtime::HostRef> hosts;
+    for (int i = 1; i <= underlay->size(); ++i)
+      hosts.push_back({i == 1 ? std::string("host") : fmt::format("host{}", i), &underlay->host(i).host()});
+    auto rt = NC_TRY(runtime::MultiHostRuntime::create(hosts, {.probe_path = run.probe_path}));
+    return std::unique_ptr<api::Runtime>(std::move(rt));
+  }
   if (name == "netimpl") {
     auto rt = NC_TRY(runtime::NetimplRuntime::create(host.host(), {.probe_path = run.probe_path}));
     return std::unique_ptr<api::Runtime>(std::move(rt));
@@ -140,7 +150,13 @@ class CheckTest : public ::testing::Test {
   void execute(report::CheckResult& r) {
     auto host = lab::LabHost::create({.ip_forward = check_.lab.ip_forward, .name = "host"});
     if (!host) return void(r.reason = fmt::format("lab: {}", host.error().message()));
-    auto rt = make_runtime(runtime_, *host, run_);
+    std::optional<lab::Underlay> underlay;
+    if (check_.lab.hosts > 1) {
+      auto u = lab::Underlay::create(*host, check_.lab.hosts, check_.lab.underlay_mtu);
+      if (!u) return void(r.reason = fmt::format("lab: {}", u.error().message()));
+      underlay.emplace(std::move(*u));
+    }
+    auto rt = make_runtime(runtime_, *host, underlay ? &*underlay : nullptr, run_);
     if (!rt) return void(r.reason = fmt::format("start runtime: {}", rt.error().message()));
     run_.versions.try_emplace(runtime_, (*rt)->version());
     if (auto why = skip_reason(check_, **rt, run_); !why.empty()) {

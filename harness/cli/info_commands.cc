@@ -7,6 +7,7 @@
 
 #include "harness/checks/loader.h"
 #include "harness/kernel/features.h"
+#include "netimpl/drivers/registry.h"
 
 namespace nc::cli {
 
@@ -30,16 +31,37 @@ int list_command(const std::string& checks_root, bool json) {
   return 0;
 }
 
+namespace {
+// The kernel features a driver needs that this kernel lacks.
+std::vector<std::string> missing_for(const drivers::DriverNeeds& d, const std::vector<kernel::Feature>& features) {
+  auto have = kernel::available_capabilities(features);
+  std::vector<std::string> out;
+  for (auto& f : d.kernel_features)
+    if (!have.contains(f)) out.push_back(f);
+  return out;
+}
+}  // namespace
+
 int kernel_command(bool json) {
   auto features = kernel::probe_kernel();
   if (json) {
     nlohmann::json j{{"release", kernel::kernel_release()}, {"features", nlohmann::json::array()}};
     for (auto& f : features) j["features"].push_back({{"name", f.name}, {"available", f.available}, {"detail", f.detail}});
+    j["drivers"] = nlohmann::json::array();
+    for (auto& d : drivers::driver_needs())
+      j["drivers"].push_back({{"name", d.driver}, {"needs", d.kernel_features}, {"missing", missing_for(d, features)}});
     fmt::print("{}\n", j.dump(2));
     return 0;
   }
   fmt::print("kernel {}\n", kernel::kernel_release());
   for (auto& f : features) fmt::print("  {:<13} {:<4} {}\n", f.name, f.available ? "yes" : "no", f.detail);
+  fmt::print("netimpl drivers\n");
+  for (auto& d : drivers::driver_needs()) {
+    auto missing = missing_for(d, features);
+    fmt::print("  {:<13} {:<4} needs {}{}\n", d.driver, missing.empty() ? "yes" : "no",
+               d.kernel_features.empty() ? "nothing" : fmt::format("{}", fmt::join(d.kernel_features, ", ")),
+               missing.empty() ? "" : fmt::format(" (kernel lacks {})", fmt::join(missing, ", ")));
+  }
   return 0;
 }
 

@@ -135,7 +135,11 @@ class CheckRunner {
   Result<std::vector<std::string>> probe_args(const Step& s) {
     auto timeout = std::to_string(s.timeout.count());
     switch (s.kind()) {
-      case ActionKind::kConnect: return std::vector<std::string>{"connect", NC_TRY(expand(s.get<checks::Connect>()->url)), "--timeout-ms", timeout};
+      case ActionKind::kConnect: {
+        std::vector<std::string> args{"connect", NC_TRY(expand(s.get<checks::Connect>()->url)), "--timeout-ms", timeout};
+        if (s.expect_bytes > 0) args.insert(args.end(), {"--expect-bytes", std::to_string(s.expect_bytes)});
+        return args;
+      }
       case ActionKind::kPing: return std::vector<std::string>{"ping", NC_TRY(expand(s.get<checks::Ping>()->address)), "--timeout-ms", timeout};
       case ActionKind::kRead: return std::vector<std::string>{"read", NC_TRY(expand(s.get<checks::Read>()->path))};
       case ActionKind::kListeners: return std::vector<std::string>{"listeners"};

@@ -88,7 +88,7 @@ void check_interfaces(Checker& c, const ResolvedExpect& w, const json& obs) {
   const auto& e = *w.expect;
   std::string iface(e.iface_or_default());
   const json* ifj = find_iface(obs, iface);
-  bool need_iface = e.iface || w.address_in || w.address;
+  bool need_iface = e.iface || w.address_in || w.address || e.mtu;
   if (need_iface) {
     c.want(fmt::format("has {}", iface));
     if (!ifj) return c.fail(fmt::format("no interface {}", iface));
@@ -109,6 +109,11 @@ void check_interfaces(Checker& c, const ResolvedExpect& w, const json& obs) {
     bool found = false;
     for (auto& a : addrs) found = found || a.substr(0, a.find('/')) == *w.address;
     if (!found) c.fail(fmt::format("{} has [{}]", iface, fmt::join(addrs, ", ")));
+  }
+  if (e.mtu) {
+    c.want(fmt::format("{} mtu {}", iface, *e.mtu));
+    int got = ifj && ifj->contains("mtu") ? (*ifj)["mtu"].get<int>() : 0;
+    if (got != *e.mtu) c.fail(fmt::format("{} has mtu {}", iface, got));
   }
   if (e.no_iface) {
     c.want(fmt::format("no {}", *e.no_iface));

@@ -405,5 +405,26 @@ TEST(ProbeBinary, IsStatic) {
   EXPECT_NE((ldd.out + ldd.err).find("not a dynamic executable"), std::string::npos) << ldd.out << ldd.err;
 }
 
+// serve --reply-size / connect --expect-bytes, the large-transfer pair MTU checks use:
+// the whole answer arrives → ok; big segments dropped after a small handshake (an MTU
+// black hole, made here by an nft rule on lo) → timeout with "received" short of it.
+TEST_F(ProbeKernel, LargeReplyIsOkWhenWholeAndTimeoutWhenItStalls) {
+  Child server;
+  auto urls = serve(server, {"tcp://127.0.0.1:0", "--reply-size", "30000"});
+  ASSERT_EQ(urls.size(), 1u);
+  json j = probe({"connect", urls[0], "--expect-bytes", "30000"});
+  EXPECT_EQ(j["outcome"], "ok") << j.dump().substr(0, 300);
+  EXPECT_GE(j["received"].get<size_t>(), 30000u);
+  EXPECT_EQ(j["server"]["reply"].get<std::string>().size(), 30000u);
+  sh("nft add table inet nc_bh && "
+     "nft add chain inet nc_bh out '{ type filter hook output priority 0; }' && "
+     "nft add rule inet nc_bh out meta length '>' 1000 drop");
+  j = probe({"connect", urls[0], "--expect-bytes", "30000", "--timeout-ms", "1000"});
+  EXPECT_EQ(j["outcome"], "timeout") << j.dump().substr(0, 300);
+  EXPECT_LT(j.value("received", size_t{0}), 30000u) << j.dump().substr(0, 300);
+  j = probe({"connect", urls[0], "--expect-bytes", "0", "--timeout-ms", "1000"});
+  EXPECT_EQ(j["outcome"], "ok") << "without --expect-bytes a stalled transfer still connects";
+}
+
 }  // namespace
 }  // namespace nc::probe

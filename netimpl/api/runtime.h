@@ -71,6 +71,9 @@ struct ContainerSpec {
   // "0.0.0.0:8080"}); empty: the probe idles. create_container returns once a serving
   // probe reports that it listens.
   std::vector<std::string> command;
+  // Multi-host labs: the host the container runs on ("host", "host2", ...); empty: the
+  // first. A single-host runtime ignores it.
+  std::string host;
 };
 
 struct Endpoint {

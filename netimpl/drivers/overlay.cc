@@ -53,8 +53,8 @@ Result<void> OverlayDriver::create_network(HostContext& host, NetworkState& net)
   NC_TRY_VOID(rtnl.set_up(vx));
   NC_TRY_VOID(rtnl.set_up(br));
   NC_TRY_VOID(control_->join(net.spec.name, {.rtnl = host.rtnl, .vxlan = vx, .vtep = ul.vtep}));
-  // No gateway: the bridge carries no address and containers get no route through it.
-  net.info.gateway.reset();
+  // The gateway stays reserved in IPAM (as Docker's does) but is on no link: the bridge
+  // carries no address, and attach() gives containers no route through it.
   mtus_[net.spec.name] = mtu;
   undo.commit();
   return {};

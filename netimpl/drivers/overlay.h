@@ -15,6 +15,7 @@
 // overlay containers through a second, bridge network; a check attaches one if it needs it).
 #pragma once
 
+#include <map>
 #include <memory>
 
 #include "netimpl/drivers/driver.h"

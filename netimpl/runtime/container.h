@@ -27,6 +27,7 @@ struct Container {
   std::optional<IpAddr> default_gateway;          // the installed default route, if any
   std::string default_route_dev;                  // ...and the link it goes through
   std::optional<Process> main;                    // the probe the container runs
+  bool shares_host_net = false;                   // host mode: ns holds the host's net + UTS
 
   drivers::SandboxContext sandbox() { return {name, &ns, &*rtnl}; }
   drivers::EndpointState* endpoint(std::string_view network);
@@ -36,6 +37,10 @@ struct Container {
 
 // Creates the namespaces, sets the hostname and brings `lo` up. No networks yet.
 Result<Container> make_container(std::string name, std::string id, std::string hostname);
+
+// Host mode: a fresh mount namespace, the host's network and UTS namespaces (its hostname
+// is the host's). `lo` and the host's links are the host's: nothing is configured.
+Result<Container> make_host_container(std::string name, std::string id, const Namespaces& host);
 
 // Makes the default route follow the first endpoint that has a gateway (Docker picks the
 // gateway network the same way); removes it when none has one.

@@ -3,13 +3,19 @@
 #include <algorithm>
 
 #include "netimpl/base/undo.h"
-#include "netimpl/drivers/bridge.h"
+#include "netimpl/drivers/registry.h"
 #include "netimpl/netlink/link_watch.h"
 #include "netimpl/runtime/dns_glue.h"
 
 namespace nc::runtime {
 
 using api::kDefaultBridge;
+
+namespace {
+// The predefined networks "host" and "none" (named after their drivers): a container on
+// one of them is on no other network.
+bool is_shared_ns(std::string_view network) { return network == "host" || network == "none"; }
+}  // namespace
 
 Result<std::unique_ptr<NetimplRuntime>> NetimplRuntime::create(const Namespaces& host, NetimplOptions opts) {
   auto rtnl = NC_TRY_CTX(netlink::Rtnl::open(host), "start netimpl");
@@ -22,12 +28,15 @@ Result<std::unique_ptr<NetimplRuntime>> NetimplRuntime::create(const Namespaces&
   def.gateway = *IpAddr::parse("172.17.0.1");
   rt->dns_ = NC_TRY_CTX(DnsGlue::start(host), "start netimpl");
   NC_TRY_VOID_CTX(rt->create_network(def), "start netimpl: default bridge");
+  // The other predefined networks, as in Docker: "host" and "none".
+  for (auto name : {"host", "none"})
+    NC_TRY_VOID_CTX(rt->create_network({.name = name, .driver = name}), "start netimpl: network {}", name);
   return rt;
 }
 
 NetimplRuntime::NetimplRuntime(const Namespaces& host, netlink::Rtnl rtnl, nft::Firewall fw, NetimplOptions opts)
     : host_(&host), rtnl_(std::move(rtnl)), firewall_(std::move(fw)), opts_(std::move(opts)) {
-  drivers_.emplace("bridge", std::make_unique<drivers::BridgeDriver>());
+  drivers_ = drivers::make_drivers(opts_.overlay ? opts_.overlay : std::make_shared<drivers::OverlayControlPlane>());
 }
 
 NetimplRuntime::~NetimplRuntime() { containers_.clear(); }
@@ -35,7 +44,7 @@ NetimplRuntime::~NetimplRuntime() { containers_.clear(); }
 std::string NetimplRuntime::version() const { return "0.1"; }
 
 std::set<std::string> NetimplRuntime::capabilities() const {
-  return {"netns", "veth", "bridge", "br_netfilter", "nftables", "nat", "conntrack", "dns", "ports"};
+  return {"netns", "veth", "bridge", "br_netfilter", "nftables", "nat", "conntrack", "ports", "dns", "macvlan", "ipvlan", "vxlan"};
 }
 
 drivers::Driver* NetimplRuntime::driver_for(std::string_view name) {
@@ -62,15 +71,18 @@ Result<api::NetworkInfo> NetimplRuntime::create_network(const api::NetworkSpec& 
   auto* drv = driver_for(spec.driver);
   if (!drv) return failf("{}: unknown driver {}", ctx(), spec.driver);
   NC_TRY_VOID_CTX(drv->validate(spec), "{}", ctx());
-  auto choice = NC_TRY_CTX(ipam_.claim(spec.name, spec.subnet, spec.gateway), "{}", ctx());
-  UndoList undo;
-  undo.push([this, n = spec.name] { ipam_.release(n); });
-
   drivers::NetworkState net;
   net.spec = spec;
-  net.info = {.name = spec.name, .driver = spec.driver, .subnet = choice.subnet, .gateway = choice.gateway,
+  net.info = {.name = spec.name, .driver = spec.driver, .subnet = Prefix(), .gateway = std::nullopt,
               .internal = spec.internal, .bridge = ""};
-  net.pool = std::make_unique<ipam::SubnetPool>(choice.subnet, choice.gateway);
+  UndoList undo;
+  if (drv->assigns_addresses()) {
+    auto choice = NC_TRY_CTX(ipam_.claim(spec.name, spec.subnet, spec.gateway), "{}", ctx());
+    undo.push([this, n = spec.name] { ipam_.release(n); });
+    net.info.subnet = choice.subnet;
+    net.info.gateway = choice.gateway;
+    net.pool = std::make_unique<ipam::SubnetPool>(choice.subnet, choice.gateway);
+  }
   auto host = host_ctx();
   NC_TRY_VOID_CTX(drv->create_network(host, net), "{}", ctx());
   auto& stored = networks_.emplace(spec.name, std::move(net)).first->second;
@@ -115,14 +127,20 @@ Result<void> NetimplRuntime::attach(Container& c, const api::Attachment& att) {
   ep.prefix_len = net->info.subnet.len();
   ep.gateway = net->spec.internal ? std::nullopt : net->info.gateway;
   ep.aliases = att.aliases;
-  if (att.ip) {
+  bool exclusive = is_shared_ns(att.network) || std::ranges::any_of(c.endpoints, [](auto& e) { return is_shared_ns(e.network); });
+  if (exclusive && !c.endpoints.empty())
+    return failf("container {} cannot be on network {} and another network: host and none are exclusive", c.name,
+                 att.network);
+  UndoList undo;
+  if (!net->pool) {
+    if (att.ip) return failf("network {} assigns no addresses (driver {})", att.network, net->spec.driver);
+  } else if (att.ip) {
     NC_TRY_VOID(net->pool->reserve(*att.ip));
-    ep.ip = *att.ip;
   } else {
     ep.ip = NC_TRY(net->pool->allocate());
   }
-  UndoList undo;
-  undo.push([net, ip = ep.ip] { net->pool->release(ip); });
+  if (att.ip) ep.ip = *att.ip;
+  if (net->pool) undo.push([net, ip = ep.ip] { net->pool->release(ip); });
   auto host = host_ctx();
   auto sb = c.sandbox();
   NC_TRY_VOID(driver_for(net->spec.driver)->attach(host, *net, sb, ep));
@@ -143,7 +161,7 @@ Result<void> NetimplRuntime::detach(Container& c, drivers::EndpointState& ep) {
   auto host = host_ctx();
   auto sb = c.sandbox();
   NC_TRY_VOID(driver_for(net->spec.driver)->detach(host, *net, sb, ep));
-  net->pool->release(ep.ip);
+  if (net->pool) net->pool->release(ep.ip);
   // The kernel dropped the default route with its link, if it went through this one.
   if (c.default_route_dev == ep.ifname) {
     c.default_gateway.reset();
@@ -184,7 +202,11 @@ Result<api::ContainerInfo> NetimplRuntime::create_container(const api::Container
   // Host mode ignores -p, as Docker does.
   bool publishes = !spec.publish.empty() && std::ranges::none_of(atts, [](auto& a) { return a.network == "host"; });
 
-  auto c = NC_TRY(make_container(spec.name, random_id(), spec.hostname));
+  // Host mode: the container gets the host's network namespace itself (and ignores -p,
+  // like Docker, which warns "Published ports are discarded when using host network mode").
+  bool host_mode = std::ranges::any_of(atts, [](auto& a) { return a.network == "host"; });
+  auto c = NC_TRY(host_mode ? make_host_container(spec.name, random_id(), *host_)
+                            : make_container(spec.name, random_id(), spec.hostname));
   for (auto& a : atts) NC_TRY_VOID_CTX(attach(c, a), "{}: attach to network {}", ctx, a.network);
   if (publishes) NC_TRY_VOID_CTX(ports_.publish(spec.name, spec.publish), "{}", ctx);
   UndoList unpublish;
@@ -209,7 +231,7 @@ Result<void> NetimplRuntime::remove_container(std::string_view name) {
   auto it = containers_.find(name);
   if (it == containers_.end()) return failf("remove container {}: not found", name);
   for (auto& ep : it->second.endpoints)
-    if (auto n = networks_.find(ep.network); n != networks_.end()) n->second.pool->release(ep.ip);
+    if (auto n = networks_.find(ep.network); n != networks_.end() && n->second.pool) n->second.pool->release(ep.ip);
   // Dropping the container kills its probe and closes its namespaces; the kernel removes
   // the veth pairs with them.
   dns_->container_removed(it->second.name);
@@ -238,7 +260,8 @@ api::ContainerInfo NetimplRuntime::info(const Container& c) const {
   api::ContainerInfo out{.name = c.name, .id = c.id, .hostname = c.hostname, .endpoints = {}, .ports = {}};
   out.ports = ports_.ports(c.name);
   for (auto& e : c.endpoints)
-    out.endpoints.push_back({.network = e.network, .ip = e.ip, .prefix_len = e.prefix_len, .gateway = e.gateway,
+    if (!is_shared_ns(e.network))  // as in `docker inspect`: no address on host or none
+      out.endpoints.push_back({.network = e.network, .ip = e.ip, .prefix_len = e.prefix_len, .gateway = e.gateway,
                              .mac = "", .aliases = e.aliases});
   return out;
 }
@@ -273,7 +296,7 @@ Result<void> NetimplRuntime::reset() {
   NC_TRY_VOID_CTX(netlink::wait_links_gone(*host_, host_links, std::chrono::seconds(5)), "reset");
   std::vector<std::string> names;
   for (auto& n : network_order_)
-    if (n != kDefaultBridge) names.push_back(n);
+    if (n != kDefaultBridge && !is_shared_ns(n)) names.push_back(n);
   for (auto& n : names) NC_TRY_VOID_CTX(remove_network(n), "reset");
   NC_TRY_VOID_CTX(sync_firewall(), "reset");
   // Verify from the kernel's side: only docker0 and no veth may remain on the host.

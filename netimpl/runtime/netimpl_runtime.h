@@ -1,8 +1,10 @@
 // netimpl: Docker-style networking on the kernel, behind the api::Runtime interface.
 //
 // One NetimplRuntime manages one host (a network namespace set handed in by the harness).
-// On creation it turns on IPv4 forwarding (as dockerd does) and creates the default
-// bridge "bridge" (docker0, 172.17.0.0/16, gateway .1). Networks are driver-backed
+// On creation it turns on IPv4 forwarding (as dockerd does) and creates the predefined
+// networks: the default bridge "bridge" (docker0, 172.17.0.0/16, gateway .1), "host" and
+// "none". A container on "host" shares the host's network namespace (and UTS); one on
+// "none" has only lo; either may be on no other network. Networks are driver-backed
 // (drivers/); the forwarding policy — isolation between bridges, masquerade, published
 // ports — is derived from all networks and written as one nftables batch after every change.
 //
@@ -15,6 +17,7 @@
 
 #include "netimpl/api/runtime.h"
 #include "netimpl/drivers/driver.h"
+#include "netimpl/drivers/overlay_control.h"
 #include "netimpl/ipam/ipam.h"
 #include "netimpl/nft/firewall.h"
 #include "netimpl/runtime/container.h"
@@ -28,6 +31,9 @@ struct NetimplOptions {
   std::chrono::milliseconds ready_timeout{5000};  // for a serving probe to report readiness
   // false: containers get their network but run no process (topology benchmarks).
   bool start_processes = true;
+  // The overlay control plane shared by the runtimes of one multi-host lab (one runtime per
+  // host; see multi_host_runtime.h). Null: this runtime gets its own.
+  std::shared_ptr<drivers::OverlayControlPlane> overlay;
 };
 
 class NetimplRuntime : public api::Runtime {
