@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -35,12 +36,22 @@ Result<void> overlay(const std::string& target, const std::string& dir) {
 Result<void> isolate_host_files(const Namespaces& host, const std::string& state_dir) {
   return host.run([&]() -> Result<void> {
     NC_TRY_VOID(make_dirs_under_run(state_dir));
+    // The lab host's own resolv.conf (lab_dns.h binds one) is what the daemon must see;
+    // the overlay below would hide that bind, so its text is carried over.
+    std::string lab_resolv;
+    {
+      std::ifstream in("/etc/resolv.conf");
+      std::ostringstream text;
+      text << in.rdbuf();
+      lab_resolv = in ? text.str() : "";
+    }
+    if (lab_resolv.find("nameserver") == std::string::npos) lab_resolv = std::string(kLabResolvConf);
     NC_TRY_VOID(overlay("/etc", state_dir + "/overlay-etc"));
     NC_TRY_VOID(overlay("/var/lib", state_dir + "/overlay-var-lib"));
     std::string resolv = state_dir + "/resolv.conf";
     {
       std::ofstream f(resolv, std::ios::trunc);
-      f << kLabResolvConf;
+      f << lab_resolv;
       if (!f) return sys_fail(fmt::format("write {}", resolv));
     }
     // A symlink (systemd-resolved) would send the bind elsewhere; in the overlay, replacing
