@@ -1,6 +1,7 @@
 #include "harness/lab/underlay.h"
 
 #include "harness/lab/link_ready.h"
+#include "harness/lab/offload.h"
 #include "netimpl/netlink/rtnl.h"
 
 namespace nc::lab {
@@ -17,7 +18,12 @@ Result<void> join(netlink::Rtnl& segment, const Namespaces& segment_ns, const Na
                                    .master = std::string(kSegmentBridge), .up = true}));
   auto rtnl = NC_TRY(netlink::Rtnl::open(host));
   NC_TRY_VOID(rtnl.add_address(kUnderlayIfname, NC_TRY(Prefix::parse(Underlay::address(i) + "/24"))));
-  if (host_mtu > 0) NC_TRY_VOID(rtnl.set_mtu(kUnderlayIfname, host_mtu));
+  if (host_mtu > 0) {
+    NC_TRY_VOID(rtnl.set_mtu(kUnderlayIfname, host_mtu));
+    // Real-sized VXLAN packets on the wire (offload.h says why).
+    static constexpr std::string_view kTunnelGso[] = {"tx-udp_tnl-segmentation", "tx-udp_tnl-csum-segmentation"};
+    NC_TRY_VOID(disable_offloads(host, kUnderlayIfname, kTunnelGso));
+  }
   NC_TRY_VOID(rtnl.set_up(kUnderlayIfname));
   NC_TRY_VOID(wait_link_running(host, kUnderlayIfname, kLinkTimeout));
   return wait_link_running(segment_ns, port, kLinkTimeout);

@@ -69,6 +69,13 @@ Json connect_tcp(const Target& t, const ConnectOptions& o) {
   if (r.err == ETIMEDOUT) r = StreamRead{.timed_out = true};
   if (r.err == 0 && !r.timed_out) r = read_reply(fd.get(), sw, o.timeout_ms);
   StreamOutcome so = classify_stream(r);
+  if (r.timed_out) {
+    // Giving up aborts (RST), as a client's timeout does: a server whose answer is stuck
+    // (an MTU black hole) would otherwise keep retransmitting, and its orphaned socket
+    // would hold its network namespace for minutes after the container is gone.
+    linger abort{.l_onoff = 1, .l_linger = 0};
+    ::setsockopt(fd.get(), SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+  }
   if (!r.data.empty()) add_reply(j, r.data, r.data.size() >= kMaxReply);
   if (so.silent) j["silent"] = true;
   return finish_result(std::move(j), so.outcome, r.data.empty() ? r.err : 0, sw);
