@@ -25,6 +25,7 @@ std::string describe_action(const Step& s) {
       return fmt::format("network_disconnect {} from {}", a.container, a.network);
     }
     std::string operator()(const Note& a) const { return a.text; }
+    std::string operator()(const Diagnose& a) const { return fmt::format("diagnose {}", a.port); }
     std::string operator()(const Resolve& a) const { return fmt::format("resolve {} {}", a.type, a.name); }
     std::string operator()(const DnsFault& a) const {
       return fmt::format("dns_fault {} {}", a.server.empty() ? "(all)" : a.server, a.mode);
@@ -68,7 +69,7 @@ std::optional<Outcome> parse_outcome(std::string_view name) {
 
 std::string_view action_name(ActionKind k) { return kActionNames[static_cast<size_t>(k)]; }
 
-bool is_probe(ActionKind k) { return k == ActionKind::kResolve || k <= ActionKind::kInterfaces; }
+bool is_probe(ActionKind k) { return k == ActionKind::kResolve || k == ActionKind::kDiagnose || k <= ActionKind::kInterfaces; }
 
 bool is_runtime(ActionKind k) { return k >= ActionKind::kNetworkCreate && k <= ActionKind::kNetworkDisconnect; }
 

@@ -118,6 +118,11 @@ struct NetworkDisconnect {
   std::string network;
 };
 struct Note { Template text; };  // a line of the story; the engine prints it, nothing runs
+// Probe (at a container): explains why published traffic to container port `port` (TCP)
+// does or does not meet a listener, from the container's listener table and the address
+// published traffic arrives at: "listens on 127.0.0.1:80; published traffic arrives at
+// 172.18.0.2:80; bind 0.0.0.0". The text is the step's observed `diagnosis`.
+struct Diagnose { uint16_t port = 0; };
 // Probe: a DNS lookup at `from`, as its stub resolver would (following its
 // /etc/resolv.conf: nameservers, search, ndots), or against one server.
 struct Resolve {
@@ -142,20 +147,20 @@ struct DnsLog {
 using Action = std::variant<Connect, Ping, Read, Listeners, Interfaces, NetworkCreate,
                             NetworkRemove, ContainerCreate, ContainerRemove, NetworkConnect,
                             NetworkDisconnect, Note,
-                            Resolve, DnsFault, DnsLog>;
+                            Resolve, DnsFault, DnsLog, Diagnose>;
 
 // The kind of an Action: same order as the variant's alternatives (Step::kind() relies on it).
 enum class ActionKind {
   kConnect, kPing, kRead, kListeners, kInterfaces, kNetworkCreate, kNetworkRemove,
   kContainerCreate, kContainerRemove, kNetworkConnect, kNetworkDisconnect, kNote,
-  kResolve, kDnsFault, kDnsLog,
+  kResolve, kDnsFault, kDnsLog, kDiagnose,
 };
-inline constexpr std::array<std::string_view, 15> kActionNames = {
+inline constexpr std::array<std::string_view, 16> kActionNames = {
     "connect", "ping", "read", "listeners", "interfaces", "network_create", "network_remove",
     "container_create", "container_remove", "network_connect", "network_disconnect", "note",
-    "resolve", "dns_fault", "dns_log"};
+    "resolve", "dns_fault", "dns_log", "diagnose"};
 std::string_view action_name(ActionKind k);  // the YAML key
-bool is_probe(ActionKind k);    // connect, ping, read, listeners, interfaces
+bool is_probe(ActionKind k);    // connect, ping, read, listeners, interfaces, diagnose
 bool is_runtime(ActionKind k);  // network_*, container_*
 bool is_lab(ActionKind k);      // dns_fault, dns_log: act on the lab itself
 

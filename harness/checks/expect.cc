@@ -20,6 +20,7 @@ std::vector<std::string_view> detail_keys(ActionKind kind) {
   switch (kind) {
     case ActionKind::kConnect: return {"peer"};
     case ActionKind::kRead: return {"contains", "not_contains"};
+    case ActionKind::kDiagnose: return {"contains", "not_contains"};
     case ActionKind::kListeners: return {"listening", "not_listening"};
     case ActionKind::kResolve: return {"rcode", "addresses", "contains_address", "names", "ttl", "flags", "answered_by"};
     case ActionKind::kDnsLog: return {"count", "min_count", "source"};

@@ -168,6 +168,7 @@ Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, co
     case ActionKind::kDnsFault: return NC_TRY(parse_dns_fault(r, v));
     case ActionKind::kDnsLog: return NC_TRY(parse_dns_log(r, v));
     case ActionKind::kNote: return Note{NC_TRY(template_arg(r, v, scope))};
+    case ActionKind::kDiagnose: return Diagnose{static_cast<uint16_t>(NC_TRY(r.integer(v, 1, 65535)))};
   }
   return r.error(v.mark, "unhandled action");
 }
@@ -190,6 +191,8 @@ Result<Step> parse_step(const Reader& r, const Value& v, const Scope& scope) {
   auto kind = kind_of(*action);
   if (auto* n = f.find("name")) s.name = NC_TRY(r.string(n->value));
   s.from = NC_TRY(step_place(r, v, f, kind, scope));
+  if (kind == ActionKind::kDiagnose && s.from.kind != Place::Kind::kContainer)
+    return r.errorf(v.mark, "diagnose runs at a container (its listeners and published address), not at {}", s.from.str());
   s.timeout = NC_TRY(step_timeout(r, f, kind));
   s.expect = NC_TRY(step_expect(r, v, f, kind, scope));
   s.action = NC_TRY(parse_action(r, action->value, kind, scope, !s.expect.error));

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "harness/engine/dns_steps.h"
+#include "harness/engine/diagnose.h"
 #include "harness/engine/matcher.h"
 #include "harness/engine/places.h"
 
@@ -144,6 +145,7 @@ class CheckRunner {
       case ActionKind::kRead: return std::vector<std::string>{"read", NC_TRY(expand(s.get<checks::Read>()->path))};
       case ActionKind::kListeners: return std::vector<std::string>{"listeners"};
       case ActionKind::kInterfaces: return std::vector<std::string>{"interfaces"};
+      case ActionKind::kDiagnose: return std::vector<std::string>{"listeners"};
       case ActionKind::kResolve:
         return resolve_args(*s.get<checks::Resolve>(), [this](const checks::Template& t) { return expand(t); }, timeout);
       default: return fail("not a probe action");
@@ -202,6 +204,7 @@ class CheckRunner {
       auto obs = run_probe(env_, s.from, *args, s.timeout);
       if (!obs) return failed(std::move(rec), obs.error().message());
       observed = std::move(*obs);
+      if (auto* d = s.get<checks::Diagnose>()) rec.description += " → " + diagnose_step(*d, s.from, observed);
     }
     rec.duration_ms = observed.contains("duration_ms") ? observed["duration_ms"].get<double>() : ms_since(t0);
     auto want = resolve(s.expect);
@@ -213,6 +216,18 @@ class CheckRunner {
     rec.message = v.message;
     if (!s.name.empty()) rec.description = fmt::format("{} — {}", s.name, rec.description);
     return rec;
+  }
+
+  // Adds the diagnosis to a listeners observation (as "diagnosis" and as "content", which
+  // `contains` checks) and returns it.
+  std::string diagnose_step(const checks::Diagnose& d, const checks::Place& at, json& observed) {
+    const api::ContainerInfo* c = container(at.container);
+    std::optional<IpAddr> arrives;
+    if (c && !c->endpoints.empty()) arrives = c->endpoints.front().ip;
+    std::string text = diagnose_listeners(observed, d.port, arrives);
+    observed["diagnosis"] = text;
+    observed["content"] = text;
+    return text;
   }
 
   report::StepRecord failed(report::StepRecord rec, std::string why) {

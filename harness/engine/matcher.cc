@@ -171,6 +171,7 @@ Verdict match(ActionKind kind, const ResolvedExpect& w, const json& obs, double 
       switch (kind) {
         case ActionKind::kConnect: check_connect(c, w, obs); break;
         case ActionKind::kRead: check_read(c, w, obs); break;
+        case ActionKind::kDiagnose: check_read(c, w, obs); break;  // on the diagnosis text
         case ActionKind::kListeners: check_listeners(c, w, obs); break;
         case ActionKind::kInterfaces: check_interfaces(c, w, obs); break;
         case ActionKind::kResolve:
