@@ -67,7 +67,7 @@ Result<milliseconds> step_timeout(const Reader& r, const Fields& f, ActionKind k
 Result<Expect> step_expect(const Reader& r, const Value& step, const Fields& f, ActionKind kind, const Scope& scope) {
   auto* e = f.find("expect");
   if (kind == ActionKind::kNote || kind == ActionKind::kDnsFault) {
-    if (e) return r.errorf(e->key_mark, "{} expects nothing; remove 'expect'", action_name(kind));
+    if (e) return r.errorf(e->key_mark, "{} expects nothing; remove 'expect'", kind == ActionKind::kNote ? "a note" : "dns_fault");
     return Expect{};
   }
   if (!e) return r.errorf(step.mark, "{} step needs 'expect'", action_name(kind));

@@ -4,6 +4,7 @@
 //   topology  the topology of a check (a bridge, N containers with veth, address, lo and
 //             default route) built through netimpl's netlink path and by forking `ip`, and
 //             torn down: netimpl by dropping namespaces, the script by `ip netns del`.
+//   dns       netimpl's embedded DNS server against dnsmasq under dnsperf (bench_dns.h).
 #pragma once
 
 #include <string>

@@ -162,6 +162,29 @@ TEST_F(DnsServerKernelTest, GarbageNeverHurtsOtherClients) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 200ms);
 }
 
+TEST_F(DnsServerKernelTest, QueriesPastTheInFlightBoundAreRefusedAtOnce) {
+  auto small = std::move(*Server::start({.upstream_timeout = 2000ms, .max_in_flight = 2, .tcp_idle = 2000ms, .port = 5300}));
+  small->edit_table([](NameTable& t) {
+    t.set_network("appnet", false);
+    t.put({.name = "web", .hostname = "", .short_id = "", .endpoints = {{.network = "appnet", .ip = *IpAddr::parse("172.18.0.2"), .aliases = {}}}});
+  });
+  ASSERT_TRUE(small->add_container("web", ctr_.fd(kNsNet), {}));
+  // An upstream that never answers: bound, silent.
+  auto silent = listen_in(up_.fd(kNsNet), *IpAddr::parse("127.0.0.1"), 5354);
+  ASSERT_TRUE(silent);
+  ASSERT_TRUE(small->set_host(up_.fd(kNsNet), {{*IpAddr::parse("127.0.0.1"), 5354}}));
+  auto fd = dial_in(ctr_.fd(kNsNet), SOCK_DGRAM, kServer, 5300);
+  ASSERT_TRUE(fd);
+  for (uint16_t id = 1; id <= 3; ++id) {
+    auto q = make_query("example.test", kTypeA, id);
+    ::send(fd->get(), q.data(), q.size(), 0);
+  }
+  auto r = recv_within(fd->get(), 500);
+  ASSERT_GE(r.size(), 12u);
+  EXPECT_EQ(r[1], 3);  // the third query's id
+  EXPECT_EQ(rcode_of(r), 5);
+}
+
 TEST_F(DnsServerKernelTest, RemovedContainerIsNoLongerServed) {
   server_->remove_container("web");
   EXPECT_FALSE(server_->serving("web"));
