@@ -82,7 +82,9 @@ TEST_F(CliKernel, FullRunLeavesTheMachineUntouched) {
   ASSERT_FALSE(report.is_discarded());
   EXPECT_EQ(report["schema_version"], 1);
   EXPECT_GT(report["results"].size(), 10u);
-  for (auto& res : report["results"]) EXPECT_FALSE(res["steps"].empty()) << res["id"];
+  // A skip (a kernel without ipvlan, say) runs no step; everything else observed something.
+  for (auto& res : report["results"])
+    if (res["status"] != "skip") EXPECT_FALSE(res["steps"].empty()) << res["id"];
   std::remove(json.c_str());
 }
 
