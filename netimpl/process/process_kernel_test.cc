@@ -1,6 +1,10 @@
 // Kernel tests: joining namespaces in the child. Need root; skip with the reason otherwise.
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <filesystem>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -61,6 +65,33 @@ TEST_F(ProcessKernel, ExecFailureInsideNamespacesNamesTheCommand) {
   ASSERT_FALSE(p);
   EXPECT_EQ(p.error().sys_errno(), ENOENT);
   EXPECT_THAT(p.error().message(), ::testing::HasSubstr("spawn netconform-missing"));
+}
+
+// Joining a mount namespace moves the child's root to that namespace's root; inside a
+// chroot that is the real root. The program the caller named must run all the same (seen
+// on a fresh Debian root run under chroot: every container's probe failed with ENOENT).
+TEST_F(ProcessKernel, ProgramIsTheCallersEvenInsideAChroot) {
+  auto ns = Namespaces::create("chrooted", kNsNet | kNsMnt);
+  ASSERT_TRUE(ns) << ns.error().message();
+  char tmpl[] = "/tmp/nc-chroot-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  std::string root = tmpl;
+  std::filesystem::create_directories(root + "/only-in-chroot");
+  std::filesystem::copy_file("/bin/true", root + "/only-in-chroot/prog");
+  std::filesystem::create_directories(root + "/dev");  // spawn points stdin at /dev/null
+  ASSERT_EQ(::mknod((root + "/dev/null").c_str(), S_IFCHR | 0666, ::makedev(1, 3)), 0);
+  pid_t child = ::fork();
+  if (child == 0) {
+    if (::chroot(root.c_str()) != 0 || ::chdir("/") != 0) ::_exit(10);
+    auto r = run({.argv = {"/only-in-chroot/prog"}, .ns = &*ns}, 5s);
+    if (!r) std::fprintf(stderr, "spawn: %s\n", r.error().message().c_str());
+    ::_exit(!r ? 11 : r->exit_code);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  std::filesystem::remove_all(root);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "10: chroot failed, 11: spawn failed, else the program's exit code";
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include "netimpl/process/pidfd.h"
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,6 +37,12 @@ struct Plan {
   std::vector<std::string> storage;  // owns the strings argv/envp/candidates point into
   std::vector<char*> argv, envp, candidates;
   std::vector<NsJoin> ns;
+  // The program, opened in the caller's view of the filesystem. Joining a mount namespace
+  // moves the child's root to that namespace's root: inside a chroot that is the real
+  // root, where the caller's paths may not exist. Executing this fd runs the program the
+  // caller named, whatever namespaces the child joined. -1: not found here; the child
+  // tries the candidates and reports why they fail.
+  UniqueFd exec_fd;
   pid_t parent = 0;
   int stdin_fd = -1, stdout_fd = -1, stderr_fd = -1, error_fd = -1;
 };
@@ -89,6 +96,11 @@ Plan make_plan(const LaunchSpec& spec) {
   p.storage.insert(p.storage.end(), env.begin(), env.end());
   p.storage.insert(p.storage.end(), cands.begin(), cands.end());
   point_into_storage(p, spec.argv.size(), env.size());
+  for (const auto& c : cands)
+    if (::access(c.c_str(), X_OK) == 0) {
+      p.exec_fd.reset(::open(c.c_str(), O_PATH | O_CLOEXEC));
+      break;
+    }
   if (spec.ns) {
     for (NsJoin j : {NsJoin{spec.ns->fd(kNsNet), kNsNet, "net"}, NsJoin{spec.ns->fd(kNsUts), kNsUts, "uts"},
                      NsJoin{spec.ns->fd(kNsMnt), kNsMnt, "mnt"}})
@@ -135,6 +147,10 @@ void child_reset_signals() {
 }
 
 [[noreturn]] void child_exec(const Plan& p) {
+  if (p.exec_fd) {
+    ::syscall(SYS_execveat, p.exec_fd.get(), "", p.argv.data(), p.envp.data(), AT_EMPTY_PATH);
+    child_fail(p, kStageExec, 0, errno);
+  }
   bool saw_eacces = false;
   for (char* path : p.candidates) {
     ::execve(path, p.argv.data(), p.envp.data());
