@@ -199,8 +199,16 @@ Result<api::ContainerInfo> NetimplRuntime::create_container(const api::Container
   if (atts.empty()) atts.push_back({.network = std::string(kDefaultBridge)});
   for (auto& a : atts) NC_TRY_VOID_CTX(network(a.network), "{}", ctx);  // validate before any side effect
   NC_TRY_VOID_CTX(Publisher::validate(spec.publish), "{}", ctx);
-  // Host mode ignores -p, as Docker does.
-  bool publishes = !spec.publish.empty() && std::ranges::none_of(atts, [](auto& a) { return a.network == "host"; });
+  // Host mode ignores -p, as Docker does; so do internal (or non-bridge) networks only.
+  bool publishes = !spec.publish.empty() && std::ranges::none_of(atts, [](auto& a) { return a.network == "host"; }) &&
+                   std::ranges::any_of(atts, [this](auto& a) {
+                     auto& n = networks_.at(a.network);
+                     return !n.spec.internal && !n.info.bridge.empty();
+                   });
+  // Host ports first: a clash fails before any namespace or link exists.
+  if (publishes) NC_TRY_VOID_CTX(ports_.publish(spec.name, spec.publish), "{}", ctx);
+  UndoList unpublish;
+  unpublish.push([this, n = spec.name] { ports_.release(n); });
 
   // Host mode: the container gets the host's network namespace itself (and ignores -p,
   // like Docker, which warns "Published ports are discarded when using host network mode").
@@ -208,9 +216,6 @@ Result<api::ContainerInfo> NetimplRuntime::create_container(const api::Container
   auto c = NC_TRY(host_mode ? make_host_container(spec.name, random_id(), *host_)
                             : make_container(spec.name, random_id(), spec.hostname));
   for (auto& a : atts) NC_TRY_VOID_CTX(attach(c, a), "{}: attach to network {}", ctx, a.network);
-  if (publishes) NC_TRY_VOID_CTX(ports_.publish(spec.name, spec.publish), "{}", ctx);
-  UndoList unpublish;
-  unpublish.push([this, n = spec.name] { ports_.release(n); });
   NC_TRY_VOID(dns_->container_created(c, spec));
   if (opts_.start_processes)
     if (auto r = start_main(c, spec.command); !r) {
@@ -235,7 +240,12 @@ Result<void> NetimplRuntime::remove_container(std::string_view name) {
   // Dropping the container kills its probe and closes its namespaces; the kernel removes
   // the veth pairs with them.
   dns_->container_removed(it->second.name);
+  std::vector<std::string> links;
+  for (auto& ep : it->second.endpoints)
+    if (!ep.host_ifname.empty()) links.push_back(ep.host_ifname);
   containers_.erase(it);
+  // The kernel removes the veth pairs asynchronously: a remove that returns is complete.
+  NC_TRY_VOID_CTX(netlink::wait_links_gone(*host_, links, std::chrono::seconds(5)), "remove container {}", name);
   if (ports_.ports(name).empty()) return {};
   ports_.release(name);
   return with_context(sync_firewall(), fmt::format("remove container {}", name));
@@ -288,8 +298,8 @@ Result<void> NetimplRuntime::reset() {
   for (auto& [name, c] : containers_)
     for (auto& ep : c.endpoints)
       if (!ep.host_ifname.empty()) host_links.push_back(ep.host_ifname);
-  ports_.release_all();
   for (auto& [name, c] : containers_) dns_->container_removed(name);
+  ports_.release_all();
   containers_.clear();
   // The kernel removes a closed namespace's veth pairs asynchronously: wait for it, so a
   // reset that returns is complete.
@@ -305,6 +315,11 @@ Result<void> NetimplRuntime::reset() {
     if ((l.kind == "veth" && l.name.starts_with("veth")) || (l.kind == "bridge" && l.name != "docker0"))
       return failf("reset: host link {} ({}) is still present", l.name, l.kind);
   return {};
+}
+
+const Namespaces* NetimplRuntime::container_ns(std::string_view name) const {
+  auto it = containers_.find(name);
+  return it == containers_.end() ? nullptr : &it->second.ns;
 }
 
 Result<void> NetimplRuntime::sync_firewall() {

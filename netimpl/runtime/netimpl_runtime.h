@@ -21,8 +21,8 @@
 #include "netimpl/ipam/ipam.h"
 #include "netimpl/nft/firewall.h"
 #include "netimpl/runtime/container.h"
-#include "netimpl/runtime/dns_glue.h"
 #include "netimpl/runtime/publish.h"
+#include "netimpl/runtime/dns_glue.h"
 
 namespace nc::runtime {
 
@@ -58,6 +58,10 @@ class NetimplRuntime : public api::Runtime {
                                      std::chrono::milliseconds timeout) override;
   Result<void> reset() override;
 
+  // The container's namespaces, for tests and benchmarks that open sockets inside it;
+  // null when there is no such container. Valid until the container is removed.
+  const Namespaces* container_ns(std::string_view name) const;
+
  private:
   NetimplRuntime(const Namespaces& host, netlink::Rtnl rtnl, nft::Firewall fw, NetimplOptions opts);
   drivers::Driver* driver_for(std::string_view name);
@@ -80,8 +84,8 @@ class NetimplRuntime : public api::Runtime {
   std::vector<std::string> network_order_;  // creation order, for a stable ruleset
   std::map<std::string, Container, std::less<>> containers_;
   uint32_t veth_seq_ = 0;
-  std::unique_ptr<DnsGlue> dns_;  // declared last: stops serving before anything else goes
   Publisher ports_{*host_};  // published ports: host sockets, mappings, conntrack
+  std::unique_ptr<DnsGlue> dns_;  // declared last: stops serving before anything else goes
 };
 
 }  // namespace nc::runtime
