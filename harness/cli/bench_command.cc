@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "harness/cli/bench_dns.h"
+#include "harness/cli/bench_ports.h"
 #include "harness/lab/lab.h"
 #include "harness/lab/topology.h"
 #include "netimpl/process/process.h"
@@ -108,7 +109,7 @@ int bench_command(const BenchOptions& o) {
   }
   fmt::print("netconform bench {}: running in a throwaway lab\n", o.what);
   std::fflush(stdout);
-  auto r = lab::run_in_lab({}, [&] { return o.what == "dns" ? dns_bench(o) : topology_bench(o); });
+  auto r = lab::run_in_lab({}, [&] { return o.what == "dns" ? dns_bench(o) : o.what == "ports" ? ports_bench(o) : topology_bench(o); });
   if (!r) {
     fmt::print(stderr, "netconform bench: lab: {}\n", r.error().message());
     return 2;

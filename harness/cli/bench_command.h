@@ -4,6 +4,8 @@
 //   topology  the topology of a check (a bridge, N containers with veth, address, lo and
 //             default route) built through netimpl's netlink path and by forking `ip`, and
 //             torn down: netimpl by dropping namespaces, the script by `ip netns del`.
+//   ports     a published port (kernel DNAT) against the container's address: connection
+//             latency, throughput, and the time to publish a port (bench_ports.h).
 //   dns       netimpl's embedded DNS server against dnsmasq under dnsperf (bench_dns.h).
 #pragma once
 
@@ -16,6 +18,8 @@ struct BenchOptions {
   int containers = 20;
   int rounds = 5;
   std::string probe_path;
+  int connections = 500;  // ports: connections per latency sample
+  int bulk_mib = 256;     // ports: MiB per throughput sample
 };
 
 int bench_command(const BenchOptions& o);
