@@ -5,6 +5,7 @@
 #include <net/if.h>
 #include <sys/socket.h>
 
+#include <netlink/errno.h>
 #include <netlink/socket.h>
 
 #include "netimpl/netlink/link_ops.h"
@@ -72,10 +73,16 @@ Result<std::optional<LinkInfo>> Rtnl::find_link(std::string_view ifname) {
 
 Result<std::vector<LinkInfo>> Rtnl::links() {
   std::vector<LinkInfo> out;
-  NC_TRY_VOID_CTX(dump(sock_.get(), RTM_GETLINK, AF_UNSPEC,
-                       [&](nl_object* o) { out.push_back(to_info(reinterpret_cast<rtnl_link*>(o))); }),
-                  "list links in netns {}", ns_name_);
-  return out;
+  // A dump that races with link changes (the kernel removing a closed namespace's veths)
+  // ends with NLM_F_DUMP_INTR: the list may be inconsistent, so take it again.
+  for (int attempt = 1;; ++attempt) {
+    out.clear();
+    auto r = dump(sock_.get(), RTM_GETLINK, AF_UNSPEC,
+                  [&](nl_object* o) { out.push_back(to_info(reinterpret_cast<rtnl_link*>(o))); });
+    if (r) return out;
+    if (attempt == 5 || r.error().message() != nl_geterror(NLE_DUMP_INTR))
+      return std::unexpected(r.error().context(fmt::format("list links in netns {}", ns_name_)));
+  }
 }
 
 Result<void> Rtnl::set_up(std::string_view ifname, bool up) {
