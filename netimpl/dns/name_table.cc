@@ -13,12 +13,23 @@ std::string lower(std::string_view s) {
 
 namespace {
 
+// `lowered` (already lower case) equals `text` ignoring ASCII case; no allocation: this
+// runs for every name of every endpoint on every query.
+bool iequals(std::string_view lowered, std::string_view text) {
+  if (lowered.size() != text.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (lowered[i] != c) return false;
+  }
+  return true;
+}
+
 bool name_matches(std::string_view q, std::string_view name, std::string_view network) {
   if (name.empty()) return false;
-  std::string n = lower(name);
-  if (q == n) return true;
-  return q.size() == n.size() + 1 + network.size() && q.starts_with(n) && q[n.size()] == '.' &&
-         q.substr(n.size() + 1) == lower(network);
+  if (iequals(q, name)) return true;
+  return q.size() == name.size() + 1 + network.size() && iequals(q.substr(0, name.size()), name) &&
+         q[name.size()] == '.' && iequals(q.substr(name.size() + 1), network);
 }
 
 bool endpoint_matches(std::string_view q, const TableContainer& c, const TableEndpoint& e) {
