@@ -83,8 +83,11 @@ TEST_F(CliKernel, FullRunLeavesTheMachineUntouched) {
   EXPECT_EQ(report["schema_version"], 1);
   EXPECT_GT(report["results"].size(), 10u);
   // A skip (a kernel without ipvlan, say) runs no step; everything else observed something.
-  for (auto& res : report["results"])
-    if (res["status"] != "skip") EXPECT_FALSE(res["steps"].empty()) << res["id"];
+  for (auto& res : report["results"]) {
+    if (res["status"] != "skip") {
+      EXPECT_FALSE(res["steps"].empty()) << res["id"];
+    }
+  }
   std::remove(json.c_str());
 }
 
