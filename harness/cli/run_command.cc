@@ -136,8 +136,11 @@ Result<void> run_shards(const std::vector<checks::Check>& checks, const RunOptio
 }
 
 // What dead runs left in /sys/fs/cgroup (runtimes/cgroup_gc.h); a problem is a warning.
-void sweep_cgroups() {
-  auto r = runtimes::sweep_dead_run_cgroups();
+// With `ours`, this run's own directories too (its labs are gone by then).
+void sweep_cgroups(bool ours = false) {
+  pid_t self = ::getpid();
+  auto r = runtimes::sweep_dead_run_cgroups(
+      "/sys/fs/cgroup", [&](pid_t p) { return (!ours || p != self) && runtimes::run_alive(p); });
   for (auto& p : r.problems) fmt::print(stderr, "netconform: warning: cgroup sweep: {}\n", p);
 }
 
@@ -217,6 +220,7 @@ int run_command(const RunOptions& in) {
   }
   for (auto& rt : o.runtimes) rep.runtimes.push_back({rt, versions.contains(rt) ? versions[rt] : ""});
   rep.runtime = rep.runtimes.front();
+  sweep_cgroups(/*ours=*/true);
   rep.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 
   fmt::print("\n{}", report::format_summary(rep, report::use_color(1)));
