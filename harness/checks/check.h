@@ -189,13 +189,13 @@ struct Expect {
   std::optional<std::string> no_iface;  // this interface must not exist
   std::optional<Template> default_via;  // an IP; the default route goes via it
   bool no_default_route = false;        // `default_via: none`: there is no default route
+  std::optional<int> mtu;               // interfaces: `iface` has exactly this MTU
 
   // resolve (outcome ok: some server answered):
   std::optional<std::string> rcode;                 // noerror | nxdomain | servfail | refused ...
   std::optional<std::vector<Template>> addresses;   // exactly these answers, any order ([]: none)
   std::vector<Template> contains_address;           // these are among the answers
   std::optional<std::vector<std::string>> names;    // PTR: exactly these names ("web.appnet.")
-  std::optional<int> mtu;               // interfaces: `iface` has exactly this MTU
   std::optional<int> ttl;                           // the first answer's TTL
   std::map<std::string, bool> flags;                // tc / aa / ra: set (true) or clear (false)
   std::optional<Template> answered_by;              // the server that gave the final answer
@@ -213,15 +213,15 @@ struct Step {
   Place from;             // probe actions: set; others: kNone
   Action action;
   milliseconds timeout = kDefaultProbeTimeout;  // probe actions: the probe's time limit
+  // connect: ok only when at least this many bytes of the server's answer arrived in time
+  // (probe --expect-bytes; a stalled large transfer is then a timeout). 0: any answer.
+  int expect_bytes = 0;
   Expect expect;          // note: empty
 
   ActionKind kind() const { return static_cast<ActionKind>(action.index()); }
   template <class A> const A* get() const { return std::get_if<A>(&action); }
 };
 
-  // connect: ok only when at least this many bytes of the server's answer arrived in time
-  // (probe --expect-bytes; a stalled large transfer is then a timeout). 0: any answer.
-  int expect_bytes = 0;
 // A probe server started on the lab's host or external namespace (containers use `run`).
 struct Service {
   SourcePos pos;
@@ -232,12 +232,6 @@ struct Service {
 // The lab's state before the runtime starts.
 struct Lab {
   bool ip_forward = true;  // the host's initial net.ipv4.ip_forward
-};
-
-// One check. Set-up order: networks (in order), containers (in order), services (in order,
-// each ready once its probe reports it listens), then the steps.
-struct Check {
-  std::string id;     // "BR-001"
   // How many hosts (1-4), joined by an underlay segment on 198.51.100.0/24 (overlay
   // checks). The first is `host`; the others are host2, host3, host4, and a container
   // says where it lives with `host:` (api::ContainerSpec::host; empty: the first).
@@ -246,6 +240,12 @@ struct Check {
   // them stays at 1500 and drops larger frames silently, like a switch on the path not
   // configured for jumbo frames (SCN-DRV-001's MTU black hole).
   int underlay_mtu = 0;
+};
+
+// One check. Set-up order: networks (in order), containers (in order), services (in order,
+// each ready once its probe reports it listens), then the steps.
+struct Check {
+  std::string id;     // "BR-001"
   std::string title;
   std::string source;  // where the asserted behaviour comes from
   Suite suite = Suite::kConformance;
