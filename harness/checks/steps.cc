@@ -194,13 +194,13 @@ Result<Step> parse_step(const Reader& r, const Value& v, const Scope& scope) {
   if (kind == ActionKind::kDiagnose && s.from.kind != Place::Kind::kContainer)
     return r.errorf(v.mark, "diagnose runs at a container (its listeners and published address), not at {}", s.from.str());
   s.timeout = NC_TRY(step_timeout(r, f, kind));
-  s.expect = NC_TRY(step_expect(r, v, f, kind, scope));
-  s.action = NC_TRY(parse_action(r, action->value, kind, scope, !s.expect.error));
-  return s;
   if (auto* b = f.find("expect_bytes")) {
     if (kind != ActionKind::kConnect) return r.errorf(b->key_mark, "expect_bytes applies to connect, not {}", action_name(kind));
     s.expect_bytes = static_cast<int>(NC_TRY(r.integer(b->value, 1, 65536)));
   }
+  s.expect = NC_TRY(step_expect(r, v, f, kind, scope));
+  s.action = NC_TRY(parse_action(r, action->value, kind, scope, !s.expect.error));
+  return s;
 }
 
 }  // namespace
