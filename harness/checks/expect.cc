@@ -111,8 +111,8 @@ Result<void> fill_detail(const Reader& r, const Field& f, const Scope& scope, Ex
   if (k == "address") e.address = NC_TRY(one_template(r, f, scope));
   if (k == "iface") e.iface = NC_TRY(r.word(f.value));
   if (k == "no_iface") e.no_iface = NC_TRY(r.word(f.value));
-  NC_TRY_VOID(fill_dns_detail(r, f, scope, e));
   if (k == "mtu") e.mtu = static_cast<int>(NC_TRY(r.integer(f.value, 68, 65535)));
+  NC_TRY_VOID(fill_dns_detail(r, f, scope, e));
   if (k == "default_via") e.default_via = NC_TRY(one_template(r, f, scope));
   if (e.default_via == "none") {
     e.default_via.reset();
