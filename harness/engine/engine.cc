@@ -5,8 +5,8 @@
 
 #include <fmt/ranges.h>
 
-#include "harness/engine/dns_steps.h"
 #include "harness/engine/diagnose.h"
+#include "harness/engine/dns_steps.h"
 #include "harness/engine/matcher.h"
 #include "harness/engine/places.h"
 
@@ -145,9 +145,9 @@ class CheckRunner {
       case ActionKind::kRead: return std::vector<std::string>{"read", NC_TRY(expand(s.get<checks::Read>()->path))};
       case ActionKind::kListeners: return std::vector<std::string>{"listeners"};
       case ActionKind::kInterfaces: return std::vector<std::string>{"interfaces"};
-      case ActionKind::kDiagnose: return std::vector<std::string>{"listeners"};
       case ActionKind::kResolve:
         return resolve_args(*s.get<checks::Resolve>(), [this](const checks::Template& t) { return expand(t); }, timeout);
+      case ActionKind::kDiagnose: return std::vector<std::string>{"listeners"};
       default: return fail("not a probe action");
     }
   }
