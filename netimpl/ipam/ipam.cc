@@ -14,13 +14,15 @@ bool SubnetPool::usable(const IpAddr& ip) const {
 }
 
 Result<IpAddr> SubnetPool::allocate() {
-  // Lowest free first. Subnets here are at most a /16, so a linear walk from the start is
-  // cheap next to the netlink work that follows every allocation.
+  // Subnets here are at most a /16 (searches stop at 2^24), so a linear walk is cheap next
+  // to the netlink work that follows every allocation.
   uint64_t limit = std::min<uint64_t>(subnet_.size(), uint64_t{1} << 24);
-  for (uint64_t i = 1; i < limit; ++i) {
+  for (uint64_t n = 0; n < limit; ++n) {
+    uint64_t i = (next_ + n) % limit;
     IpAddr ip = subnet_.addr().offset(i);
     if (usable(ip) && !used_.contains(ip)) {
       used_.insert(ip);
+      next_ = (i + 1) % limit;
       return ip;
     }
   }

@@ -19,7 +19,10 @@
 namespace nc::ipam {
 
 // The addresses of one subnet: the gateway is reserved, so are the network and broadcast
-// addresses. Allocation is lowest-free-first.
+// addresses. Allocation is serial, as Docker's IPAM does it: each search starts after the
+// last address handed out and wraps around, so a released address is not reused at once.
+// (Reusing it at once gives a new container the old one's IP with a new MAC while peers'
+// neighbour caches still hold the old MAC: its first packets vanish for seconds.)
 class SubnetPool {
  public:
   SubnetPool(Prefix subnet, std::optional<IpAddr> gateway);
@@ -38,6 +41,7 @@ class SubnetPool {
   Prefix subnet_;
   std::optional<IpAddr> gateway_;
   std::set<IpAddr> used_;
+  uint64_t next_ = 1;  // offset into the subnet where the next search starts
 };
 
 struct SubnetChoice {

@@ -18,13 +18,22 @@ TEST(SubnetPool, SkipsNetworkGatewayAndBroadcast) {
   EXPECT_EQ(b.error().message(), "no free address left in 10.1.0.0/30");
 }
 
-TEST(SubnetPool, ReleasedAddressIsReused) {
+TEST(SubnetPool, ReleasedAddressIsNotReusedAtOnce) {
   SubnetPool pool(P("172.18.0.0/16"), A("172.18.0.1"));
   EXPECT_EQ(pool.allocate()->str(), "172.18.0.2");
   EXPECT_EQ(pool.allocate()->str(), "172.18.0.3");
   pool.release(A("172.18.0.2"));
-  EXPECT_EQ(pool.allocate()->str(), "172.18.0.2");
+  EXPECT_EQ(pool.allocate()->str(), "172.18.0.4");
   EXPECT_EQ(pool.in_use(), 2u);
+}
+
+TEST(SubnetPool, SerialAllocationWrapsAround) {
+  SubnetPool pool(P("10.1.0.0/29"), A("10.1.0.1"));  // usable: .2 to .6
+  for (const char* want : {"10.1.0.2", "10.1.0.3", "10.1.0.4", "10.1.0.5", "10.1.0.6"})
+    EXPECT_EQ(pool.allocate()->str(), want);
+  pool.release(A("10.1.0.3"));
+  EXPECT_EQ(pool.allocate()->str(), "10.1.0.3");  // the only free one, found by wrapping
+  EXPECT_FALSE(pool.allocate());
 }
 
 TEST(SubnetPool, ReserveChecksTheSubnetAndDuplicates) {
