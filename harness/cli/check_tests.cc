@@ -164,23 +164,7 @@ class CheckTest : public ::testing::Test {
       r.reason = why;
       return;
     }
-    engine::EngineEnv env{.runtime = rt->get(),
-                          .lab = {.host = &host->host(), .external = &host->external(),
-                                  .host_ip = std::string(lab::kHostIp), .external_ip = std::string(lab::kExternalIp)},
-                          .probe_path = run_.probe_path,
-                          .on_step = nullptr};
-    if (run_.verbose) {
-      if (!check_.story.empty()) fmt::print("    story: {}\n", check_.story);
-      env.on_step = [](const report::StepRecord& s) {
-        fmt::print("    {} {:>2}. {}{}\n", s.ok ? "ok  " : "FAIL", s.index, s.description,
-                   s.ok ? "" : fmt::format(" — expected {}; {}", s.expected, s.message));
-        std::fflush(stdout);
-      };
-    }
-    auto out = engine::run_check(check_, env);
-    r.status = out.status;
-    r.reason = out.reason;
-    r.steps = std::move(out.steps);
+    run_engine(*host, **rt, r);
   }
 
   const checks::Check& check_;
