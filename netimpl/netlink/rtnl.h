@@ -130,6 +130,11 @@ class Rtnl {
   // flood destination instead of replacing.
   Result<void> add_fdb(std::string_view ifname, std::string_view mac, const IpAddr& dst);
   Result<void> add_neigh(std::string_view ifname, const IpAddr& ip, std::string_view mac);
+  // The reverse of each: del_fdb removes the entry for `mac` towards `dst` only (for the
+  // all-zero MAC, that one flood destination); del_neigh the neighbour `ip`. An entry (or
+  // link) that is already gone is success.
+  Result<void> del_fdb(std::string_view ifname, std::string_view mac, const IpAddr& dst);
+  Result<void> del_neigh(std::string_view ifname, const IpAddr& ip);
 
  private:
   Rtnl() = default;

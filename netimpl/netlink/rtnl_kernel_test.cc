@@ -22,6 +22,7 @@ namespace nc::netlink {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 Prefix P(std::string_view s) { return *Prefix::parse(s); }
 IpAddr A(std::string_view s) { return *IpAddr::parse(s); }
@@ -296,6 +297,19 @@ TEST_F(RtnlKernel, VxlanWithStaticFdbAndNeighbours) {
   OK(rt().add_neigh("u0", A("198.51.100.9"), "02:00:00:00:00:09"));
   OK(rt().add_neigh("u0", A("198.51.100.9"), "02:00:00:00:00:0a"));  // replaces
   EXPECT_THAT(run_in(host_, "ip neigh show dev u0"), HasSubstr("198.51.100.9 lladdr 02:00:00:00:00:0a PERMANENT"));
+
+  // Deletes take exactly the entry named; what is gone already is success.
+  OK(rt().del_fdb("vx0", "02:00:00:00:00:01", A("198.51.100.2")));
+  OK(rt().del_fdb("vx0", "02:00:00:00:00:01", A("198.51.100.2")));
+  OK(rt().del_fdb("vx0", "00:00:00:00:00:00", A("198.51.100.3")));
+  OK(rt().del_fdb("nope0", "02:00:00:00:00:01", A("198.51.100.2")));
+  fdb = run_in(host_, "bridge fdb show dev vx0");
+  EXPECT_THAT(fdb, Not(HasSubstr("02:00:00:00:00:01")));
+  EXPECT_THAT(fdb, HasSubstr("00:00:00:00:00:00 dst 198.51.100.2 self permanent"));
+  EXPECT_THAT(fdb, Not(HasSubstr("dst 198.51.100.3")));
+  OK(rt().del_neigh("u0", A("198.51.100.9")));
+  OK(rt().del_neigh("u0", A("198.51.100.9")));
+  EXPECT_THAT(run_in(host_, "ip neigh show dev u0"), Not(HasSubstr("198.51.100.9")));
 
   auto big = rt().create_vxlan({.name = "vx1", .vni = 1u << 24});
   ASSERT_FALSE(big);

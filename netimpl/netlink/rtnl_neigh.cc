@@ -56,4 +56,37 @@ Result<void> Rtnl::add_neigh(std::string_view ifname, const IpAddr& ip, std::str
   return {};
 }
 
+namespace {
+// Gone already (the entry, or its device with it): what a delete wants.
+bool gone(const Error& e) { return e.sys_errno() == ENOENT || e.sys_errno() == ENODEV; }
+}  // namespace
+
+Result<void> Rtnl::del_fdb(std::string_view ifname, std::string_view mac, const IpAddr& dst) {
+  auto ctx = [&] { return fmt::format("delete fdb {} dst {} on {} in netns {}", mac, dst, ifname, ns_name_); };
+  auto index = index_of(sock_.get(), ifname);
+  if (!index && gone(index.error())) return {};
+  if (!index) return std::unexpected(std::move(index).error().context(ctx()));
+  NeighPtr n = NC_TRY_CTX(permanent_entry(*index, mac, dst), "{}", ctx());
+  rtnl_neigh_set_family(n.get(), AF_BRIDGE);
+  rtnl_neigh_set_flags(n.get(), NTF_SELF);
+  auto r = request(sock_.get(), [&](nl_msg** m) { return rtnl_neigh_build_delete_request(n.get(), 0, m); });
+  if (!r && !gone(r.error())) return std::unexpected(std::move(r).error().context(ctx()));
+  return {};
+}
+
+Result<void> Rtnl::del_neigh(std::string_view ifname, const IpAddr& ip) {
+  auto ctx = [&] { return fmt::format("delete neighbour {} on {} in netns {}", ip, ifname, ns_name_); };
+  auto index = index_of(sock_.get(), ifname);
+  if (!index && gone(index.error())) return {};
+  if (!index) return std::unexpected(std::move(index).error().context(ctx()));
+  NeighPtr n(rtnl_neigh_alloc());
+  NlAddrPtr dst = to_nl(ip);
+  if (!n || !dst) return failf("{}: out of memory", ctx());
+  rtnl_neigh_set_ifindex(n.get(), *index);
+  NC_TRY_VOID_CTX(nl_ok(rtnl_neigh_set_dst(n.get(), dst.get())), "{}", ctx());
+  auto r = request(sock_.get(), [&](nl_msg** m) { return rtnl_neigh_build_delete_request(n.get(), 0, m); });
+  if (!r && !gone(r.error())) return std::unexpected(std::move(r).error().context(ctx()));
+  return {};
+}
+
 }  // namespace nc::netlink
