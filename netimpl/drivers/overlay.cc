@@ -61,11 +61,11 @@ Result<void> OverlayDriver::create_network(HostContext& host, NetworkState& net)
 }
 
 Result<void> OverlayDriver::remove_network(HostContext& host, NetworkState& net) {
-  control_->leave(net.spec.name, host.rtnl);
+  auto entries = control_->leave(net.spec.name, host.rtnl);
   mtus_.erase(net.spec.name);
   auto a = host.rtnl->delete_link(link_name("vx", net.spec.name));
   auto b = host.rtnl->delete_link(link_name("ov", net.spec.name));
-  return a ? b : a;
+  return !entries ? entries : !a ? a : b;
 }
 
 Result<void> OverlayDriver::attach(HostContext& host, NetworkState& net, SandboxContext& sb, EndpointState& ep) {
@@ -86,8 +86,9 @@ Result<void> OverlayDriver::attach(HostContext& host, NetworkState& net, Sandbox
 }
 
 Result<void> OverlayDriver::detach(HostContext& host, NetworkState& net, SandboxContext&, EndpointState& ep) {
-  control_->remove_endpoint(net.spec.name, ep.ip);
-  return host.rtnl->delete_link(ep.host_ifname);
+  auto entries = control_->remove_endpoint(net.spec.name, ep.ip);
+  auto link = host.rtnl->delete_link(ep.host_ifname);
+  return entries ? link : entries;
 }
 
 }  // namespace nc::drivers

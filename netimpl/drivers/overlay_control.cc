@@ -22,6 +22,13 @@ Result<void> OverlayControlPlane::program(const Member& on, const Member& owner,
   return on.rtnl->add_neigh(on.vxlan, ep.ip, ep.mac);
 }
 
+Result<void> OverlayControlPlane::unprogram(const Member& on, const Member& owner, const Endpoint& ep) {
+  if (!owner.vtep) return {};
+  auto fdb = on.rtnl->del_fdb(on.vxlan, ep.mac, *owner.vtep);
+  auto neigh = on.rtnl->del_neigh(on.vxlan, ep.ip);
+  return fdb ? neigh : fdb;
+}
+
 Result<void> OverlayControlPlane::join(const std::string& network, const Member& m) {
   auto& net = nets_[network];
   for (auto& other : net.members) {
@@ -37,12 +44,29 @@ Result<void> OverlayControlPlane::join(const std::string& network, const Member&
   return {};
 }
 
-void OverlayControlPlane::leave(const std::string& network, netlink::Rtnl* host) {
+Result<void> OverlayControlPlane::leave(const std::string& network, netlink::Rtnl* host) {
   auto it = nets_.find(network);
-  if (it == nets_.end()) return;
-  std::erase_if(it->second.members, [&](const Member& m) { return m.rtnl == host; });
-  std::erase_if(it->second.endpoints, [&](const Endpoint& e) { return e.host == host; });
-  if (it->second.members.empty()) nets_.erase(it);
+  if (it == nets_.end()) return {};
+  auto& net = it->second;
+  Result<void> out;
+  auto keep = [&out](Result<void> r) {
+    if (!r && out) out = std::move(r);
+  };
+  auto gone = std::ranges::find(net.members, host, &Member::rtnl);
+  if (gone != net.members.end()) {
+    // Its endpoints and its flood entry go from every other member; its own VXLAN device
+    // (and every entry on it) goes with the network.
+    for (auto& ep : net.endpoints)
+      if (ep.host == host)
+        for (auto& m : net.members)
+          if (m.rtnl != host) keep(unprogram(m, *gone, ep));
+    for (auto& m : net.members)
+      if (m.rtnl != host && gone->vtep) keep(m.rtnl->del_fdb(m.vxlan, kFloodMac, *gone->vtep));
+  }
+  std::erase_if(net.members, [&](const Member& m) { return m.rtnl == host; });
+  std::erase_if(net.endpoints, [&](const Endpoint& e) { return e.host == host; });
+  if (net.members.empty()) nets_.erase(it);
+  return out;
 }
 
 Result<void> OverlayControlPlane::add_endpoint(const std::string& network, const Endpoint& ep) {
@@ -55,9 +79,20 @@ Result<void> OverlayControlPlane::add_endpoint(const std::string& network, const
   return {};
 }
 
-void OverlayControlPlane::remove_endpoint(const std::string& network, const IpAddr& ip) {
+Result<void> OverlayControlPlane::remove_endpoint(const std::string& network, const IpAddr& ip) {
   auto it = nets_.find(network);
-  if (it != nets_.end()) std::erase_if(it->second.endpoints, [&](const Endpoint& e) { return e.ip == ip; });
+  if (it == nets_.end()) return {};
+  auto& net = it->second;
+  auto ep = std::ranges::find(net.endpoints, ip, &Endpoint::ip);
+  if (ep == net.endpoints.end()) return {};
+  Result<void> out;
+  auto owner = std::ranges::find(net.members, ep->host, &Member::rtnl);
+  if (owner != net.members.end())
+    for (auto& m : net.members)
+      if (m.rtnl != ep->host)
+        if (auto r = unprogram(m, *owner, *ep); !r && out) out = std::move(r);
+  net.endpoints.erase(ep);
+  return out;
 }
 
 }  // namespace nc::drivers

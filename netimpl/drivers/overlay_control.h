@@ -6,8 +6,9 @@
 // any of them. When a host joins, every other member gets it as one more flood destination
 // (all-zero MAC FDB entry: broadcasts such as ARP reach every VTEP) and it gets theirs;
 // when an endpoint appears, every other member learns its MAC → VTEP (FDB) and IP → MAC
-// (neighbour). Entries of an endpoint that leaves stay on the other VTEPs until the
-// network is removed (they are harmless: a new endpoint on the same IP replaces them).
+// (neighbour). When an endpoint leaves, those entries go from every other member; when a
+// host leaves, its endpoints' entries and its flood destination go from every other member
+// (a stale entry would send a reused address's frames to a MAC that is gone).
 //
 // One control plane is shared by the NetimplRuntimes of one lab (one per host); it holds
 // their Rtnl pointers, so it must not be used after a member's runtime is gone. All calls
@@ -42,9 +43,11 @@ class OverlayControlPlane {
   uint32_t vni(const std::string& network);
 
   Result<void> join(const std::string& network, const Member& m);
-  void leave(const std::string& network, netlink::Rtnl* host);
   Result<void> add_endpoint(const std::string& network, const Endpoint& ep);
-  void remove_endpoint(const std::string& network, const IpAddr& ip);
+  // Teardown: the bookkeeping is always dropped; the first failed delete is returned.
+  // Unknown networks, hosts and endpoints are success.
+  Result<void> leave(const std::string& network, netlink::Rtnl* host);
+  Result<void> remove_endpoint(const std::string& network, const IpAddr& ip);
 
  private:
   struct Net {
@@ -52,6 +55,7 @@ class OverlayControlPlane {
     std::vector<Endpoint> endpoints;
   };
   static Result<void> program(const Member& on, const Member& owner, const Endpoint& ep);
+  static Result<void> unprogram(const Member& on, const Member& owner, const Endpoint& ep);
   std::map<std::string, uint32_t> vnis_;
   std::map<std::string, Net> nets_;
 };

@@ -93,4 +93,8 @@ void DnsGlue::container_removed(const std::string& name) {
   if (auto it = files_.find(name); it != files_.end()) files_.erase(it);
 }
 
+void DnsGlue::remote_put(dns::TableContainer c) {
+  server_->edit_table([&](dns::NameTable& t) { t.put(std::move(c)); });
+}
+
 }  // namespace nc::runtime

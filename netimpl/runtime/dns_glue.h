@@ -32,6 +32,9 @@ class DnsGlue {
   // After connect/disconnect: names, hosts file and serving follow the endpoints.
   Result<void> container_changed(Container& c);
   void container_removed(const std::string& name);
+  // A container of another host (multi-host labs): its names, not served here. Withdrawn
+  // with container_removed.
+  void remote_put(dns::TableContainer c);
 
  private:
   DnsGlue(std::unique_ptr<dns::Server> server, dns::ResolvConf host) : server_(std::move(server)), host_(std::move(host)) {}

@@ -81,6 +81,27 @@ void MultiHostRuntime::release_overlay_ips(const api::ContainerInfo& info) {
     if (auto it = overlay_pools_.find(e.network); it != overlay_pools_.end()) it->second.release(e.ip);
 }
 
+Result<void> MultiHostRuntime::share_names(std::string_view container) {
+  auto* rt = NC_TRY(host_of(container));
+  auto info = NC_TRY(rt->inspect(container));
+  dns::TableContainer names{.name = info.name, .hostname = info.hostname, .short_id = info.id.substr(0, 12), .endpoints = {}};
+  for (auto& e : info.endpoints)
+    if (is_overlay(e.network)) names.endpoints.push_back({.network = e.network, .ip = e.ip, .aliases = e.aliases});
+  if (names.endpoints.empty()) {
+    withdraw_names(container);
+    return {};
+  }
+  for (auto& h : hosts_)
+    if (h.rt.get() != rt) h.rt->put_remote_names(names);
+  return {};
+}
+
+void MultiHostRuntime::withdraw_names(std::string_view container) {
+  auto owner = host_of(container);
+  for (auto& h : hosts_)
+    if (!owner || h.rt.get() != *owner) h.rt->remove_remote_names(std::string(container));
+}
+
 Result<api::ContainerInfo> MultiHostRuntime::create_container(const api::ContainerSpec& spec) {
   auto* rt = NC_TRY_CTX(host_named(spec.host), "create container {}", spec.name);
   if (container_host_.contains(spec.name)) return failf("create container {}: container {} already exists", spec.name, spec.name);
@@ -94,15 +115,25 @@ Result<api::ContainerInfo> MultiHostRuntime::create_container(const api::Contain
   auto info = NC_TRY(rt->create_container(local));
   container_host_.emplace(spec.name, spec.host.empty() ? hosts_.front().name : spec.host);
   undo.commit();
+  NC_TRY_VOID_CTX(share_names(spec.name), "create container {}: names on other hosts", spec.name);
   return info;
 }
 
+// Leaving its overlays first (a plain removal drops the namespace without the drivers'
+// detach) takes the container's FDB and neighbour entries off the other hosts.
 Result<void> MultiHostRuntime::remove_container(std::string_view name) {
   auto* rt = NC_TRY_CTX(host_of(name), "remove container {}", name);
-  if (auto info = rt->inspect(name)) release_overlay_ips(*info);
+  withdraw_names(name);
+  Result<void> out;
+  if (auto info = rt->inspect(name)) {
+    release_overlay_ips(*info);
+    for (auto& e : info->endpoints)
+      if (is_overlay(e.network))
+        if (auto r = rt->disconnect(name, e.network); !r && out) out = std::move(r);
+  }
   NC_TRY_VOID(rt->remove_container(name));
   container_host_.erase(container_host_.find(name));
-  return {};
+  return with_context(std::move(out), fmt::format("remove container {}", name));
 }
 
 Result<void> MultiHostRuntime::connect(std::string_view container, const api::Attachment& att) {
@@ -112,7 +143,8 @@ Result<void> MultiHostRuntime::connect(std::string_view container, const api::At
   auto r = rt->connect(container, local);
   if (!r)
     if (auto it = overlay_pools_.find(att.network); it != overlay_pools_.end() && local.ip) it->second.release(*local.ip);
-  return r;
+  if (!r) return r;
+  return with_context(share_names(container), fmt::format("connect {} to {}: names on other hosts", container, att.network));
 }
 
 Result<void> MultiHostRuntime::disconnect(std::string_view container, std::string_view network) {
@@ -121,7 +153,7 @@ Result<void> MultiHostRuntime::disconnect(std::string_view container, std::strin
   NC_TRY_VOID(rt->disconnect(container, network));
   if (auto* ep = info.endpoint(network))
     if (auto it = overlay_pools_.find(network); it != overlay_pools_.end()) it->second.release(ep->ip);
-  return {};
+  return with_context(share_names(container), fmt::format("disconnect {} from {}: names on other hosts", container, network));
 }
 
 Result<api::ContainerInfo> MultiHostRuntime::inspect(std::string_view container) {
@@ -136,6 +168,7 @@ Result<api::ExecResult> MultiHostRuntime::exec_probe(std::string_view container,
 }
 
 Result<void> MultiHostRuntime::reset() {
+  for (auto& [name, host] : container_host_) withdraw_names(name);
   Result<void> out;
   for (auto& h : hosts_)
     if (auto r = h.rt->reset(); !r && out) out = with_context(std::move(r), fmt::format("on {}", h.name));

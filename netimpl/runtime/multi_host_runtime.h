@@ -10,7 +10,12 @@
 //    network on any host is refused (and what was created on earlier hosts is removed);
 //  - overlay addresses: unique across hosts, allocated here and handed to the host's
 //    runtime as fixed addresses;
-//  - the VXLAN forwarding entries: the shared OverlayControlPlane (drivers/overlay_control.h).
+//  - the VXLAN forwarding entries: the shared OverlayControlPlane (drivers/overlay_control.h);
+//    a container that is removed leaves its overlays first, so its entries go from every
+//    other host;
+//  - names across hosts: each host's embedded DNS knows its own containers; a container's
+//    names on its overlay networks are also put on every other host's DNS (and withdrawn
+//    when it leaves them or goes), so a container finds one on another host by name.
 // Used from one thread, like every Runtime.
 #pragma once
 
@@ -61,6 +66,11 @@ class MultiHostRuntime : public api::Runtime {
   // Gives an overlay attachment without an address one that is free on every host.
   Result<void> assign_overlay_ip(api::Attachment& att);
   void release_overlay_ips(const api::ContainerInfo& info);
+  bool is_overlay(std::string_view network) const { return overlay_pools_.contains(network); }
+  // Puts `container`'s overlay names on every other host's DNS, or withdraws them when it
+  // is on no overlay (any more).
+  Result<void> share_names(std::string_view container);
+  void withdraw_names(std::string_view container);
 
   std::shared_ptr<drivers::OverlayControlPlane> control_;
   std::vector<Host> hosts_;

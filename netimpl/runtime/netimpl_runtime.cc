@@ -322,6 +322,10 @@ const Namespaces* NetimplRuntime::container_ns(std::string_view name) const {
   return it == containers_.end() ? nullptr : &it->second.ns;
 }
 
+void NetimplRuntime::put_remote_names(dns::TableContainer c) { dns_->remote_put(std::move(c)); }
+
+void NetimplRuntime::remove_remote_names(const std::string& container) { dns_->container_removed(container); }
+
 Result<void> NetimplRuntime::sync_firewall() {
   nft::FirewallModel model;
   for (auto& name : network_order_) {

@@ -62,6 +62,13 @@ class NetimplRuntime : public api::Runtime {
   // null when there is no such container. Valid until the container is removed.
   const Namespaces* container_ns(std::string_view name) const;
 
+  // Multi-host labs (multi_host_runtime.h): the names of a container on another host, on
+  // the networks `c` lists (overlays, which span hosts), for this host's DNS to answer.
+  // put replaces; remove of an unknown name is a no-op. Local containers' names are not
+  // to be passed here.
+  void put_remote_names(dns::TableContainer c);
+  void remove_remote_names(const std::string& container);
+
  private:
   NetimplRuntime(const Namespaces& host, netlink::Rtnl rtnl, nft::Firewall fw, NetimplOptions opts);
   drivers::Driver* driver_for(std::string_view name);
