@@ -1,8 +1,13 @@
 // Kernel tests of the real runtimes in the lab: SIGKILL of `netconform run --runtime docker`
-// mid-run leaves nothing behind — no daemon, shim, container or probe process, no mount,
-// namespace, link or rule on the machine, no file in /etc, /var/lib or /run — and what it
-// leaves in /sys/fs/cgroup (empty directories) `netconform gc` removes.
+// (or podman) mid-run leaves nothing behind — no daemon, shim, conmon, container or probe
+// process, no mount, namespace, link or rule on the machine, no file in /etc, /var/lib or
+// /run — and what it leaves in /sys/fs/cgroup (empty directories) `netconform gc` removes.
+// The processes are followed as descendants of the killed netconform (the lab's init
+// adopts every daemon's double-forked children), so runs of other users of the machine
+// do not disturb the count.
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -22,25 +27,49 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-// Processes by name (comm), machine-wide.
-std::multiset<std::string> process_names() {
-  std::multiset<std::string> out;
-  for (auto& e : fs::directory_iterator("/proc")) {
-    auto n = e.path().filename().string();
-    if (n.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream comm(e.path() / "comm");
-    std::string name;
-    if (std::getline(comm, name)) out.insert(name);
+std::string comm_of(pid_t pid) {
+  std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+  std::string name;
+  std::getline(comm, name);
+  return name;
+}
+
+pid_t parent_of(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  auto close = line.rfind(')');
+  int ppid = -1;
+  char state;
+  if (close != std::string::npos) std::sscanf(line.c_str() + close + 1, " %c %d", &state, &ppid);
+  return ppid;
+}
+
+// Every living descendant of `root` (root included), as the machine numbers them.
+std::set<pid_t> descendants(pid_t root) {
+  std::set<pid_t> out{root};
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (auto& e : fs::directory_iterator("/proc")) {
+      auto n = e.path().filename().string();
+      if (n.find_first_not_of("0123456789") != std::string::npos) continue;
+      pid_t pid = std::stoi(n);
+      if (!out.contains(pid) && out.contains(parent_of(pid))) grew = out.insert(pid).second;
+    }
   }
   return out;
 }
 
-size_t count_runtime_processes() {
-  size_t n = 0;
-  for (auto& name : process_names())
-    n += name == "dockerd" || name == "containerd" || name.starts_with("containerd-shim") || name == "runc" ||
-         name == "probe" || name == "conmon" || name == "aardvark-dns";  // "probe": /probe in an image
-  return n;
+bool is_runtime_process(const std::string& name) {
+  return name == "dockerd" || name == "containerd" || name.starts_with("containerd-shim") || name == "runc" ||
+         name == "probe" || name == "conmon" || name == "podman" || name == "aardvark-dns" || name == "netavark";
+}
+
+std::multiset<std::string> names_of(const std::set<pid_t>& pids) {
+  std::multiset<std::string> out;
+  for (pid_t p : pids)
+    if (auto n = comm_of(p); !n.empty()) out.insert(n);
+  return out;
 }
 
 std::set<std::string> listing(const fs::path& dir) {
@@ -62,32 +91,58 @@ std::vector<std::string> run_cgroup_dirs(pid_t pid) {
   return out;
 }
 
-TEST(RuntimesKernelTest, SigkillMidDockerRunLeavesNothing) {
-  if (::geteuid() != 0) GTEST_SKIP() << "needs root";
-  if (!fs::exists("/usr/sbin/dockerd")) GTEST_SKIP() << "docker.io is not installed (ci/install-deps --with-runtimes)";
-  ASSERT_EQ(count_runtime_processes(), 0u) << "a runtime process is already running; the test could not tell";
+// The top-level cgroup directories of every hierarchy but runs' own (run_cgroup_dirs).
+std::set<std::string> cgroup_tops() {
+  std::set<std::string> out;
+  for (auto& ctrl : listing("/sys/fs/cgroup"))
+    for (auto& d : listing(fs::path("/sys/fs/cgroup") / ctrl))
+      if (!d.starts_with(kCgroupPrefix) && fs::is_directory(fs::path("/sys/fs/cgroup") / ctrl / d)) out.insert(ctrl + "/" + d);
+  return out;
+}
+
+// Starts `netconform run --runtime <runtime>`, kills it with SIGKILL once a check of that
+// runtime has finished (its daemon or conmon is then up) and proves nothing is left.
+void sigkill_mid_run_leaves_nothing(const std::string& runtime, const std::string& marker_process) {
   auto before = lab::MachineSnapshot::take();
   ASSERT_TRUE(before) << before.error().message();
   auto etc = listing("/etc"), varlib = listing("/var/lib"), run = listing("/run");
+  auto cgroups = cgroup_tops();
+  // Orphans of the killed run come to us, so we can see them gone and reap them.
+  ASSERT_EQ(::prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
 
-  auto p = Process::spawn({.argv = {NC_NETCONFORM_PATH, "run", "--runtime", "docker", "--filter", "BR-*,PORT-*"}});
+  auto p = Process::spawn({.argv = {NC_NETCONFORM_PATH, "run", "--runtime", runtime, "--filter", "BR-*,PORT-*"}});
   ASSERT_TRUE(p) << p.error().message();
-  // The first progress line means the daemon is up and a container has come and gone;
-  // the kill lands while later checks run.
+  // The first progress line of the runtime means its daemon is up and a container has
+  // come and gone; the kill lands while later checks run (their containers up).
   auto line = p->read_line(120s);
+  while (line && !(line->starts_with("[") && line->find(" " + runtime + " ") != std::string::npos))
+    line = p->read_line(120s);
   ASSERT_TRUE(line) << line.error().message();
-  while (line && !(line->starts_with("[") && line->find(" docker ") != std::string::npos)) line = p->read_line(120s);
-  ASSERT_TRUE(line) << line.error().message();
-  std::this_thread::sleep_for(500ms);
-  ASSERT_GT(count_runtime_processes(), 0u) << "dockerd should be running now";
+  // Podman has no daemon: wait for a moment when a container (its conmon) is up.
+  std::set<pid_t> tree;
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  for (; std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(10ms))
+    if (tree = descendants(p->pid()); names_of(tree).contains(marker_process)) break;
+  ASSERT_TRUE(names_of(tree).contains(marker_process)) << "no " << marker_process << " in the run's process tree";
   pid_t pid = p->pid();
   ::kill(pid, SIGKILL);
   auto code = p->wait_for(10s);
   ASSERT_TRUE(code && *code) << "netconform did not die";
 
-  auto deadline = std::chrono::steady_clock::now() + 15s;
-  while (count_runtime_processes() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
-  EXPECT_EQ(count_runtime_processes(), 0u) << "a daemon, shim or container process outlived the run";
+  deadline = std::chrono::steady_clock::now() + 20s;
+  std::set<pid_t> left = tree;
+  while (!left.empty() && std::chrono::steady_clock::now() < deadline) {
+    while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+    }
+    std::erase_if(left, [](pid_t q) { return ::kill(q, 0) != 0; });
+    if (!left.empty()) std::this_thread::sleep_for(10ms);
+  }
+  ::prctl(PR_SET_CHILD_SUBREAPER, 0);
+  std::multiset<std::string> runtime_left;
+  for (auto& n : names_of(left))
+    if (is_runtime_process(n)) runtime_left.insert(n);
+  EXPECT_TRUE(left.empty()) << left.size() << " process(es) of the killed run outlived it, e.g. "
+                            << (runtime_left.empty() ? "pid " + std::to_string(*left.begin()) : *runtime_left.begin());
   auto after = lab::MachineSnapshot::take();
   ASSERT_TRUE(after) << after.error().message();
   EXPECT_EQ(lab::diff(*before, *after), "");
@@ -100,6 +155,24 @@ TEST(RuntimesKernelTest, SigkillMidDockerRunLeavesNothing) {
   ASSERT_TRUE(gc) << gc.error().message();
   EXPECT_EQ(gc->exit_code, 0) << gc->out << gc->err;
   EXPECT_EQ(run_cgroup_dirs(pid), std::vector<std::string>{});
+  EXPECT_EQ(cgroup_tops(), cgroups) << "a cgroup directory outside the run's parent (libpod_parent, docker)";
+}
+
+class RuntimesKernelTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+  }
+};
+
+TEST_F(RuntimesKernelTest, SigkillMidDockerRunLeavesNothing) {
+  if (!fs::exists("/usr/sbin/dockerd")) GTEST_SKIP() << "docker.io is not installed (ci/install-deps --with-runtimes)";
+  sigkill_mid_run_leaves_nothing("docker", "dockerd");
+}
+
+TEST_F(RuntimesKernelTest, SigkillMidPodmanRunLeavesNothing) {
+  if (!fs::exists("/usr/bin/podman")) GTEST_SKIP() << "podman is not installed (ci/install-deps --with-runtimes)";
+  sigkill_mid_run_leaves_nothing("podman", "conmon");
 }
 
 }  // namespace
