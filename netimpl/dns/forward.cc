@@ -117,12 +117,16 @@ void Server::Loop::finish(uint64_t id, std::span<const uint8_t> wire) {
   reply(p, wire);
   if (p.tcp)
     if (auto c = conns_.find(p.conn); c != conns_.end()) c->second.deadline = Clock::now() + opts.tcp_idle;
+  admit_waiting();
 }
 
 void Server::Loop::fail_all(uint64_t id) {
   Pending& p = pending_.at(id);
   auto q = parse_query(p.query);
-  if (!q) return void(pending_.erase(id));
+  if (!q) {
+    pending_.erase(id);
+    return admit_waiting();
+  }
   auto wire = build_reply(*q, kServFail, {}, 65535);
   finish(id, wire);
 }

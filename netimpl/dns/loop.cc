@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <future>
+#include <memory>
 
 #include "netimpl/dns/loop.h"
 #include "netimpl/dns/responder.h"
@@ -12,7 +14,43 @@ namespace nc::dns {
 namespace {
 
 constexpr size_t kMaxTcpMessage = 65535;
-constexpr int kUdpBurst = 64;
+constexpr unsigned kBatch = 32;        // datagrams per recvmmsg/sendmmsg
+constexpr int kBatchesPerWakeup = 4;  // then other sockets get their turn
+constexpr size_t kMaxDatagram = 4096;
+
+// recvmmsg/sendmmsg vectors for one batch; the loop thread owns the only one.
+struct UdpBatch {
+  uint8_t in[kBatch][kMaxDatagram];
+  sockaddr_storage from[kBatch];
+  iovec in_iov[kBatch], out_iov[kBatch];
+  mmsghdr in_msg[kBatch], out_msg[kBatch];
+  std::vector<uint8_t> out[kBatch];
+
+  void arm_receive() {
+    for (unsigned i = 0; i < kBatch; ++i) {
+      in_iov[i] = {in[i], kMaxDatagram};
+      in_msg[i] = {};
+      in_msg[i].msg_hdr.msg_name = &from[i];
+      in_msg[i].msg_hdr.msg_namelen = sizeof from[i];
+      in_msg[i].msg_hdr.msg_iov = &in_iov[i];
+      in_msg[i].msg_hdr.msg_iovlen = 1;
+    }
+  }
+  // Queues out[i] as the reply to datagram i, in slot `n` of the send vector.
+  void queue_reply(unsigned i, unsigned n) {
+    out_iov[n] = {out[i].data(), out[i].size()};
+    out_msg[n] = {};
+    out_msg[n].msg_hdr.msg_name = &from[i];
+    out_msg[n].msg_hdr.msg_namelen = in_msg[i].msg_hdr.msg_namelen;
+    out_msg[n].msg_hdr.msg_iov = &out_iov[n];
+    out_msg[n].msg_hdr.msg_iovlen = 1;
+  }
+};
+
+UdpBatch& batch() {
+  static thread_local auto b = std::make_unique<UdpBatch>();
+  return *b;
+}
 
 }  // namespace
 
@@ -85,7 +123,9 @@ void Server::Loop::drop(const std::string& container) {
     }
     pending_.erase(id);
   }
+  std::erase_if(waiting_, [&](const Pending& p) { return p.container == container; });
   served.erase(it);
+  admit_waiting();
 }
 
 void Server::Loop::thread_main() {
@@ -120,18 +160,36 @@ void Server::Loop::dispatch(uint64_t tok, uint32_t events) {
   }
 }
 
+// Drains the socket in batches: one recvmmsg, the local answers built (mostly from the
+// cache), one sendmmsg. Forwarded queries leave the batch for their own sockets.
 void Server::Loop::on_udp(const std::string& container) {
   auto it = served.find(container);
   if (it == served.end()) return;
-  uint8_t buf[4096];
-  for (int i = 0; i < kUdpBurst; ++i) {
-    Pending origin;
-    origin.client_len = sizeof origin.client;
-    ssize_t n = ::recvfrom(it->second.udp.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&origin.client),
-                           &origin.client_len);
-    if (n < 0) return;
-    handle(container, {buf, static_cast<size_t>(n)}, std::move(origin));
-    if (!served.contains(container)) return;
+  int fd = it->second.udp.get();
+  UdpBatch& b = batch();
+  for (int round = 0; round < kBatchesPerWakeup; ++round) {
+    b.arm_receive();
+    int n = ::recvmmsg(fd, b.in_msg, kBatch, MSG_DONTWAIT, nullptr);
+    if (n <= 0) return;
+    unsigned replies = 0;
+    for (unsigned i = 0; i < static_cast<unsigned>(n); ++i) {
+      std::span<const uint8_t> wire{b.in[i], b.in_msg[i].msg_len};
+      switch (answer(container, it->second, wire, false, b.out[i])) {
+        case Outcome::kDrop: break;
+        case Outcome::kReply: b.queue_reply(i, replies++); break;
+        case Outcome::kForward: {
+          Pending origin;
+          origin.container = container;
+          std::memcpy(&origin.client, &b.from[i], b.in_msg[i].msg_hdr.msg_namelen);
+          origin.client_len = b.in_msg[i].msg_hdr.msg_namelen;
+          start_forward(wire, std::move(origin));
+          if (!served.contains(container)) return;
+          break;
+        }
+      }
+    }
+    if (replies) ::sendmmsg(fd, b.out_msg, replies, MSG_DONTWAIT);
+    if (static_cast<unsigned>(n) < kBatch) return;
   }
 }
 
@@ -190,19 +248,67 @@ void Server::Loop::flush_conn(uint64_t tok, TcpConn& c) {
   ::epoll_ctl(ep_.get(), EPOLL_CTL_MOD, c.fd.get(), &ev);
 }
 
-void Server::Loop::handle(const std::string& container, std::span<const uint8_t> wire, Pending origin) {
+Server::Loop::Outcome Server::Loop::answer(const std::string& container, Served& s, std::span<const uint8_t> wire,
+                                           bool tcp, std::vector<uint8_t>& out) {
+  uint64_t gen;
+  {
+    std::lock_guard l(table_mu);
+    gen = table_gen;
+  }
+  if (!tcp && s.cache.lookup(wire, gen, rng_, out)) return Outcome::kReply;
   auto q = parse_query(wire);
-  if (!q) return;
-  origin.container = container;
+  if (!q) return Outcome::kDrop;
   Decision d;
   {
     std::lock_guard l(table_mu);
-    d = respond(*q, table, container, origin.tcp ? kMaxTcpMessage : q->udp_size, rng_);
+    d = respond(*q, table, container, tcp ? kMaxTcpMessage : q->udp_size, rng_);
+    gen = table_gen;
   }
-  if (!d.forward) return reply(origin, d.reply);
-  if (pending_.size() >= opts.max_in_flight) return reply(origin, build_reply(*q, kRefused, {}, kMaxTcpMessage));
+  if (d.forward) return Outcome::kForward;
+  if (!tcp) s.cache.store(wire, gen, d.reply);
+  out = std::move(d.reply);
+  return out.empty() ? Outcome::kDrop : Outcome::kReply;
+}
+
+void Server::Loop::handle(const std::string& container, std::span<const uint8_t> wire, Pending origin) {
+  auto it = served.find(container);
+  if (it == served.end()) return;
+  origin.container = container;
+  switch (answer(container, it->second, wire, origin.tcp, scratch_)) {
+    case Outcome::kDrop: return;
+    case Outcome::kReply: return reply(origin, scratch_);
+    case Outcome::kForward: return start_forward(wire, std::move(origin));
+  }
+}
+
+// Forwards now when a slot is free; otherwise the query waits for one (admit_waiting).
+void Server::Loop::start_forward(std::span<const uint8_t> wire, Pending origin) {
   origin.query.assign(wire.begin(), wire.end());
-  forward(std::move(origin));
+  if (pending_.size() < opts.max_in_flight && waiting_.empty()) return forward(std::move(origin));
+  origin.deadline = Clock::now() + opts.slot_wait;
+  if (origin.tcp)
+    if (auto c = conns_.find(origin.conn); c != conns_.end()) c->second.deadline = origin.deadline + opts.tcp_idle;
+  waiting_.push_back(std::move(origin));
+}
+
+void Server::Loop::admit_waiting() {
+  // forward() can finish a query at once (no upstream reachable), which calls back here.
+  if (admitting_) return;
+  admitting_ = true;
+  while (pending_.size() < opts.max_in_flight && !waiting_.empty()) {
+    Pending p = std::move(waiting_.front());
+    waiting_.pop_front();
+    forward(std::move(p));
+  }
+  admitting_ = false;
+}
+
+void Server::Loop::expire_waiting(Clock::time_point now) {
+  while (!waiting_.empty() && waiting_.front().deadline <= now) {
+    Pending p = std::move(waiting_.front());
+    waiting_.pop_front();
+    if (auto q = parse_query(p.query)) reply(p, build_reply(*q, kRefused, {}, kMaxTcpMessage));
+  }
 }
 
 void Server::Loop::reply(const Pending& to, std::span<const uint8_t> wire) {
@@ -228,6 +334,7 @@ int Server::Loop::next_timeout_ms() {
   auto first = Clock::time_point::max();
   for (auto& [_, c] : conns_) first = std::min(first, c.deadline);
   for (auto& [_, p] : pending_) first = std::min(first, p.deadline);
+  if (!waiting_.empty()) first = std::min(first, waiting_.front().deadline);
   if (first == Clock::time_point::max()) return -1;
   if (first <= now) return 0;
   return static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(first - now).count());
@@ -242,6 +349,7 @@ void Server::Loop::expire() {
     if (p.deadline <= now) late.push_back(id);
   for (auto tok : idle) close_conn(tok);
   for (auto id : late) next_upstream(id);
+  expire_waiting(now);
 }
 
 }  // namespace nc::dns

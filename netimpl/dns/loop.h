@@ -7,7 +7,9 @@
 
 #include <sys/socket.h>
 
+#include <atomic>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -15,6 +17,7 @@
 #include <thread>
 
 #include "netimpl/base/unique_fd.h"
+#include "netimpl/dns/answer_cache.h"
 #include "netimpl/dns/message.h"
 #include "netimpl/dns/server.h"
 
@@ -26,6 +29,7 @@ struct Served {
   UniqueFd udp, tcp, netns;
   std::vector<Upstream> own;
   uint64_t udp_tok = 0, tcp_tok = 0;
+  AnswerCache cache;  // its UDP local answers
 };
 
 struct TcpConn {
@@ -49,7 +53,7 @@ struct Pending {
   UniqueFd sock;
   bool connected = false;     // TCP: the connect finished and the query was sent
   std::vector<uint8_t> in;
-  Clock::time_point deadline;
+  Clock::time_point deadline;  // waiting for a slot: when it gets REFUSED instead
 };
 
 class Server::Loop {
@@ -64,6 +68,7 @@ class Server::Loop {
 
   std::mutex table_mu;
   NameTable table;
+  uint64_t table_gen = 1;  // under table_mu; bumped by every edit (invalidates the caches)
 
   // Loop-thread state, used through run_sync by Server.
   ServerOptions opts;
@@ -91,7 +96,12 @@ class Server::Loop {
   void on_conn(uint64_t tok, uint32_t events);
   void close_conn(uint64_t tok);
   void flush_conn(uint64_t tok, TcpConn& c);
+  enum class Outcome { kDrop, kReply, kForward };
+  // The local answer to `wire` in `out` (kReply), or what else to do with it.
+  Outcome answer(const std::string& container, Served& s, std::span<const uint8_t> wire, bool tcp,
+                 std::vector<uint8_t>& out);
   void handle(const std::string& container, std::span<const uint8_t> wire, Pending origin);
+  void start_forward(std::span<const uint8_t> wire, Pending origin);
   void reply(const Pending& to, std::span<const uint8_t> wire);
   int next_timeout_ms();
   void expire();
@@ -103,6 +113,8 @@ class Server::Loop {
   void next_upstream(uint64_t id);
   void finish(uint64_t id, std::span<const uint8_t> wire);
   void fail_all(uint64_t id);
+  void admit_waiting();
+  void expire_waiting(Clock::time_point now);
 
   UniqueFd ep_, wake_;
   std::thread thread_;
@@ -113,6 +125,9 @@ class Server::Loop {
   std::map<uint64_t, TcpConn> conns_;
   std::map<uint64_t, Pending> pending_;
   std::map<uint64_t, uint64_t> pending_tok_;  // pending id → its socket's token
+  std::deque<Pending> waiting_;               // for a slot, oldest first
+  std::vector<uint8_t> scratch_;              // a reply being built
+  bool admitting_ = false;
   uint64_t next_tok_ = 1;
   std::mt19937 rng_{std::random_device{}()};
 };

@@ -31,7 +31,7 @@ Result<void> Server::add_container(const std::string& container, int netns_fd, s
   auto ip = *IpAddr::parse(kServerIp);
   auto l = NC_TRY_CTX(listen_in(netns_fd, ip, loop_->opts.port), "dns: serve container {}", container);
   Served s{.udp = std::move(l.udp), .tcp = std::move(l.tcp), .netns = NC_TRY(dup_fd(netns_fd)), .own = std::move(own),
-           .udp_tok = 0, .tcp_tok = 0};
+           .udp_tok = 0, .tcp_tok = 0, .cache = AnswerCache()};
   loop_->run_sync([&] {
     auto* L = loop_.get();
     L->drop(container);
@@ -64,6 +64,7 @@ Result<void> Server::set_host(int netns_fd, std::vector<Upstream> upstreams) {
 void Server::edit_table(const std::function<void(NameTable&)>& fn) {
   std::lock_guard l(loop_->table_mu);
   fn(loop_->table);
+  ++loop_->table_gen;
 }
 
 }  // namespace nc::dns

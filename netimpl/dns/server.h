@@ -8,8 +8,9 @@
 // own servers (`--dns`, dialled from its namespace) or else to the host's (dialled from
 // the host's namespace): each upstream gets `upstream_timeout`; a network error, a
 // timeout, SERVFAIL or REFUSED moves on to the next; any other answer is relayed; when
-// all failed the client gets SERVFAIL. At most `max_in_flight` forwarded queries wait at
-// once; past that a query is answered REFUSED at once.
+// all failed the client gets SERVFAIL. At most `max_in_flight` forwarded queries are out
+// at once; past that a query waits for a slot (oldest first) up to `slot_wait`, then gets
+// REFUSED (Docker's resolver: a semaphore acquired with a timeout).
 //
 // Threads: every public method may be called from any one thread other than the loop's
 // (the runtime's). Changes are visible to the next query: add/remove_container return
@@ -37,6 +38,7 @@ struct Upstream {
 struct ServerOptions {
   std::chrono::milliseconds upstream_timeout{4000};
   size_t max_in_flight = 1024;
+  std::chrono::milliseconds slot_wait{4000};
   std::chrono::milliseconds tcp_idle{5000};  // a TCP client silent this long is dropped
   uint16_t port = 53;                        // tests may serve elsewhere
 };

@@ -108,6 +108,23 @@ TEST_F(DnsServerKernelTest, AnswersLocalNamesOverUdpAndTcp) {
   EXPECT_EQ(ancount_of(std::vector<uint8_t>(got.begin() + 2, got.end())), 1);
 }
 
+// Repeated queries are answered from the answer cache: an edit must still show at once.
+TEST_F(DnsServerKernelTest, TableEditsAreVisibleToTheNextQuery) {
+  auto q = make_query("web", kTypeA);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(ancount_of(ask_udp(q)), 1);
+  auto r = ask_udp(q);
+  ASSERT_GE(r.size(), 4u);
+  EXPECT_EQ(std::vector<uint8_t>(r.end() - 4, r.end()), (std::vector<uint8_t>{172, 18, 0, 2}));
+  server_->edit_table([](NameTable& t) {
+    t.put({.name = "web", .hostname = "", .short_id = "", .endpoints = {{.network = "appnet", .ip = *IpAddr::parse("172.18.0.9"), .aliases = {}}}});
+  });
+  r = ask_udp(q);
+  ASSERT_GE(r.size(), 4u);
+  EXPECT_EQ(std::vector<uint8_t>(r.end() - 4, r.end()), (std::vector<uint8_t>{172, 18, 0, 9}));
+  server_->edit_table([](NameTable& t) { t.remove("web"); t.put({.name = "other", .hostname = "", .short_id = "", .endpoints = {{.network = "appnet", .ip = *IpAddr::parse("172.18.0.3"), .aliases = {}}}}); });
+  EXPECT_EQ(rcode_of(ask_udp(make_query("web", kTypeA))), 2);  // the asker is on no network now: SERVFAIL
+}
+
 TEST_F(DnsServerKernelTest, FailsOverFromADeadUpstreamAndServfailsWhenAllFail) {
   std::atomic<int> seen{0};
   start_upstream(seen);
@@ -162,27 +179,55 @@ TEST_F(DnsServerKernelTest, GarbageNeverHurtsOtherClients) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 200ms);
 }
 
-TEST_F(DnsServerKernelTest, QueriesPastTheInFlightBoundAreRefusedAtOnce) {
-  auto small = std::move(*Server::start({.upstream_timeout = 2000ms, .max_in_flight = 2, .tcp_idle = 2000ms, .port = 5300}));
-  small->edit_table([](NameTable& t) {
+// A server on `port` allowing one forwarded query at a time, whose host upstream is a
+// bound socket that never answers.
+struct OneSlot {
+  std::unique_ptr<Server> server;
+  UniqueFd silent, client;
+};
+
+OneSlot one_slot(const Namespaces& ctr, const Namespaces& up, uint16_t port, std::chrono::milliseconds upstream_timeout,
+                 std::chrono::milliseconds slot_wait) {
+  OneSlot o;
+  o.server = std::move(*Server::start({.upstream_timeout = upstream_timeout, .max_in_flight = 1, .slot_wait = slot_wait,
+                                       .tcp_idle = 10000ms, .port = port}));
+  o.server->edit_table([](NameTable& t) {
     t.set_network("appnet", false);
     t.put({.name = "web", .hostname = "", .short_id = "", .endpoints = {{.network = "appnet", .ip = *IpAddr::parse("172.18.0.2"), .aliases = {}}}});
   });
-  ASSERT_TRUE(small->add_container("web", ctr_.fd(kNsNet), {}));
-  // An upstream that never answers: bound, silent.
-  auto silent = listen_in(up_.fd(kNsNet), *IpAddr::parse("127.0.0.1"), 5354);
-  ASSERT_TRUE(silent);
-  ASSERT_TRUE(small->set_host(up_.fd(kNsNet), {{*IpAddr::parse("127.0.0.1"), 5354}}));
-  auto fd = dial_in(ctr_.fd(kNsNet), SOCK_DGRAM, kServer, 5300);
-  ASSERT_TRUE(fd);
-  for (uint16_t id = 1; id <= 3; ++id) {
+  EXPECT_TRUE(o.server->add_container("web", ctr.fd(kNsNet), {}));
+  o.silent = std::move(listen_in(up.fd(kNsNet), *IpAddr::parse("127.0.0.1"), port)->udp);
+  EXPECT_TRUE(o.server->set_host(up.fd(kNsNet), {{*IpAddr::parse("127.0.0.1"), port}}));
+  o.client = std::move(*dial_in(ctr.fd(kNsNet), SOCK_DGRAM, kServer, port));
+  for (uint16_t id = 1; id <= 2; ++id) {
     auto q = make_query("example.test", kTypeA, id);
-    ::send(fd->get(), q.data(), q.size(), 0);
+    ::send(o.client.get(), q.data(), q.size(), 0);
   }
-  auto r = recv_within(fd->get(), 500);
+  return o;
+}
+
+// Docker's resolver waits for a forwarding slot (4 s) before it answers REFUSED.
+TEST_F(DnsServerKernelTest, QueryPastTheInFlightBoundWaitsForASlotThenIsRefused) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto o = one_slot(ctr_, up_, 5300, 10000ms, 400ms);
+  EXPECT_TRUE(recv_within(o.client.get(), 250).empty());  // not refused at once
+  auto r = recv_within(o.client.get(), 2000);
   ASSERT_GE(r.size(), 12u);
-  EXPECT_EQ(r[1], 3);  // the third query's id
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 390ms);
+  EXPECT_EQ(r[1], 2);  // the second query's id
   EXPECT_EQ(rcode_of(r), 5);
+}
+
+TEST_F(DnsServerKernelTest, WaitingQueryTakesTheSlotFreedByAnotherQuery) {
+  auto o = one_slot(ctr_, up_, 5301, 300ms, 5000ms);
+  // The first query times out on its only upstream (SERVFAIL); the second then gets the
+  // slot, is forwarded and times out too: SERVFAIL, not REFUSED.
+  for (uint8_t id = 1; id <= 2; ++id) {
+    auto r = recv_within(o.client.get(), 2000);
+    ASSERT_GE(r.size(), 12u);
+    EXPECT_EQ(r[1], id);
+    EXPECT_EQ(rcode_of(r), 2);
+  }
 }
 
 TEST_F(DnsServerKernelTest, RemovedContainerIsNoLongerServed) {
