@@ -57,6 +57,17 @@ PktPtr reply_header(const Query& q, uint8_t rcode) {
   return p;
 }
 
+std::vector<uint8_t> reply_wire(const Query& q, uint8_t rcode, const std::vector<Answer>& answers, size_t count,
+                                bool truncated) {
+  PktPtr p = reply_header(q, rcode);
+  ldns_pkt_set_tc(p.get(), truncated);
+  const ldns_rr* question = ldns_rr_list_rr(ldns_pkt_question(q.pkt.get()), 0);
+  for (size_t i = 0; i < count; ++i)
+    if (ldns_rr* rr = answer_rr(ldns_rr_owner(question), q.qclass, answers[i]))
+      ldns_pkt_push_rr(p.get(), LDNS_SECTION_ANSWER, rr);
+  return to_wire(p.get());
+}
+
 }  // namespace
 
 std::optional<Query> parse_query(std::span<const uint8_t> wire) {
@@ -78,15 +89,17 @@ std::optional<Query> parse_query(std::span<const uint8_t> wire) {
 }
 
 std::vector<uint8_t> build_reply(const Query& q, uint8_t rcode, const std::vector<Answer>& answers, size_t limit) {
-  PktPtr p = reply_header(q, rcode);
-  const ldns_rr* question = ldns_rr_list_rr(ldns_pkt_question(q.pkt.get()), 0);
-  for (auto& a : answers)
-    if (ldns_rr* rr = answer_rr(ldns_rr_owner(question), q.qclass, a)) ldns_pkt_push_rr(p.get(), LDNS_SECTION_ANSWER, rr);
-  auto wire = to_wire(p.get());
+  auto wire = reply_wire(q, rcode, answers, answers.size(), false);
   if (wire.size() <= limit) return wire;
-  PktPtr cut = reply_header(q, rcode);
-  ldns_pkt_set_tc(cut.get(), true);
-  return to_wire(cut.get());
+  // Docker (libnetwork truncateResp) drops answers from the end until the reply fits and
+  // sets TC; the answers were shuffled first, so the ones kept vary. Binary search on how
+  // many fit: a reply grows with each record.
+  size_t lo = 0, hi = answers.size();
+  while (lo + 1 < hi) {
+    size_t mid = (lo + hi) / 2;
+    (reply_wire(q, rcode, answers, mid, true).size() <= limit ? lo : hi) = mid;
+  }
+  return reply_wire(q, rcode, answers, lo, true);
 }
 
 std::vector<uint8_t> reverse_address(const std::string& qname) {
