@@ -80,6 +80,27 @@ TEST(Message, NoDataPtrAndForward) {
   EXPECT_TRUE(respond(*parse_query(make_query("example.test", kTypeA)), t, "web", 512, rng).forward);
 }
 
+// netimpl's networks are IPv4 only so far; the server already answers for endpoints that
+// have IPv6 addresses (Docker: A and AAAA from the same name, PTR under ip6.arpa).
+TEST(Message, AaaaAnswersNoDataForAAndIp6Ptr) {
+  NameTable t;
+  t.set_network("v6net", false);
+  t.put({.name = "six", .hostname = "", .short_id = "", .endpoints = {{.network = "v6net", .ip = *IpAddr::parse("fd00:1::2"), .aliases = {}}}});
+  std::mt19937 rng(1);
+  auto d = respond(*parse_query(make_query("six", kTypeAaaa)), t, "six", 512, rng);
+  ASSERT_FALSE(d.forward);
+  EXPECT_EQ(parse_reply(d.reply).answers, std::vector<std::string>{"fd00:1::2"});
+  d = respond(*parse_query(make_query("six", kTypeA)), t, "six", 512, rng);
+  ASSERT_FALSE(d.forward);
+  EXPECT_EQ(ldns_pkt_get_rcode(parse_reply(d.reply).pkt.get()), LDNS_RCODE_NOERROR);
+  EXPECT_TRUE(parse_reply(d.reply).answers.empty());
+  std::string rev;
+  std::string nibbles = "fd000001000000000000000000000002";  // fd00:1::2 in full
+  for (auto c = nibbles.rbegin(); c != nibbles.rend(); ++c) rev += std::string(1, *c) + ".";
+  d = respond(*parse_query(make_query(rev + "ip6.arpa", kTypePtr)), t, "six", 512, rng);
+  EXPECT_EQ(parse_reply(d.reply).answers, std::vector<std::string>{"six.v6net."});
+}
+
 TEST(Message, TruncatesOverTheUdpLimitAndShuffles) {
   auto t = table();
   std::mt19937 rng(1);
