@@ -1,14 +1,18 @@
 #include "harness/cli/bench_command.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
 
+#include "harness/cli/bench_attach.h"
 #include "harness/cli/bench_dns.h"
 #include "harness/cli/bench_ports.h"
 #include "harness/lab/lab.h"
 #include "harness/lab/topology.h"
+#include "harness/runtimes/cgroup_gc.h"
 #include "netimpl/process/process.h"
 #include "netimpl/runtime/netimpl_runtime.h"
 
@@ -100,16 +104,28 @@ int topology_bench(const BenchOptions& o) {
   return 0;
 }
 
+int run_bench(const BenchOptions& o) {
+  if (o.what == "dns") return dns_bench(o);
+  if (o.what == "ports") return ports_bench(o);
+  if (o.what == "attach") return attach_bench(o);
+  return topology_bench(o);
+}
+
 }  // namespace
 
-int bench_command(const BenchOptions& o) {
+int bench_command(const BenchOptions& in) {
+  BenchOptions o = in;
+  o.cgroup_parent = runtimes::run_cgroup_name(::getpid());
   if (o.containers < 1 || o.rounds < 1) {
     fmt::print(stderr, "netconform bench: --containers and --rounds must be at least 1\n");
     return 2;
   }
   fmt::print("netconform bench {}: running in a throwaway lab\n", o.what);
   std::fflush(stdout);
-  auto r = lab::run_in_lab({}, [&] { return o.what == "dns" ? dns_bench(o) : o.what == "ports" ? ports_bench(o) : topology_bench(o); });
+  auto r = lab::run_in_lab({}, [&] { return run_bench(o); });
+  // What a daemon's containers left below our cgroup parent (empty directories).
+  pid_t self = ::getpid();
+  (void)runtimes::sweep_dead_run_cgroups("/sys/fs/cgroup", [&](pid_t p) { return p != self && runtimes::run_alive(p); });
   if (!r) {
     fmt::print(stderr, "netconform bench: lab: {}\n", r.error().message());
     return 2;

@@ -7,6 +7,8 @@
 //   ports     a published port (kernel DNAT) against the container's address: connection
 //             latency, throughput, and the time to publish a port (bench_ports.h).
 //   dns       netimpl's embedded DNS server against dnsmasq under dnsperf (bench_dns.h).
+//   attach    attaching a running container to a user-defined bridge: netimpl, Docker and
+//             Podman side by side (bench_attach.h).
 #pragma once
 
 #include <string>
@@ -20,6 +22,7 @@ struct BenchOptions {
   std::string probe_path;
   int connections = 500;  // ports: connections per latency sample
   int bulk_mib = 256;     // ports: MiB per throughput sample
+  std::string cgroup_parent;  // Docker/Podman containers' (runtimes/cgroup_gc.h); set by bench_command
 };
 
 int bench_command(const BenchOptions& o);

@@ -75,9 +75,11 @@ int main(int argc, char** argv) {
   nc::cli::BenchOptions bench;
   bench.probe_path = run.probe_path;
   auto* cmd_bench = app.add_subcommand("bench", "Benchmarks, side by side in one run, printing medians and ratios.");
-  cmd_bench->add_option("what", bench.what, "topology | dns | ports")->check(CLI::IsMember({"dns", "topology", "ports"}))->default_str("topology");
+  cmd_bench->add_option("what", bench.what, "topology | dns | ports | attach")
+      ->check(CLI::IsMember({"dns", "topology", "ports", "attach"}))
+      ->default_str("topology");
   cmd_bench->add_option("--containers", bench.containers, "Containers per round")->default_str("20");
-  cmd_bench->add_option("--rounds", bench.rounds, "Rounds per variant")->default_str("5");
+  cmd_bench->add_option("--rounds", bench.rounds, "Rounds per variant (attach: attach/detach cycles per runtime)")->default_str("5");
   cmd_bench->add_option("--connections", bench.connections, "ports: connections per latency sample")->default_str("500");
   cmd_bench->add_option("--bulk-mib", bench.bulk_mib, "ports: MiB per throughput sample")->default_str("256");
 
