@@ -187,7 +187,7 @@ struct Expect {
   std::optional<Template> address_in;   // a prefix; `iface` has an address inside it
   std::optional<Template> address;      // an IP; `iface` has exactly this address
   std::optional<std::string> no_iface;  // this interface must not exist
-  std::optional<Template> default_via;  // an IP; the default route goes via it
+  std::optional<Template> default_via;  // an IP: the default route goes via it; "direct": it has no gateway
   bool no_default_route = false;        // `default_via: none`: there is no default route
   std::optional<int> mtu;               // interfaces: `iface` has exactly this MTU
 

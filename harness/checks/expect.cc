@@ -57,7 +57,7 @@ Result<void> check_literal(const Reader& r, const Value& v, const std::string& t
   if (has_variables(text)) return {};
   bool ok = true;
   if (key == "peer" || key == "address" || key == "default_via") ok = IpAddr::parse(text).has_value();
-  if (key == "default_via") ok = ok || text == "none";
+  if (key == "default_via") ok = ok || text == "none" || text == "direct";
   if (key == "address_in") ok = text.find('/') != std::string::npos && Prefix::parse(text).has_value();
   if (ok) return {};
   return r.errorf(v.mark, "{}: '{}' is not {}", key, text, key == "address_in" ? "a prefix (ADDRESS/LEN)" : "an IP address");

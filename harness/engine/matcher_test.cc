@@ -88,6 +88,21 @@ TEST(Matcher, NoDefaultRouteAndNoIface) {
   EXPECT_EQ(v.message, "default route via 172.18.0.1");
 }
 
+TEST(Matcher, DirectDefaultRoute) {
+  // ipvlan L3: "default dev eth0", no gateway; the probe prints no `via` for it.
+  json direct = ifaces("192.0.2.11/24", nullptr);
+  direct["routes"].push_back({{"dst", "0.0.0.0/0"}, {"dev", "eth0"}});
+  checks::Expect e{.outcomes = {Outcome::kOk}};
+  auto w = want(e);
+  w.default_via = "direct";
+  EXPECT_TRUE(match(ActionKind::kInterfaces, w, direct, 1).ok);
+  EXPECT_EQ(match(ActionKind::kInterfaces, w, ifaces("192.0.2.11/24", "192.0.2.1"), 1).message,
+            "default route via 192.0.2.1");
+  EXPECT_EQ(match(ActionKind::kInterfaces, w, ifaces("192.0.2.11/24", nullptr), 1).message, "no default route");
+  checks::Expect none{.outcomes = {Outcome::kOk}, .no_default_route = true};
+  EXPECT_EQ(match(ActionKind::kInterfaces, want(none), direct, 1).message, "default route via direct");
+}
+
 TEST(Matcher, RuntimeActionsSucceedOrFailWithText) {
   checks::Expect ok_expect;
   EXPECT_TRUE(match(ActionKind::kNetworkCreate, want(ok_expect), json{{"ok", true}}, 1).ok);

@@ -41,6 +41,9 @@ struct EndpointState {
   IpAddr ip;
   int prefix_len = 0;
   std::optional<IpAddr> gateway;  // the network's gateway (absent: internal or none)
+  // No gateway, but the default route may go through this link itself ("default dev
+  // eth1"): ipvlan L3, where the parent routes for its children and no ARP reaches them.
+  bool default_dev = false;
   std::vector<std::string> aliases;
 };
 
@@ -50,6 +53,11 @@ struct SandboxContext {
   const Namespaces* ns = nullptr;
   netlink::Rtnl* rtnl = nullptr;  // bound to the container's network namespace
 };
+
+// The default route a container's endpoints ask for, in attach order: the first endpoint
+// with a gateway or default_dev gives it (Docker picks the gateway network the same way);
+// none: no default route.
+std::optional<netlink::RouteSpec> default_route(const std::vector<EndpointState>& endpoints);
 
 class Driver {
  public:
@@ -66,8 +74,8 @@ class Driver {
   virtual Result<void> remove_network(HostContext& host, NetworkState& net) = 0;
   // Plumbs `ep` (address already chosen) into the sandbox. Does not add routes: the
   // runtime owns the container's default route, since it depends on all its networks.
-  // A driver may clear ep.gateway (no default route through it) and ep.host_ifname (no
-  // host-side link) before returning.
+  // A driver may clear ep.gateway (no default route through it, or set ep.default_dev for
+  // one without a gateway) and ep.host_ifname (no host-side link) before returning.
   virtual Result<void> attach(HostContext& host, NetworkState& net, SandboxContext& sb, EndpointState& ep) = 0;
   virtual Result<void> detach(HostContext& host, NetworkState& net, SandboxContext& sb, EndpointState& ep) = 0;
 };

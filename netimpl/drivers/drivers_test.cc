@@ -130,6 +130,40 @@ TEST(DriversTest, AttachExecutesTheRequestAndReportsTheKernelsRefusal) {
   EXPECT_EQ(rec.seen[0], IpvlanDriver::request(f.net, f.sb, f.ep));
 }
 
+TEST(DriversTest, IpvlanL3DefaultRouteIsTheLinkWithoutAGateway) {
+  // The RTM_NEWROUTE the runtime sends for the container: default dev eth1, no gateway.
+  Fixture f;
+  f.net.spec = spec("vl", "ipvlan");
+  f.net.spec.parent = "eth0";
+  f.net.spec.mode = "l3";
+  f.ep.gateway = *IpAddr::parse("203.0.113.1");
+  IpvlanDriver::route(f.net.spec, f.ep);
+  auto r = default_route({f.ep});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->dst, Prefix(IpAddr{}, 0));
+  EXPECT_FALSE(r->gateway);
+  EXPECT_EQ(r->dev, "eth1");
+
+  // L2 keeps the gateway: default via it, out of the same link.
+  EndpointState l2 = Fixture().ep;
+  l2.gateway = *IpAddr::parse("203.0.113.1");
+  f.net.spec.mode = "l2";
+  IpvlanDriver::route(f.net.spec, l2);
+  r = default_route({l2});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->gateway, *IpAddr::parse("203.0.113.1"));
+  EXPECT_EQ(r->dev, "eth1");
+}
+
+TEST(DriversTest, DefaultRouteFollowsTheFirstEndpointThatHasOne) {
+  EndpointState internal{.network = "in", .ifname = "eth0"};
+  EndpointState l3{.network = "l3", .ifname = "eth1", .default_dev = true};
+  EndpointState bridged{.network = "br", .ifname = "eth2", .gateway = *IpAddr::parse("172.18.0.1")};
+  EXPECT_FALSE(default_route({internal}));
+  EXPECT_EQ(default_route({internal, l3, bridged})->dev, "eth1");
+  EXPECT_EQ(default_route({internal, bridged, l3})->dev, "eth2");
+}
+
 TEST(DriversTest, MacvlanRequestCarriesTheMode) {
   Fixture f;
   f.net.spec = spec("lan", "macvlan");

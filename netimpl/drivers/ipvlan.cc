@@ -20,8 +20,14 @@ SubLinkRequest IpvlanDriver::request(const NetworkState& net, const SandboxConte
 
 Result<void> IpvlanDriver::attach(HostContext& host, NetworkState& net, SandboxContext& sb, EndpointState& ep) {
   NC_TRY_VOID(attach_sublink(exec_, host, sb, ep, request(net, sb, ep)));
-  if (ipvlan_mode(net.spec).value_or(netlink::IpvlanMode::kL2) == netlink::IpvlanMode::kL3) ep.gateway.reset();
+  route(net.spec, ep);
   return {};
+}
+
+void IpvlanDriver::route(const api::NetworkSpec& spec, EndpointState& ep) {
+  if (ipvlan_mode(spec).value_or(netlink::IpvlanMode::kL2) != netlink::IpvlanMode::kL3) return;
+  ep.gateway.reset();
+  ep.default_dev = true;
 }
 
 Result<void> IpvlanDriver::detach(HostContext&, NetworkState&, SandboxContext& sb, EndpointState& ep) {

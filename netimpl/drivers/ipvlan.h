@@ -1,8 +1,7 @@
 // The ipvlan driver: like macvlan, but every child shares the parent's MAC. L2 mode: the
 // children are on the parent's segment (ARP as usual). L3 mode: the parent routes for its
-// children; no broadcast reaches them, so a child has no gateway to ARP for — netimpl
-// installs no default route through an L3 endpoint (Docker's "default dev eth0" is left
-// out: a check that needs egress over L3 ipvlan would say so).
+// children; no broadcast reaches them, so a child has no gateway to ARP for — its default
+// route is the link itself, "default dev eth0", as Docker's (a gateway given is ignored).
 //
 // Needs CONFIG_IPVLAN. Where the kernel lacks it, creating the child fails with
 // "kernel lacks ipvlan (CONFIG_IPVLAN)" and checks requiring ipvlan are skipped before
@@ -26,6 +25,9 @@ class IpvlanDriver : public Driver {
   Result<void> detach(HostContext& host, NetworkState& net, SandboxContext& sb, EndpointState& ep) override;
 
   static SubLinkRequest request(const NetworkState& net, const SandboxContext& sb, const EndpointState& ep);
+  // What attach does to the endpoint's routing after the link is up: L3 clears the
+  // gateway and asks for a direct default route (ep.default_dev); L2 keeps the gateway.
+  static void route(const api::NetworkSpec& spec, EndpointState& ep);
 
  private:
   SubLinkExecutor exec_;

@@ -45,23 +45,17 @@ Result<Container> make_container(std::string name, std::string id, std::string h
 }
 
 Result<void> sync_default_route(Container& c) {
-  std::optional<IpAddr> want;
-  std::string dev;
-  for (auto& e : c.endpoints) {
-    if (e.gateway) {
-      want = e.gateway;
-      dev = e.ifname;
-      break;
-    }
-  }
-  if (want == c.default_gateway) return {};
-  const Prefix any(IpAddr{}, 0);
-  if (c.default_gateway) NC_TRY_VOID(c.rtnl->del_route({.dst = any, .gateway = c.default_gateway, .dev = ""}));
+  auto want = drivers::default_route(c.endpoints);
+  std::optional<IpAddr> gateway = want ? want->gateway : std::nullopt;
+  std::string dev = want ? want->dev : "";
+  if (gateway == c.default_gateway && dev == c.default_route_dev) return {};
+  if (!c.default_route_dev.empty())
+    NC_TRY_VOID(c.rtnl->del_route({.dst = Prefix(IpAddr{}, 0), .gateway = c.default_gateway, .dev = c.default_route_dev}));
   c.default_gateway.reset();
   c.default_route_dev.clear();
   if (want) {
-    NC_TRY_VOID(c.rtnl->add_route({.dst = any, .gateway = want, .dev = dev}));
-    c.default_gateway = want;
+    NC_TRY_VOID(c.rtnl->add_route(*want));
+    c.default_gateway = gateway;
     c.default_route_dev = dev;
   }
   return {};

@@ -42,8 +42,8 @@ Result<Container> make_container(std::string name, std::string id, std::string h
 // is the host's). `lo` and the host's links are the host's: nothing is configured.
 Result<Container> make_host_container(std::string name, std::string id, const Namespaces& host);
 
-// Makes the default route follow the first endpoint that has a gateway (Docker picks the
-// gateway network the same way); removes it when none has one.
+// Makes the default route follow drivers::default_route(endpoints) (the first endpoint with
+// a gateway, or with a direct route: ipvlan L3); removes it when none has one.
 Result<void> sync_default_route(Container& c);
 
 // A fresh random id of 64 hex digits.

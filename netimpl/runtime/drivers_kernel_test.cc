@@ -1,13 +1,14 @@
-// Kernel tests of MultiHostRuntime's overlay control plane: two host namespaces joined by
-// a veth "underlay0" pair, one overlay across them. What the kernel holds is read from
-// outside with `bridge fdb` / `ip neigh` (nsenter on our held fds). Containers run no
-// process (start_processes = false): only their networking is under test. Needs root.
+// Kernel tests of the drivers as the runtime drives them. The overlay's control plane in
+// MultiHostRuntime: two host namespaces joined by a veth "underlay0" pair, one overlay
+// across them; containers run no process (start_processes = false). The ipvlan L3 default
+// route, with a veth standing in for the ipvlan child this kernel cannot make. What the
+// kernel holds is read from outside (`bridge fdb`, `ip neigh`, `ip route` run in the
+// namespace). Needs root.
+#include "netimpl/drivers/ipvlan.h"
+#include "netimpl/runtime/container.h"
 #include "netimpl/runtime/multi_host_runtime.h"
 
 #include <unistd.h>
-
-#include <array>
-#include <cstdio>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -18,15 +19,10 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string run_in(const Namespaces& ns, const std::string& cmd) {
-  std::string full = fmt::format("nsenter --net=/proc/{}/fd/{} {} 2>&1", ::getpid(), ns.fd(kNsNet), cmd);
-  std::string out;
-  if (FILE* p = ::popen(full.c_str(), "r")) {
-    std::array<char, 512> buf;
-    while (size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-    ::pclose(p);
-  }
-  return out;
+// `argv` run inside `ns` (the kernel's view, from outside our code); its stdout.
+std::string run_in(const Namespaces& ns, std::vector<std::string> argv) {
+  auto r = run({.argv = std::move(argv), .ns = &ns}, std::chrono::seconds(5));
+  return r ? r->out : fmt::format("(did not run: {})", r.error().message());
 }
 
 #define OK(expr)                                                  \
@@ -60,8 +56,8 @@ class MultiHostKernel : public ::testing::Test {
   void TearDown() override { rt_.reset(); }
 
   // host2's entries that send to host's VTEP (learning is off: only ours are there).
-  std::string fdb2() { return run_in(hosts_[1], "bridge fdb show dev vx-ov"); }
-  std::string neigh2() { return run_in(hosts_[1], "ip neigh show dev vx-ov"); }
+  std::string fdb2() { return run_in(hosts_[1], {"bridge", "fdb", "show", "dev", "vx-ov"}); }
+  std::string neigh2() { return run_in(hosts_[1], {"ip", "neigh", "show", "dev", "vx-ov"}); }
   static api::ContainerSpec on_ov(std::string name, std::string host) {
     api::ContainerSpec spec{.name = std::move(name), .networks = {{.network = "ov"}}};
     spec.host = std::move(host);
@@ -110,6 +106,41 @@ TEST_F(MultiHostKernel, DisconnectedEndpointLeavesNoEntryOnTheOtherHost) {
   OK(rt_->disconnect("a", "ov"));
   EXPECT_EQ(unicast_to_host1(fdb2()), 0) << fdb2();
   EXPECT_THAT(neigh2(), Not(HasSubstr("10.10.0.")));
+}
+
+TEST(IpvlanKernel, L3ContainerGetsADirectDefaultRouteAndNoGateway) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to create network namespaces";
+  auto host = Namespaces::create("host", kNsNet);
+  ASSERT_TRUE(host) << host.error().message();
+  auto host_rtnl = netlink::Rtnl::open(*host);
+  ASSERT_TRUE(host_rtnl);
+  auto c = make_container("c", random_id(), "");
+  ASSERT_TRUE(c) << c.error().message();
+  // The executor the driver is given: what it asks for, made as a veth into the container.
+  std::vector<drivers::SubLinkRequest> asked;
+  drivers::IpvlanDriver driver([&](netlink::Rtnl* rtnl, const drivers::SubLinkRequest& r) -> Result<void> {
+    asked.push_back(r);
+    return rtnl->create_veth({.name = r.temp_name, .peer = r.ifname, .peer_ns = r.target_ns});
+  });
+  drivers::NetworkState net;
+  net.spec = {.name = "l3net", .driver = "ipvlan", .parent = "eth0", .mode = "l3"};
+  drivers::EndpointState ep{.network = "l3net", .ifname = "eth1", .host_ifname = "veth0000001",
+                            .ip = *IpAddr::parse("192.0.2.11"), .prefix_len = 24,
+                            .gateway = *IpAddr::parse("192.0.2.1")};
+  drivers::HostContext hc{.ns = &*host, .rtnl = &*host_rtnl};
+  auto sb = c->sandbox();
+  OK(driver.attach(hc, net, sb, ep));
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_EQ(asked[0].ipvlan_mode, netlink::IpvlanMode::kL3);
+  c->endpoints.push_back(ep);
+  OK(sync_default_route(*c));
+  std::string routes = run_in(c->ns, {"ip", "route", "show", "default"});
+  EXPECT_THAT(routes, HasSubstr("default dev eth1"));
+  EXPECT_THAT(routes, Not(HasSubstr("via")));
+
+  c->endpoints.clear();
+  OK(sync_default_route(*c));
+  EXPECT_EQ(run_in(c->ns, {"ip", "route", "show", "default"}), "");
 }
 
 }  // namespace
