@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <netlink/errno.h>
+#include <netlink/route/link/bridge.h>
 #include <netlink/socket.h>
 
 #include "netimpl/netlink/link_ops.h"
@@ -101,6 +102,26 @@ Result<void> Rtnl::set_master(std::string_view ifname, std::string_view bridge) 
   LinkPtr c = new_link();
   rtnl_link_set_master(c.get(), master);
   NC_TRY_VOID_CTX(change_by_name(sock_.get(), ifname, c.get()), "{}", ctx());
+  return {};
+}
+
+Result<void> Rtnl::set_hairpin(std::string_view ifname, bool on) {
+  auto ctx = [&] { return fmt::format("set hairpin {} on bridge port {} in netns {}", on ? "on" : "off", ifname, ns_name_); };
+  int index = NC_TRY_CTX(index_of(sock_.get(), ifname), "{}", ctx());
+  // An AF_BRIDGE change carrying IFLA_PROTINFO { IFLA_BRPORT_MODE }: libnl sends it as
+  // RTM_SETLINK, which the kernel hands to the port's bridge (br_setlink). That handler
+  // finds the port by index only, so both objects carry it (and the same family).
+  LinkPtr orig = new_link(), c = new_link();
+  if (!orig || !c) return std::unexpected(Error("allocate link", ENOMEM).context(ctx()));
+  for (rtnl_link* l : {orig.get(), c.get()}) {
+    rtnl_link_set_family(l, AF_BRIDGE);  // attaches libnl's bridge port data
+    rtnl_link_set_ifindex(l, index);
+  }
+  int err = on ? rtnl_link_bridge_set_flags(c.get(), RTNL_BRIDGE_HAIRPIN_MODE)
+               : rtnl_link_bridge_unset_flags(c.get(), RTNL_BRIDGE_HAIRPIN_MODE);
+  NC_TRY_VOID_CTX(nl_ok(err), "{}", ctx());
+  NC_TRY_VOID_CTX(request(sock_.get(), [&](nl_msg** m) { return rtnl_link_build_change_request(orig.get(), c.get(), 0, m); }),
+                  "{}", ctx());
   return {};
 }
 

@@ -109,6 +109,9 @@ class Rtnl {
   Result<void> set_up(std::string_view ifname, bool up = true);
   Result<void> set_master(std::string_view ifname, std::string_view bridge);  // bridge "" = nomaster
   Result<void> set_mtu(std::string_view ifname, int mtu);
+  // Hairpin mode of a bridge port (IFLA_BRPORT_MODE): the bridge may send a frame back out
+  // of the port it came in on. A link that is no bridge port: EINVAL/EOPNOTSUPP error.
+  Result<void> set_hairpin(std::string_view ifname, bool on);
   Result<void> rename(std::string_view ifname, std::string_view new_name);
   // Moves a link into another namespace, optionally renaming it on the way.
   Result<void> move_to(std::string_view ifname, const Namespaces& target, std::string_view new_name = {});

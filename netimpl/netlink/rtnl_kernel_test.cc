@@ -152,6 +152,18 @@ TEST_F(RtnlKernel, VethWithMasterAndUpInOneRequest) {
   EXPECT_EQ(web1.master, link(rt(), "br0").index);
 }
 
+TEST_F(RtnlKernel, HairpinOnABridgePort) {
+  Namespaces c = make_ns("c3");
+  OK(rt().create_bridge("br0"));
+  OK(rt().create_veth({.name = "web2", .peer = "eth0", .peer_ns = &c, .master = "br0", .up = true}));
+  EXPECT_THAT(run_in(host_, "ip -d link show web2"), HasSubstr("hairpin off"));
+  OK(rt().set_hairpin("web2", true));
+  EXPECT_THAT(run_in(host_, "ip -d link show web2"), HasSubstr("hairpin on"));
+  OK(rt().set_hairpin("web2", false));
+  EXPECT_THAT(run_in(host_, "ip -d link show web2"), HasSubstr("hairpin off"));
+  EXPECT_FALSE(rt().set_hairpin("br0", true));  // not a port of a bridge
+}
+
 TEST_F(RtnlKernel, AddressesAndRoutes) {
   OK(rt().create_veth({.name = "eth0", .peer = "peer0"}));
   OK(rt().set_up("lo"));
