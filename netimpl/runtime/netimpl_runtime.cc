@@ -151,6 +151,10 @@ Result<void> NetimplRuntime::attach(Container& c, const api::Attachment& att) {
     (void)driver_for(net->spec.driver)->detach(h, *net, s, c.endpoints.back());
     c.endpoints.pop_back();
   });
+  // Hairpin, as Docker without its userland proxy: with br_netfilter on, a container's
+  // packet to its own published port is DNATed at the bridge and bridged straight back
+  // out of the port it came in on, which a bridge refuses unless the port is in hairpin mode.
+  if (net->spec.driver == "bridge") NC_TRY_VOID(rtnl_.set_hairpin(ep.host_ifname, true));
   NC_TRY_VOID(sync_default_route(c));
   undo.commit();
   return {};
@@ -254,6 +258,7 @@ Result<void> NetimplRuntime::remove_container(std::string_view name) {
 Result<void> NetimplRuntime::connect(std::string_view container_name, const api::Attachment& att) {
   auto* c = NC_TRY_CTX(container(container_name), "connect {} to {}", container_name, att.network);
   NC_TRY_VOID_CTX(attach(*c, att), "connect {} to {}", container_name, att.network);
+  NC_TRY_VOID_CTX(sync_ports(*c), "connect {} to {}", container_name, att.network);
   return with_context(dns_->container_changed(*c), fmt::format("connect {} to {}", container_name, att.network));
 }
 
@@ -263,7 +268,16 @@ Result<void> NetimplRuntime::disconnect(std::string_view container_name, std::st
   auto* ep = c->endpoint(network_name);
   if (!ep) return failf("{}: container {} is not on network {}", ctx, container_name, network_name);
   NC_TRY_VOID_CTX(detach(*c, *ep), "{}", ctx);
+  NC_TRY_VOID_CTX(sync_ports(*c), "{}", ctx);
   return with_context(dns_->container_changed(*c), ctx);
+}
+
+// The address published ports DNAT to follows the container's endpoints (publish.h): a
+// connect or disconnect may move it, so the firewall (and the conntrack entries of the
+// mappings that moved) follow at once.
+Result<void> NetimplRuntime::sync_ports(const Container& c) {
+  if (ports_.ports(c.name).empty()) return {};
+  return sync_firewall();
 }
 
 api::ContainerInfo NetimplRuntime::info(const Container& c) const {

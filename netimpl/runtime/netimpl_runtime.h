@@ -78,6 +78,7 @@ class NetimplRuntime : public api::Runtime {
   Result<void> detach(Container& c, drivers::EndpointState& ep);
   Result<void> start_main(Container& c, const std::vector<std::string>& command);
   Result<void> sync_firewall();
+  Result<void> sync_ports(const Container& c);
   api::ContainerInfo info(const Container& c) const;
   drivers::HostContext host_ctx() { return {host_, &rtnl_}; }
 

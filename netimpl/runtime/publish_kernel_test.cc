@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <mutex>
 #include <thread>
 
@@ -250,6 +251,61 @@ TEST_F(PublishKernel, TwoAllocatorsRacingInOneNamespaceOneGetsAddressAlreadyInUs
   ASSERT_EQ(ra.has_value() + rb.has_value(), 1);
   auto& loser = ra ? rb : ra;
   EXPECT_EQ(loser.error().message(), "bind 0.0.0.0:9000/tcp: address already in use");
+}
+
+// Reads one connection's whole answer (the probe's JSON line), bounded by `timeout`.
+std::string answer(UniqueFd fd, milliseconds timeout) {
+  std::string got;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd.get(), POLLIN, 0};
+    if (::poll(&p, 1, 100) <= 0) continue;
+    char buf[512];
+    ssize_t n = ::recv(fd.get(), buf, sizeof buf, 0);
+    if (n > 0) got.append(buf, n);
+    else if (n == 0 || errno != EAGAIN) {
+      if (n < 0) got += fmt::format("(recv: {})", std::strerror(errno));
+      break;
+    }
+  }
+  return got;
+}
+
+// Hairpin: the container's SYN to host:8080 is DNATed back to itself at the bridge; the
+// bridge port must be in hairpin mode and the flow masqueraded to the gateway, or the
+// reply short-cuts inside the container and the connection times out.
+TEST_F(PublishKernel, AContainerReachesItsOwnPublishedPortThroughTheHostAddress) {
+  create("web", {port(8080, 80)}, {"serve", "tcp://0.0.0.0:80"});
+  auto fd = start_connect(*rt_->container_ns("web"), kHostLan, 8080);
+  ASSERT_TRUE(fd) << fd.error().message();
+  std::string got = answer(std::move(*fd), milliseconds(3000));
+  EXPECT_NE(got.find("\"peer\":\"172.17.0.1:"), std::string::npos) << got;
+}
+
+// Connect and disconnect move the address published ports lead to (publish.h): the rules
+// follow at once, not at the next unrelated change.
+TEST_F(PublishKernel, DisconnectingMovesThePublishedPortToTheRemainingNetwork) {
+  ASSERT_TRUE(rt_->create_network({.name = "n1"}));
+  ASSERT_TRUE(rt_->create_network({.name = "n2"}));
+  create("web", {port(8080, 80)}, {"serve", "tcp://0.0.0.0:80"}, "n1");
+  ASSERT_TRUE(rt_->connect("web", {.network = "n2"}));
+  auto info = rt_->inspect("web");
+  ASSERT_TRUE(info);
+  std::string on_n1 = info->endpoint("n1")->ip.str(), on_n2 = info->endpoint("n2")->ip.str();
+  EXPECT_EQ(fetch_many(1, 8080, milliseconds(3000)), 1);
+  ASSERT_TRUE(rt_->disconnect("web", "n1"));
+  std::string rules = ruleset(lab_->host).dump();
+  EXPECT_EQ(rules.find(on_n1), std::string::npos) << rules;
+  EXPECT_NE(rules.find(on_n2), std::string::npos) << rules;
+  EXPECT_EQ(fetch_many(1, 8080, milliseconds(3000)), 1);
+  // And back: connected to n1 again, the port stays on n2 (its first bridge endpoint now).
+  ASSERT_TRUE(rt_->connect("web", {.network = "n1"}));
+  ASSERT_TRUE(rt_->disconnect("web", "n2"));
+  info = rt_->inspect("web");
+  ASSERT_TRUE(info);
+  rules = ruleset(lab_->host).dump();
+  EXPECT_NE(rules.find(info->endpoint("n1")->ip.str()), std::string::npos) << rules;
+  EXPECT_EQ(fetch_many(1, 8080, milliseconds(3000)), 1);
 }
 
 // A UDP client keeps one source port, so its packets form one conntrack flow. When the
