@@ -98,7 +98,7 @@ std::optional<Outcome> parse_outcome(std::string_view name);
 struct Connect {
   std::string proto;  // "tcp" | "udp"
   Template host;      // an address or a variable: "${api.ip.appnet}", "172.18.0.2", "fd00::1"
-  uint16_t port = 0;
+  uint16_t port = 0;  // 0: a variable (${web.port.80}), known at step time
   Template url;       // the whole text as written, for reports: "tcp://${api.ip}:8080"
 };
 struct Ping { Template address; };   // probe: one ICMP echo request to an address or variable

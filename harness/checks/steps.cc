@@ -112,7 +112,10 @@ Result<Connect> parse_connect(const Reader& r, const Value& v, const Scope& scop
   auto colon = bracket ? rest.find("]:") + 1 : rest.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return r.errorf(v.mark, "connect: '{}' has no HOST:PORT", c.url);
   c.host = std::string(bracket ? rest.substr(1, colon - 2) : rest.substr(0, colon));
-  c.port = NC_TRY(url_port(r, v, rest.substr(colon + 1)));
+  std::string_view port = rest.substr(colon + 1);
+  // A port variable (${web.port.80}) is known at step time only.
+  bool port_var = port.starts_with("${") && port.ends_with('}') && port.find("${", 2) == std::string_view::npos;
+  if (!port_var) c.port = NC_TRY(url_port(r, v, port));
   NC_TRY_VOID(check_host(r, v, c.host));
   return c;
 }

@@ -1,14 +1,15 @@
 #include "harness/checks/template.h"
 
 #include <algorithm>
+#include <charconv>
 #include <ranges>
 
 namespace nc::checks {
 namespace {
 
 constexpr std::string_view kForms =
-    "CONTAINER.ip, CONTAINER.ip.NETWORK, CONTAINER.gateway.NETWORK, net.NETWORK.subnet, "
-    "net.NETWORK.gateway, host.ip or external.ip";
+    "CONTAINER.ip, CONTAINER.ip.NETWORK, CONTAINER.gateway.NETWORK, "
+    "CONTAINER.port.PORT[/tcp|/udp], net.NETWORK.subnet, net.NETWORK.gateway, host.ip or external.ip";
 
 std::vector<std::string_view> split_dots(std::string_view s) {
   std::vector<std::string_view> parts;
@@ -19,6 +20,23 @@ std::vector<std::string_view> split_dots(std::string_view s) {
 Result<Variable> make(Variable::Kind kind, std::string container, std::string network,
                       std::string_view text) {
   return Variable{kind, std::move(container), std::move(network), std::string(text)};
+}
+
+// "80", "80/tcp", "53/udp" → a container port variable; nullopt when malformed.
+std::optional<Variable> container_port(std::string_view container, std::string_view spec, std::string_view text) {
+  std::string_view num = spec, proto = "tcp";
+  if (auto slash = spec.find('/'); slash != std::string_view::npos) {
+    num = spec.substr(0, slash);
+    proto = spec.substr(slash + 1);
+  }
+  if (proto != "tcp" && proto != "udp") return std::nullopt;
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), port);
+  if (ec != std::errc() || end != num.data() + num.size() || port == 0 || port > 65535) return std::nullopt;
+  Variable v{Variable::Kind::kContainerPort, std::string(container), "", std::string(text)};
+  v.port = static_cast<uint16_t>(port);
+  v.proto = std::string(proto);
+  return v;
 }
 
 // One ${...} found at `pos`: the text between the braces, and the index after "}".
@@ -51,6 +69,8 @@ Result<Variable> parse_variable(std::string_view var) {
     return make(K::kContainerIp, std::string(p[0]), std::string(p[2]), var);
   if (!reserved && p.size() == 3 && p[1] == "gateway")
     return make(K::kContainerGateway, std::string(p[0]), std::string(p[2]), var);
+  if (!reserved && p.size() == 3 && p[1] == "port")
+    if (auto v = container_port(p[0], p[2], var)) return *v;
   return failf("bad variable ${{{}}}: expected {}", var, kForms);
 }
 

@@ -8,6 +8,9 @@
 //   CONTAINER.ip            the container's address on its first network
 //   CONTAINER.ip.NETWORK    its address on NETWORK
 //   CONTAINER.gateway.NETWORK  the gateway it uses on NETWORK
+//   CONTAINER.port.PORT     the host port the runtime published for the container's TCP
+//   CONTAINER.port.PORT/udp port PORT (/tcp may be written too): how a check that publishes
+//                           "80" alone, or a host-port range, finds the port it was given
 //   net.NETWORK.subnet      the network's subnet ("172.18.0.0/16")
 //   net.NETWORK.gateway     the network's gateway
 //   host.ip                 the lab host's LAN address
@@ -15,6 +18,7 @@
 // "$$" stands for a literal "$"; any other "$" is literal too.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -29,11 +33,13 @@ using Template = std::string;
 
 struct Variable {
   enum class Kind { kContainerIp, kContainerGateway, kNetworkSubnet, kNetworkGateway, kHostIp,
-                    kExternalIp };
+                    kExternalIp, kContainerPort };
   Kind kind = Kind::kHostIp;
-  std::string container;  // kContainerIp, kContainerGateway
+  std::string container;  // kContainerIp, kContainerGateway, kContainerPort
   std::string network;    // kContainerGateway, kNetwork*; kContainerIp: empty = first network
   std::string text;       // as written between the braces: "api.ip.appnet"
+  uint16_t port = 0;      // kContainerPort: the container port (1-65535)
+  std::string proto;      // kContainerPort: "tcp" or "udp"
 };
 
 // Parses the text between "${" and "}". The error names the text and the accepted forms.

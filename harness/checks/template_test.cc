@@ -34,9 +34,25 @@ TEST(ParseVariable, EveryForm) {
   EXPECT_EQ(parse_variable("external.ip")->text, "external.ip");
 }
 
+TEST(ParseVariable, ContainerPort) {
+  auto v = parse_variable("web.port.80");
+  ASSERT_TRUE(v) << v.error().message();
+  EXPECT_EQ(v->kind, K::kContainerPort);
+  EXPECT_EQ(v->container, "web");
+  EXPECT_EQ(v->port, 80);
+  EXPECT_EQ(v->proto, "tcp");
+  v = parse_variable("dns.port.53/udp");
+  ASSERT_TRUE(v) << v.error().message();
+  EXPECT_EQ(v->port, 53);
+  EXPECT_EQ(v->proto, "udp");
+  EXPECT_EQ(parse_variable("web.port.65535/tcp")->port, 65535);
+}
+
 TEST(ParseVariable, RejectsOtherForms) {
   for (auto bad : {"", "api", "api.mac", "api.gateway", "api.ip.a.b", "net.appnet", "net.appnet.mtu",
-                   "host.ip.appnet", "host.gateway.bridge", "net.ip", "api..appnet", ".ip"}) {
+                   "host.ip.appnet", "host.gateway.bridge", "net.ip", "api..appnet", ".ip", "web.port",
+                   "web.port.0", "web.port.65536", "web.port.80/sctp", "web.port.8x", "web.port.80/",
+                   "web.port./tcp", "host.port.80", "net.port.80"}) {
     auto v = parse_variable(bad);
     ASSERT_FALSE(v) << bad;
     EXPECT_NE(v.error().message().find("expected CONTAINER.ip"), std::string::npos) << v.error().message();

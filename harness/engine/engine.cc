@@ -80,6 +80,13 @@ class CheckRunner {
         if (var->kind == K::kContainerIp) return ep->ip.str();
         return ep->gateway ? std::optional(ep->gateway->str()) : std::nullopt;
       }
+      case K::kContainerPort: {
+        auto* c = container(var->container);
+        if (!c) return std::nullopt;
+        for (const api::PublishedPort& p : c->ports)
+          if (p.container_port == var->port && p.proto == var->proto) return std::to_string(p.host_port);
+        return std::nullopt;
+      }
     }
     return std::nullopt;
   }
