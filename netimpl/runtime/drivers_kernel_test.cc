@@ -108,6 +108,26 @@ TEST_F(MultiHostKernel, DisconnectedEndpointLeavesNoEntryOnTheOtherHost) {
   EXPECT_THAT(neigh2(), Not(HasSubstr("10.10.0.")));
 }
 
+// The bad-input list: each is refused before anything exists on any host, with an
+// error naming the network and the option.
+TEST_F(MultiHostKernel, BadNetworksAreRefusedBeforeAnythingIsCreated) {
+  auto links = [&] { return run_in(hosts_[0], {"ip", "-br", "link"}) + run_in(hosts_[1], {"ip", "-br", "link"}); };
+  const std::string before = links();
+  auto refused = [&](api::NetworkSpec spec, const std::string& text) {
+    auto r = rt_->create_network(spec);
+    ASSERT_FALSE(r) << spec.name << " was created";
+    EXPECT_THAT(r.error().message(), HasSubstr(text));
+    EXPECT_FALSE(rt_->inspect_network(spec.name));
+    EXPECT_EQ(links(), before);
+  };
+  refused({.name = "x", .driver = "bogus"}, "create network x: unknown driver bogus");
+  refused({.name = "x", .driver = "overlay", .parent = "eth0"}, "network x: option parent is not supported by driver overlay");
+  refused({.name = "x", .driver = "macvlan", .mtu = 1400, .parent = "underlay0"}, "network x: option mtu is not supported");
+  refused({.name = "x", .driver = "macvlan", .parent = "eth9"}, "network x: option parent: link eth9 does not exist");
+  refused({.name = "x", .driver = "overlay", .subnet = *Prefix::parse("10.10.0.0/25")},
+          "create network x: subnet 10.10.0.0/25 overlaps network ov");
+}
+
 TEST(IpvlanKernel, L3ContainerGetsADirectDefaultRouteAndNoGateway) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root to create network namespaces";
   auto host = Namespaces::create("host", kNsNet);
