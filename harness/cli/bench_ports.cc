@@ -12,8 +12,11 @@
 #include <fmt/format.h>
 
 #include "harness/lab/topology.h"
+#include "harness/runtimes/cli/cli_runtime.h"
+#include "harness/runtimes/hosted.h"
 #include "netimpl/netlink/rtnl.h"
 #include "netimpl/nft/firewall.h"
+#include "netimpl/nft/testing/sockets.h"
 #include "netimpl/portmap/allocator.h"
 #include "netimpl/runtime/netimpl_runtime.h"
 
@@ -38,38 +41,14 @@ sockaddr_in addr_of(const IpAddr& a, uint16_t port) {
   return sa;
 }
 
-Result<std::vector<UniqueFd>> sockets_in(const Namespaces& ns, int n) {
-  return ns.run([n]() -> Result<std::vector<UniqueFd>> {
-    std::vector<UniqueFd> out;
-    for (int i = 0; i < n; ++i) {
-      UniqueFd s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-      if (!s) return sys_fail("socket");
-      out.push_back(std::move(s));
-    }
-    return out;
-  });
-}
-
-Result<UniqueFd> listener_in(const Namespaces& ns, uint16_t port) {
-  return ns.run([port]() -> Result<UniqueFd> {
-    UniqueFd s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    int one = 1;
-    ::setsockopt(s.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in sa = addr_of(IpAddr(), port);
-    if (::bind(s.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 || ::listen(s.get(), 512) != 0)
-      return sys_fail(fmt::format("listen on port {}", port));
-    return s;
-  });
-}
-
 // The servers in the container: echo (one byte in, one byte out) and sink (count to EOF,
 // then one byte). Each runs on its own thread until the listener is shut down.
 class Servers {
  public:
   static Result<std::unique_ptr<Servers>> start(const Namespaces& ns) {
     auto s = std::unique_ptr<Servers>(new Servers);
-    s->echo_ = NC_TRY(listener_in(ns, kEchoPort));
-    s->sink_ = NC_TRY(listener_in(ns, kSinkPort));
+    s->echo_ = NC_TRY(nft::testing::tcp_listen(ns, kEchoPort, 512));
+    s->sink_ = NC_TRY(nft::testing::tcp_listen(ns, kSinkPort, 512));
     s->threads_.emplace_back([p = s.get()] { p->serve(p->echo_.get(), false); });
     s->threads_.emplace_back([p = s.get()] { p->serve(p->sink_.get(), true); });
     return s;
@@ -101,15 +80,17 @@ class Servers {
   std::vector<std::thread> threads_;
 };
 
+// One measured path: where the client runs and the address and ports it dials.
 struct PathVariant {
   std::string name;
+  const Namespaces* client;
   IpAddr addr;
   uint16_t echo_port, sink_port;
 };
 
 // Median microseconds per connect + request + reply + close.
-Result<double> latency(const Namespaces& client, const PathVariant& v, int n) {
-  auto socks = NC_TRY(sockets_in(client, n));
+Result<double> latency(const PathVariant& v, int n) {
+  auto socks = NC_TRY(nft::testing::tcp_sockets(*v.client, n));
   sockaddr_in sa = addr_of(v.addr, v.echo_port);
   std::vector<double> us;
   char c = 0;
@@ -124,8 +105,8 @@ Result<double> latency(const Namespaces& client, const PathVariant& v, int n) {
 }
 
 // Gbit/s of one stream of `mib` MiB, until the sink acknowledged the end.
-Result<double> throughput(const Namespaces& client, const PathVariant& v, int mib) {
-  auto socks = NC_TRY(sockets_in(client, 1));
+Result<double> throughput(const PathVariant& v, int mib) {
+  auto socks = NC_TRY(nft::testing::tcp_sockets(*v.client, 1));
   int s = socks[0].get();
   sockaddr_in sa = addr_of(v.addr, v.sink_port);
   std::vector<char> buf(1 << 20, 'x');
@@ -171,43 +152,112 @@ struct Figures {
   std::vector<double> lat, gbps;
 };
 
+api::PortSpec tcp_port(uint16_t host, uint16_t container) {
+  return api::PortSpec{.host_ip = std::nullopt, .host_first = host, .host_last = host, .container_first = container,
+                       .container_last = container, .proto = "tcp"};
+}
+
+const IpAddr kHostIp = *IpAddr::parse("203.0.113.10");
+const IpAddr kLoopback = *IpAddr::parse("127.0.0.1");
+
+// Docker 20.10 or Podman in a lab host of its own (runtimes/hosted.h, the adapter the
+// checks use), one idle container publishing the two ports, and the same servers as
+// netimpl's, listening in that container's network namespace.
+struct Foreign {
+  std::unique_ptr<runtimes::HostedRuntime> hosted;  // declared first: destroyed last
+  Namespaces container;
+  std::unique_ptr<Servers> servers;
+};
+
+Result<Foreign> start_foreign(const std::string& runtime, const BenchOptions& o) {
+  Foreign f;
+  f.hosted = NC_TRY(runtimes::HostedRuntime::start({.runtime = runtime, .ip_forward = true, .probe_path = o.probe_path,
+                                                    .cgroup_parent = o.cgroup_parent,
+                                                    .state_dir = fmt::format("/run/netconform/bench-ports-{}", runtime)}));
+  api::Runtime& rt = f.hosted->runtime();
+  NC_TRY_VOID(rt.create_container({.name = "srv", .publish = {tcp_port(kEchoHost, kEchoPort), tcp_port(kSinkHost, kSinkPort)}}));
+  auto* cli = dynamic_cast<runtimes::CliRuntime*>(&rt);
+  if (!cli) return fail("not a CLI runtime");
+  std::string pid = runtimes::trim(NC_TRY(cli->cli().out({"inspect", "--format", "{{.State.Pid}}", "srv"})));
+  f.container = NC_TRY(Namespaces::of_pid(runtime + " srv", std::stoi(pid), kNsNet));
+  f.servers = NC_TRY(Servers::start(f.container));
+  return f;
+}
+
+// Adds the paths through a foreign runtime, or says why there are none.
+void add_foreign(const std::string& runtime, const BenchOptions& o, std::vector<Foreign>& keep,
+                 std::vector<PathVariant>& paths) {
+  auto f = start_foreign(runtime, o);
+  if (!f) {
+    fmt::print("  {}: not measured: {}\n", runtime, f.error().message());
+    return;
+  }
+  keep.push_back(std::move(*f));
+  const lab::LabHost& lab = keep.back().hosted->host();
+  if (runtime == "docker") {
+    // 20.10's default userland proxy: the host's own connections to 127.0.0.1 go through
+    // docker-proxy (there is no DNAT for loopback); others are DNATed by iptables.
+    paths.push_back({"docker-proxy", &lab.host(), kLoopback, kEchoHost, kSinkHost});
+    paths.push_back({"docker DNAT", &lab.external(), kHostIp, kEchoHost, kSinkHost});
+  } else {
+    paths.push_back({"podman DNAT", &lab.external(), kHostIp, kEchoHost, kSinkHost});
+  }
+}
+
+const Figures* find(const std::vector<PathVariant>& paths, const std::vector<Figures>& fig, std::string_view name) {
+  for (size_t i = 0; i < paths.size(); ++i)
+    if (paths[i].name == name) return &fig[i];
+  return nullptr;
+}
+
+void print_table(const BenchOptions& o, const std::vector<PathVariant>& paths, const std::vector<Figures>& fig,
+                 double publish_ms) {
+  auto med = [](const std::vector<double>& v) { return median(v); };
+  const Figures* proxy = find(paths, fig, "docker-proxy");
+  fmt::print("\nports: {} rounds; latency = median of {} connections (connect, request, reply, close); "
+             "throughput = one {} MiB stream; ratios against direct (and docker-proxy)\n", o.rounds, o.connections,
+             o.bulk_mib);
+  fmt::print("  {:<18} {:<26} {:>12} {:>16} {:>10} {:>10} {:>12}\n", "path", "client -> address", "latency us",
+             "throughput", "lat/dir", "tput/dir", "tput/proxy");
+  for (size_t i = 0; i < paths.size(); ++i) {
+    std::string proxy_ratio = proxy ? fmt::format("{:.3f}x", med(fig[i].gbps) / med(proxy->gbps)) : "-";
+    std::string where = fmt::format("{} -> {}", paths[i].client->name(), paths[i].addr);
+    fmt::print("  {:<18} {:<26} {:>12.0f} {:>9.2f} Gbit/s {:>9.3f}x {:>9.3f}x {:>12}\n", paths[i].name, where,
+               med(fig[i].lat), med(fig[i].gbps), med(fig[i].lat) / med(fig[0].lat),
+               med(fig[i].gbps) / med(fig[0].gbps), proxy_ratio);
+  }
+  fmt::print("  targets (kernel DNAT): latency <= 1.15x direct, throughput >= 0.9x direct, >= 1.4x docker-proxy\n");
+  fmt::print("  publish one port (host port reserved + rule batch applied): median {:.3f} ms over 51 (target < 1 ms)\n",
+             publish_ms);
+}
+
 Result<void> run(const BenchOptions& o) {
   auto lab = NC_TRY(lab::LabHost::create({}));
   auto rt = NC_TRY(runtime::NetimplRuntime::create(lab.host(), {.probe_path = o.probe_path, .start_processes = false}));
-  auto pub = [](uint16_t h, uint16_t c) {
-    return api::PortSpec{.host_ip = std::nullopt, .host_first = h, .host_last = h, .container_first = c,
-                         .container_last = c, .proto = "tcp"};
-  };
-  auto info = NC_TRY(rt->create_container({.name = "srv", .publish = {pub(kEchoHost, kEchoPort), pub(kSinkHost, kSinkPort)}}));
+  auto info = NC_TRY(rt->create_container({.name = "srv", .publish = {tcp_port(kEchoHost, kEchoPort), tcp_port(kSinkHost, kSinkPort)}}));
   auto servers = NC_TRY(Servers::start(*rt->container_ns("srv")));
   const IpAddr container = info.endpoints.at(0).ip;
-  const IpAddr host_ip = *IpAddr::parse("203.0.113.10");
   auto ext = NC_TRY(netlink::Rtnl::open(lab.external()));
-  NC_TRY_VOID_CTX(ext.add_route({.dst = *Prefix::parse("172.17.0.0/16"), .gateway = host_ip, .dev = "eth0"}),
+  NC_TRY_VOID_CTX(ext.add_route({.dst = *Prefix::parse("172.17.0.0/16"), .gateway = kHostIp, .dev = "eth0"}),
                   "route to the bridge subnet for the direct path");
-  // Docker's docker-proxy would be one more entry here (see bench_ports.h).
-  std::vector<PathVariant> paths = {{"direct", container, kEchoPort, kSinkPort},
-                                    {"kernel DNAT", host_ip, kEchoHost, kSinkHost}};
+  std::vector<PathVariant> paths = {{"direct", &lab.external(), container, kEchoPort, kSinkPort},
+                                    {"kernel DNAT", &lab.external(), kHostIp, kEchoHost, kSinkHost},
+                                    {"kernel DNAT (lo)", &lab.host(), kLoopback, kEchoHost, kSinkHost}};
+  std::vector<Foreign> foreign;
+  for (const char* name : {"docker", "podman"}) add_foreign(name, o, foreign, paths);
   std::vector<Figures> fig(paths.size());
   for (int round = 0; round < o.rounds; ++round) {
+    fmt::print("  round {}:", round + 1);
     for (size_t i = 0; i < paths.size(); ++i) {
-      fig[i].lat.push_back(NC_TRY(latency(lab.external(), paths[i], o.connections)));
-      fig[i].gbps.push_back(NC_TRY(throughput(lab.external(), paths[i], o.bulk_mib)));
+      fig[i].lat.push_back(NC_TRY_CTX(latency(paths[i], o.connections), "{}", paths[i].name));
+      fig[i].gbps.push_back(NC_TRY_CTX(throughput(paths[i], o.bulk_mib), "{}", paths[i].name));
+      fmt::print(" {} {:.0f} us {:.2f} Gbit/s;", paths[i].name, fig[i].lat.back(), fig[i].gbps.back());
     }
-    fmt::print("  round {}: latency direct {:.0f} us, DNAT {:.0f} us; throughput direct {:.2f}, DNAT {:.2f} Gbit/s\n",
-               round + 1, fig[0].lat.back(), fig[1].lat.back(), fig[0].gbps.back(), fig[1].gbps.back());
+    fmt::print("\n");
     std::fflush(stdout);
   }
   double publish_ms = NC_TRY(publish_time(lab.host(), 51));
-  fmt::print("\nports: {} rounds; latency = median of {} connections (connect, request, reply, close); "
-             "throughput = one {} MiB stream\n", o.rounds, o.connections, o.bulk_mib);
-  fmt::print("  {:<14} {:>14} {:>16} {:>14} {:>14}\n", "path", "latency (us)", "throughput", "latency ratio", "tput ratio");
-  for (size_t i = 0; i < paths.size(); ++i)
-    fmt::print("  {:<14} {:>14.0f} {:>10.2f} Gbit/s {:>13.3f}x {:>13.3f}x\n", paths[i].name, median(fig[i].lat),
-               median(fig[i].gbps), median(fig[i].lat) / median(fig[0].lat), median(fig[i].gbps) / median(fig[0].gbps));
-  fmt::print("  targets: DNAT latency <= 1.15x direct, throughput >= 0.9x direct\n");
-  fmt::print("  publish one port (host port reserved + rule batch applied): median {:.3f} ms over 51 (target < 1 ms)\n",
-             publish_ms);
+  print_table(o, paths, fig, publish_ms);
   return {};
 }
 

@@ -54,11 +54,23 @@ std::string to_string(Outcome o) {
   return "?";
 }
 
-Result<UniqueFd> tcp_listen(const Namespaces& ns, uint16_t port) {
+Result<UniqueFd> tcp_listen(const Namespaces& ns, uint16_t port, int backlog) {
   UniqueFd fd = NC_TRY(make_socket(ns, SOCK_STREAM));
   NC_TRY_VOID(bind_any(fd, port));
-  if (::listen(fd.get(), 16) != 0) return sys_fail("listen");
+  if (::listen(fd.get(), backlog) != 0) return sys_fail(fmt::format("listen on port {} in netns {}", port, ns.name()));
   return fd;
+}
+
+Result<std::vector<UniqueFd>> tcp_sockets(const Namespaces& ns, int n) {
+  return ns.run([&]() -> Result<std::vector<UniqueFd>> {
+    std::vector<UniqueFd> out;
+    for (int i = 0; i < n; ++i) {
+      UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+      if (!fd) return sys_fail(fmt::format("socket in netns {}", ns.name()));
+      out.push_back(std::move(fd));
+    }
+    return out;
+  });
 }
 
 Result<Outcome> tcp_connect(const Namespaces& ns, const IpAddr& addr, uint16_t port, milliseconds timeout) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "netimpl/base/error.h"
 #include "netimpl/base/ip.h"
@@ -24,7 +25,9 @@ enum class Outcome { kOk, kRefused, kTimeout, kUnreachable, kOther };
 std::string to_string(Outcome o);
 
 // A TCP listener on 0.0.0.0:port in ns.
-Result<UniqueFd> tcp_listen(const Namespaces& ns, uint16_t port);
+Result<UniqueFd> tcp_listen(const Namespaces& ns, uint16_t port, int backlog = 16);
+// `n` unconnected, blocking TCP sockets made in ns (one thread for all of them).
+Result<std::vector<UniqueFd>> tcp_sockets(const Namespaces& ns, int n);
 // Connects from ns to addr:port and closes again.
 Result<Outcome> tcp_connect(const Namespaces& ns, const IpAddr& addr, uint16_t port, milliseconds timeout);
 // Accepts one connection within `timeout` and returns the client's address as the
