@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
+#include <iterator>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -25,7 +27,21 @@ constexpr int kSeconds = 2;  // per dnsperf run; o.rounds runs per server and lo
 struct Perf {
   double qps = 0, avg_ms = 0, p99_ms = 0;
   long lost = 0, sent = 0;
+  double cpu_us = -1;  // the server's CPU time per answered query; -1: not measured
 };
+
+// CPU seconds (user + system) a process has used, from /proc/<pid>/stat; -1 when unknown.
+double process_cpu_seconds(pid_t pid) {
+  UniqueFd fd(::open(fmt::format("/proc/{}/stat", pid).c_str(), O_RDONLY | O_CLOEXEC));
+  char buf[1024];
+  ssize_t n = fd ? ::read(fd.get(), buf, sizeof buf - 1) : -1;
+  if (n <= 0) return -1;
+  std::string text(buf, static_cast<size_t>(n));
+  std::istringstream in(text.substr(text.rfind(')') + 2));
+  std::vector<std::string> f{std::istream_iterator<std::string>(in), {}};
+  if (f.size() < 13) return -1;
+  return (std::stod(f[11]) + std::stod(f[12])) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
 
 Result<void> write_file(const std::string& path, const std::string& text) {
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
@@ -100,7 +116,18 @@ struct Target {
   const Namespaces* ns;
   std::string server;
   std::vector<Perf> runs[2];  // per load (-q 20, -q 100)
+  std::function<double()> cpu_seconds = nullptr;  // the server's CPU time so far; null: unknown
 };
+
+// One dnsperf run against `t`, with the server's CPU time per answered query when known.
+Result<Perf> measure(Target& t, int outstanding) {
+  double before = t.cpu_seconds ? t.cpu_seconds() : -1;
+  Perf p = NC_TRY(dnsperf(*t.ns, t.server, outstanding));
+  double after = t.cpu_seconds ? t.cpu_seconds() : -1;
+  long answered = p.sent - p.lost;
+  if (before >= 0 && after >= 0 && answered > 0) p.cpu_us = (after - before) * 1e6 / static_cast<double>(answered);
+  return p;
+}
 
 // Docker's (or Podman's) embedded DNS on the same path: a private daemon in a lab host of
 // its own (runtimes/hosted.h, as the checks use), a user-defined network with the name
@@ -134,12 +161,14 @@ Result<Foreign> start_foreign(const std::string& runtime, const BenchOptions& o)
 }
 
 void print_row(int q, std::string_view name, const Perf& p) {
-  fmt::print("  {:<6} {:<16} {:>10.0f} {:>9.3f} {:>9.3f} {:>6}\n", q, name, p.qps, p.avg_ms, p.p99_ms, p.lost);
+  std::string cpu = p.cpu_us < 0 ? "-" : fmt::format("{:.2f}", p.cpu_us);
+  fmt::print("  {:<6} {:<16} {:>10.0f} {:>9.3f} {:>9.3f} {:>6} {:>10}\n", q, name, p.qps, p.avg_ms, p.p99_ms, p.lost, cpu);
 }
 
 void print_ratio(int q, const std::string& name, const Perf& a, const Perf& b) {
-  fmt::print("  {:<6} {:<16} {:>9.2f}x {:>8.2f}x {:>8.2f}x\n", q, name, a.qps / std::max(b.qps, 1.0),
-             a.avg_ms / std::max(b.avg_ms, 1e-9), a.p99_ms / std::max(b.p99_ms, 1e-9));
+  std::string cpu = a.cpu_us < 0 || b.cpu_us <= 0 ? "-" : fmt::format("{:.2f}x", a.cpu_us / b.cpu_us);
+  fmt::print("  {:<6} {:<16} {:>9.2f}x {:>8.2f}x {:>8.2f}x {:>6} {:>10}\n", q, name, a.qps / std::max(b.qps, 1.0),
+             a.avg_ms / std::max(b.avg_ms, 1e-9), a.p99_ms / std::max(b.p99_ms, 1e-9), "", cpu);
 }
 
 // The median of each figure over the runs (each taken separately); lost queries summed.
@@ -150,24 +179,36 @@ Perf median_of(std::vector<Perf> runs) {
     std::sort(v.begin(), v.end());
     return v.empty() ? 0.0 : v[v.size() / 2];
   };
-  Perf out{.qps = med(&Perf::qps), .avg_ms = med(&Perf::avg_ms), .p99_ms = med(&Perf::p99_ms), .lost = 0, .sent = 0};
+  Perf out{.qps = med(&Perf::qps), .avg_ms = med(&Perf::avg_ms), .p99_ms = med(&Perf::p99_ms), .lost = 0, .sent = 0,
+           .cpu_us = med(&Perf::cpu_us)};
   for (auto& r : runs) out.lost += r.lost, out.sent += r.sent;
   return out;
+}
+
+void fill_table(dns::NameTable& t) {
+  t.set_network("appnet", false);
+  t.put({.name = "target", .hostname = "", .short_id = "", .endpoints = {{.network = "appnet", .ip = *IpAddr::parse("172.18.0.2"), .aliases = {}}}});
+  t.put({.name = "client", .hostname = "", .short_id = "", .endpoints = {{.network = "appnet", .ip = *IpAddr::parse("172.18.0.3"), .aliases = {}}}});
 }
 
 Result<int> run_bench(const BenchOptions& o) {
   auto client = NC_TRY(Namespaces::create("client", kNsNet | kNsMnt));
   NC_TRY_VOID(NC_TRY(netlink::Rtnl::open(client)).set_up("lo"));
   auto server = NC_TRY(dns::Server::start({}));
-  server->edit_table([](dns::NameTable& t) {
-    t.set_network("appnet", false);
-    t.put({.name = "target", .hostname = "", .short_id = "", .endpoints = {{.network = "appnet", .ip = *IpAddr::parse("172.18.0.2"), .aliases = {}}}});
-    t.put({.name = "client", .hostname = "", .short_id = "", .endpoints = {{.network = "appnet", .ip = *IpAddr::parse("172.18.0.3"), .aliases = {}}}});
-  });
+  server->edit_table(fill_table);
   NC_TRY_VOID(server->add_container("client", client.fd(kNsNet), {}));
+  // The same server without its answer cache (every answer through ldns), for the before/after.
+  auto client2 = NC_TRY(Namespaces::create("client2", kNsNet | kNsMnt));
+  NC_TRY_VOID(NC_TRY(netlink::Rtnl::open(client2)).set_up("lo"));
+  auto uncached = NC_TRY(dns::Server::start({.answer_cache = false}));
+  uncached->edit_table(fill_table);
+  NC_TRY_VOID(uncached->add_container("client", client2.fd(kNsNet), {}));
   NC_TRY_VOID(write_file(std::string(kStateDir) + "/dns-queries", "target A\n"));
   auto dnsmasq = NC_TRY(start_dnsmasq(client));
-  std::vector<Target> targets = {{"netimpl", &client, "127.0.0.11", {}}, {"dnsmasq", &client, "127.0.0.12", {}}};
+  std::vector<Target> targets = {
+      {"netimpl", &client, "127.0.0.11", {}, [&] { return std::chrono::duration<double>(server->cpu_time()).count(); }},
+      {"dnsmasq", &client, "127.0.0.12", {}, [&] { return process_cpu_seconds(dnsmasq.pid()); }},
+      {"nocache", &client2, "127.0.0.11", {}, [&] { return std::chrono::duration<double>(uncached->cpu_time()).count(); }}};
   std::vector<Foreign> foreign;
   for (const char* rt : {"docker", "podman"}) {
     auto f = start_foreign(rt, o);
@@ -178,15 +219,16 @@ Result<int> run_bench(const BenchOptions& o) {
     foreign.push_back(std::move(*f));
   }
   for (auto& f : foreign)
-    targets.push_back({f.hosted->runtime().name(), &f.client, f.server, {}});
+    targets.push_back({f.hosted->runtime().name(), &f.client, f.server, {}, nullptr});
   const int loads[2] = {20, 100};
   int rounds = std::max(1, o.rounds);
   for (int r = 0; r < rounds; ++r)
     for (int l = 0; l < 2; ++l)
-      for (auto& t : targets) t.runs[l].push_back(NC_TRY(dnsperf(*t.ns, t.server, loads[l])));
+      for (auto& t : targets) t.runs[l].push_back(NC_TRY(measure(t, loads[l])));
   fmt::print("\ndns: dnsperf -l {} -c 1 in the client's network namespace, {} interleaved runs per server and load, "
-             "medians (lost: summed)\n", kSeconds, rounds);
-  fmt::print("  {:<6} {:<16} {:>10} {:>9} {:>9} {:>6}\n", "-q", "server", "QPS", "avg ms", "p99 ms", "lost");
+             "medians (lost: summed); cpu us/q: the server's own CPU time per answered query\n", kSeconds, rounds);
+  fmt::print("  {:<6} {:<16} {:>10} {:>9} {:>9} {:>6} {:>10}\n", "-q", "server", "QPS", "avg ms", "p99 ms", "lost",
+             "cpu us/q");
   for (int l = 0; l < 2; ++l) {
     std::vector<Perf> med;
     for (auto& t : targets) {

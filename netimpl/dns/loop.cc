@@ -1,3 +1,4 @@
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -86,6 +87,13 @@ void Server::Loop::run_sync(std::function<void()> fn) {
   uint64_t one = 1;
   (void)!::write(wake_.get(), &one, sizeof one);
   fut.wait();
+}
+
+std::chrono::nanoseconds Server::Loop::cpu_time() {
+  clockid_t clock;
+  timespec ts{};
+  if (::pthread_getcpuclockid(thread_.native_handle(), &clock) != 0 || ::clock_gettime(clock, &ts) != 0) return {};
+  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
 }
 
 uint64_t Server::Loop::watch(int fd, uint32_t events, Kind kind, std::string key, uint64_t id) {
@@ -255,7 +263,8 @@ Server::Loop::Outcome Server::Loop::answer(const std::string& container, Served&
     std::lock_guard l(table_mu);
     gen = table_gen;
   }
-  if (!tcp && s.cache.lookup(wire, gen, rng_, out)) return Outcome::kReply;
+  bool cache = !tcp && opts.answer_cache;
+  if (cache && s.cache.lookup(wire, gen, rng_, out)) return Outcome::kReply;
   auto q = parse_query(wire);
   if (!q) return Outcome::kDrop;
   Decision d;
@@ -265,7 +274,7 @@ Server::Loop::Outcome Server::Loop::answer(const std::string& container, Served&
     gen = table_gen;
   }
   if (d.forward) return Outcome::kForward;
-  if (!tcp) s.cache.store(wire, gen, d.reply);
+  if (cache) s.cache.store(wire, gen, d.reply);
   out = std::move(d.reply);
   return out.empty() ? Outcome::kDrop : Outcome::kReply;
 }

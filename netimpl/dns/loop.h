@@ -65,6 +65,7 @@ class Server::Loop {
   ~Loop();
 
   void run_sync(std::function<void()> fn);
+  std::chrono::nanoseconds cpu_time();  // the loop thread's; any thread may ask
 
   std::mutex table_mu;
   NameTable table;

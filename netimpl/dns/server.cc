@@ -61,6 +61,8 @@ Result<void> Server::set_host(int netns_fd, std::vector<Upstream> upstreams) {
   return {};
 }
 
+std::chrono::nanoseconds Server::cpu_time() const { return loop_->cpu_time(); }
+
 void Server::edit_table(const std::function<void(NameTable&)>& fn) {
   std::lock_guard l(loop_->table_mu);
   fn(loop_->table);

@@ -41,6 +41,7 @@ struct ServerOptions {
   std::chrono::milliseconds slot_wait{4000};
   std::chrono::milliseconds tcp_idle{5000};  // a TCP client silent this long is dropped
   uint16_t port = 53;                        // tests may serve elsewhere
+  bool answer_cache = true;                  // false: every answer parsed and built by ldns (bench)
 };
 
 class Server {
@@ -58,6 +59,8 @@ class Server {
   Result<void> set_host(int netns_fd, std::vector<Upstream> upstreams);
   // Edits the shared name table.
   void edit_table(const std::function<void(NameTable&)>& fn);
+  // CPU time the event loop thread has used (user + system), for benchmarks.
+  std::chrono::nanoseconds cpu_time() const;
 
   class Loop;
 
