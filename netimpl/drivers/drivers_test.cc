@@ -3,14 +3,16 @@
 // on kernels without CONFIG_IPVLAN.
 #include <gtest/gtest.h>
 
-#include "netimpl/drivers/ipvlan.h"
-#include "netimpl/drivers/macvlan.h"
 #include "netimpl/drivers/overlay.h"
 #include "netimpl/drivers/registry.h"
 #include "netimpl/drivers/shared_ns.h"
+#include "netimpl/drivers/sublink.h"
 
 namespace nc::drivers {
 namespace {
+
+constexpr auto kMacvlan = SubLinkDriver::Kind::kMacvlan;
+constexpr auto kIpvlan = SubLinkDriver::Kind::kIpvlan;
 
 api::NetworkSpec spec(std::string name, std::string driver) {
   api::NetworkSpec s;
@@ -44,18 +46,18 @@ TEST(DriversTest, HostAndNoneRefuseOptionsAndSecondInstances) {
 
 TEST(DriversTest, MacvlanNeedsAParentAndAKnownMode) {
   auto s = spec("lan", "macvlan");
-  auto r = MacvlanDriver().validate(s);
+  auto r = SubLinkDriver(kMacvlan).validate(s);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message(), "network lan: option parent is required by driver macvlan");
   s.parent = "eth0";
-  EXPECT_TRUE(MacvlanDriver().validate(s));
+  EXPECT_TRUE(SubLinkDriver(kMacvlan).validate(s));
   s.mode = "l3";
-  r = MacvlanDriver().validate(s);
+  r = SubLinkDriver(kMacvlan).validate(s);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message().find("network lan: option mode l3"), std::string::npos);
   s.mode = "vepa";
   s.internal = true;
-  r = MacvlanDriver().validate(s);
+  r = SubLinkDriver(kMacvlan).validate(s);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message(), "network lan: option internal is not supported by driver macvlan");
 }
@@ -103,7 +105,7 @@ TEST(DriversTest, IpvlanAsksForAChildOfTheParentInTheContainer) {
   f.net.spec = spec("vl", "ipvlan");
   f.net.spec.parent = "eth0";
   f.net.spec.mode = "l3";
-  auto req = IpvlanDriver::request(f.net, f.sb, f.ep);
+  auto req = SubLinkDriver(kIpvlan).request(f.net, f.sb, f.ep);
   EXPECT_EQ(req.kind, SubLinkRequest::Kind::kIpvlan);
   EXPECT_EQ(req.parent, "eth0");
   EXPECT_EQ(req.target_ns, &f.ns);
@@ -111,7 +113,7 @@ TEST(DriversTest, IpvlanAsksForAChildOfTheParentInTheContainer) {
   EXPECT_EQ(req.temp_name, "veth0000001");
   EXPECT_EQ(req.ipvlan_mode, netlink::IpvlanMode::kL3);
   f.net.spec.mode = "";
-  EXPECT_EQ(IpvlanDriver::request(f.net, f.sb, f.ep).ipvlan_mode, netlink::IpvlanMode::kL2);
+  EXPECT_EQ(SubLinkDriver(kIpvlan).request(f.net, f.sb, f.ep).ipvlan_mode, netlink::IpvlanMode::kL2);
 }
 
 TEST(DriversTest, AttachExecutesTheRequestAndReportsTheKernelsRefusal) {
@@ -122,12 +124,12 @@ TEST(DriversTest, AttachExecutesTheRequestAndReportsTheKernelsRefusal) {
   f.net.spec.parent = "eth0";
   Recorder rec;
   rec.answer = fail("kernel lacks ipvlan (CONFIG_IPVLAN)");
-  IpvlanDriver d(rec.exec());
+  SubLinkDriver d(kIpvlan, rec.exec());
   auto r = d.attach(f.host, f.net, f.sb, f.ep);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message().find("kernel lacks ipvlan"), std::string::npos);
   ASSERT_EQ(rec.seen.size(), 1u);
-  EXPECT_EQ(rec.seen[0], IpvlanDriver::request(f.net, f.sb, f.ep));
+  EXPECT_EQ(rec.seen[0], SubLinkDriver(kIpvlan).request(f.net, f.sb, f.ep));
 }
 
 TEST(DriversTest, IpvlanL3DefaultRouteIsTheLinkWithoutAGateway) {
@@ -137,7 +139,7 @@ TEST(DriversTest, IpvlanL3DefaultRouteIsTheLinkWithoutAGateway) {
   f.net.spec.parent = "eth0";
   f.net.spec.mode = "l3";
   f.ep.gateway = *IpAddr::parse("203.0.113.1");
-  IpvlanDriver::route(f.net.spec, f.ep);
+  SubLinkDriver(kIpvlan).route(f.net.spec, f.ep);
   auto r = default_route({f.ep});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->dst, Prefix(IpAddr{}, 0));
@@ -148,7 +150,7 @@ TEST(DriversTest, IpvlanL3DefaultRouteIsTheLinkWithoutAGateway) {
   EndpointState l2 = Fixture().ep;
   l2.gateway = *IpAddr::parse("203.0.113.1");
   f.net.spec.mode = "l2";
-  IpvlanDriver::route(f.net.spec, l2);
+  SubLinkDriver(kIpvlan).route(f.net.spec, l2);
   r = default_route({l2});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->gateway, *IpAddr::parse("203.0.113.1"));
@@ -171,7 +173,7 @@ TEST(DriversTest, MacvlanRequestCarriesTheMode) {
   f.net.spec.mode = "private";
   Recorder rec;
   rec.answer = fail("nope");
-  MacvlanDriver d(rec.exec());
+  SubLinkDriver d(kMacvlan, rec.exec());
   EXPECT_FALSE(d.attach(f.host, f.net, f.sb, f.ep));
   ASSERT_EQ(rec.seen.size(), 1u);
   EXPECT_EQ(rec.seen[0].kind, SubLinkRequest::Kind::kMacvlan);

@@ -1,10 +1,9 @@
 #include "netimpl/drivers/registry.h"
 
 #include "netimpl/drivers/bridge.h"
-#include "netimpl/drivers/ipvlan.h"
-#include "netimpl/drivers/macvlan.h"
 #include "netimpl/drivers/overlay.h"
 #include "netimpl/drivers/shared_ns.h"
+#include "netimpl/drivers/sublink.h"
 
 namespace nc::drivers {
 
@@ -14,8 +13,8 @@ std::vector<std::unique_ptr<Driver>> all(std::shared_ptr<OverlayControlPlane> co
   v.push_back(std::make_unique<BridgeDriver>());
   v.push_back(std::make_unique<HostDriver>());
   v.push_back(std::make_unique<NoneDriver>());
-  v.push_back(std::make_unique<MacvlanDriver>());
-  v.push_back(std::make_unique<IpvlanDriver>());
+  v.push_back(std::make_unique<SubLinkDriver>(SubLinkDriver::Kind::kMacvlan));
+  v.push_back(std::make_unique<SubLinkDriver>(SubLinkDriver::Kind::kIpvlan));
   v.push_back(std::make_unique<OverlayDriver>(std::move(control)));
   return v;
 }

@@ -4,7 +4,7 @@
 // route, with a veth standing in for the ipvlan child this kernel cannot make. What the
 // kernel holds is read from outside (`bridge fdb`, `ip neigh`, `ip route` run in the
 // namespace). Needs root.
-#include "netimpl/drivers/ipvlan.h"
+#include "netimpl/drivers/sublink.h"
 #include "netimpl/runtime/container.h"
 #include "netimpl/runtime/multi_host_runtime.h"
 
@@ -138,7 +138,7 @@ TEST(IpvlanKernel, L3ContainerGetsADirectDefaultRouteAndNoGateway) {
   ASSERT_TRUE(c) << c.error().message();
   // The executor the driver is given: what it asks for, made as a veth into the container.
   std::vector<drivers::SubLinkRequest> asked;
-  drivers::IpvlanDriver driver([&](netlink::Rtnl* rtnl, const drivers::SubLinkRequest& r) -> Result<void> {
+  drivers::SubLinkDriver driver(drivers::SubLinkDriver::Kind::kIpvlan, [&](netlink::Rtnl* rtnl, const drivers::SubLinkRequest& r) -> Result<void> {
     asked.push_back(r);
     return rtnl->create_veth({.name = r.temp_name, .peer = r.ifname, .peer_ns = r.target_ns});
   });
