@@ -1,15 +1,21 @@
 // End-to-end tests of the netconform binary: the machine is untouched by a full run, a run
-// killed with SIGKILL mid-check leaves nothing behind, and bad input gets clear errors.
+// killed with SIGKILL mid-check leaves nothing behind, --docker-host uses an existing
+// daemon (with a warning) and leaves nothing in it, and bad input gets clear errors.
 // Kernel tests: they need root and run real labs.
 #include <dirent.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
+#include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -132,6 +138,86 @@ TEST_F(CliKernel, ShardedRunHasTheSameResults) {
   EXPECT_EQ(two.exit_code, 0) << two.out;
   EXPECT_NE(one.out.find("9 passed, 0 failed"), std::string::npos) << one.out;
   EXPECT_NE(two.out.find("9 passed, 0 failed"), std::string::npos) << two.out;
+}
+
+// An "existing" dockerd for --docker-host, private all the same: its own PID, mount and
+// network namespaces (unshare --kill-child: it and everything it starts die with the
+// unshare process), tmpfs over /run and /etc/docker (key.json), data below /run; only its
+// API socket is on the machine's /tmp, where netconform's lab can reach it.
+class ExternalDockerd {
+ public:
+  explicit ExternalDockerd(std::string dir) : dir_(std::move(dir)) {
+    std::filesystem::create_directories(dir_);
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);  // dockerd, if it outlives unshare, comes back to us
+    cgroup_ = "nc-ext-dockerd-" + std::to_string(::getpid());
+    std::string script =
+        "set -e; ip link set lo up; mount -t tmpfs tmpfs /run; mount -t tmpfs tmpfs /etc/docker; "
+        "exec /usr/sbin/dockerd --data-root /run/d/data --exec-root /run/d/exec --pidfile /run/d/pid "
+        "-H unix://" + socket() + " --cgroup-parent " + cgroup_ + " >" + dir_ + "/dockerd.log 2>&1";
+    auto p = Process::spawn({.argv = {"unshare", "--mount", "--net", "--pid", "--fork", "--kill-child",
+                                      "--mount-proc", "--propagation", "private", "sh", "-c", script}});
+    if (p) proc_.emplace(std::move(*p));
+  }
+  ~ExternalDockerd() {
+    if (proc_) (void)proc_->terminate(std::chrono::seconds(10));
+    for (auto deadline = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < deadline;) {
+      pid_t p = ::waitpid(-1, nullptr, WNOHANG);
+      if (p < 0) break;  // no child left
+      if (p == 0) std::this_thread::sleep_for(10ms);
+    }
+    ::prctl(PR_SET_CHILD_SUBREAPER, 0);
+    for (auto& ctrl : std::filesystem::directory_iterator("/sys/fs/cgroup")) {
+      std::error_code ec;
+      std::filesystem::remove(ctrl.path() / cgroup_, ec);  // empty once its containers are gone
+    }
+    std::filesystem::remove_all(dir_);
+  }
+  std::string socket() const { return dir_ + "/docker.sock"; }
+  std::string log() const {
+    std::ifstream in(dir_ + "/dockerd.log");
+    return {std::istreambuf_iterator<char>(in), {}};
+  }
+  // `docker -H <socket> args...` with Debian's client (the one matching the daemon).
+  RunResult docker(std::vector<std::string> args) const {
+    args.insert(args.begin(), {"/usr/bin/docker", "-H", "unix://" + socket()});
+    auto r = run({.argv = args}, 30s);
+    return r ? *r : RunResult{.exit_code = -1, .timed_out = false, .out = "", .err = r.error().message(), .duration_ms = 0};
+  }
+  bool wait_ready() const {
+    for (auto deadline = std::chrono::steady_clock::now() + 60s; std::chrono::steady_clock::now() < deadline;
+         std::this_thread::sleep_for(100ms))
+      if (proc_ && docker({"version"}).exit_code == 0) return true;
+    return false;
+  }
+
+ private:
+  std::string dir_, cgroup_;
+  std::optional<Process> proc_;
+};
+
+std::vector<std::string> words(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string w; in >> w;) out.push_back(w);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST_F(CliKernel, DockerHostUsesThatDaemonWithAWarningAndLeavesNothingInIt) {
+  if (!std::filesystem::exists("/usr/sbin/dockerd")) GTEST_SKIP() << "docker.io is not installed (ci/install-deps --with-runtimes)";
+  ExternalDockerd daemon("/tmp/nc-ext-dockerd-" + std::to_string(::getpid()));
+  ASSERT_TRUE(daemon.wait_ready()) << "the external dockerd did not answer: " << daemon.log();
+  auto networks = daemon.docker({"network", "ls", "--format", "{{.Name}}"}).out;
+
+  auto r = netconform({"run", "--runtime", "docker", "--docker-host", "unix://" + daemon.socket(), "--filter", "DNS-026"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("docker DNS-026 pass"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("warning: --docker-host unix://" + daemon.socket()), std::string::npos) << r.err;
+  // The run created networks, containers and an image there; none is left.
+  EXPECT_EQ(words(daemon.docker({"ps", "-aq"}).out), std::vector<std::string>{});
+  EXPECT_EQ(words(daemon.docker({"network", "ls", "--format", "{{.Name}}"}).out), words(networks));
+  EXPECT_EQ(words(daemon.docker({"images", "-aq"}).out), std::vector<std::string>{});
+  EXPECT_EQ(words(daemon.docker({"volume", "ls", "-q"}).out), std::vector<std::string>{});
 }
 
 TEST(CliInput, BadOptionsAreNamed) {

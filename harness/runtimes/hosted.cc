@@ -31,6 +31,7 @@ Result<std::unique_ptr<HostedRuntime>> HostedRuntime::start(const HostedOptions&
   auto host = NC_TRY(lab::LabHost::create({.ip_forward = o.ip_forward, .name = "host"}));
   std::unique_ptr<HostedRuntime> h(new HostedRuntime(std::move(host)));
   h->ip_forward_ = o.ip_forward;
+  h->own_daemon_ = o.endpoint.empty();
   NC_TRY_VOID_CTX(h->start_runtime(o), "start {}", o.runtime);
   return h;
 }
@@ -56,7 +57,7 @@ Result<void> HostedRuntime::start_runtime(const HostedOptions& o) {
     ro.capabilities = podman_capabilities();
     ro.cgroup_parent = o.endpoint.empty() ? o.cgroup_parent : "";
   }
-  NC_TRY_VOID(import_probe_image(*cli, o.probe_path, o.state_dir, "netconform-probe:latest"));
+  NC_TRY_VOID(import_probe_image(*cli, o.probe_path, o.state_dir, std::string(kProbeImage)));
   rt_ = std::make_unique<CliRuntime>(o.runtime == "docker" ? docker_dialect() : podman_dialect(), std::move(*cli), ro);
   // A clean start is the state every check must leave behind; verify it once here.
   NC_TRY_VOID_CTX(rt_->reset(), "verify the fresh runtime");
@@ -65,6 +66,9 @@ Result<void> HostedRuntime::start_runtime(const HostedOptions& o) {
 
 HostedRuntime::~HostedRuntime() {
   if (rt_) (void)rt_->reset();  // containers first, while the daemon still runs
+  // An existing daemon keeps no trace of the run: its probe image goes too. (A private
+  // daemon's images go with its data root.)
+  if (rt_ && !own_daemon_) (void)rt_->cli().raw({"rmi", std::string(kProbeImage)}, kCliTimeout);
   rt_.reset();
   dockerd_.reset();
 }

@@ -16,7 +16,8 @@
 //
 // `endpoint` (--docker-host / --podman-url) uses an existing daemon instead of starting
 // one: that daemon's host is touched, and the lab's places are not where its containers
-// live — the CLI warns about both.
+// live — the CLI warns about both. Dropping the HostedRuntime then also removes the probe
+// image it imported there, so the daemon keeps nothing of the run.
 #pragma once
 
 #include <memory>
@@ -28,6 +29,8 @@
 #include "harness/runtimes/docker/dockerd.h"
 
 namespace nc::runtimes {
+
+inline constexpr std::string_view kProbeImage = "netconform-probe:latest";
 
 struct HostedOptions {
   std::string runtime;     // "docker" | "podman"
@@ -57,6 +60,7 @@ class HostedRuntime {
   std::optional<DockerDaemon> dockerd_;
   std::unique_ptr<CliRuntime> rt_;
   bool ip_forward_ = true;
+  bool own_daemon_ = true;  // false: `endpoint`, someone else's daemon
 };
 
 // The capabilities (check `requires:` names) of the real runtimes, as tested here.
