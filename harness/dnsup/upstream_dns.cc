@@ -105,7 +105,8 @@ class UpstreamDns::Impl {
     if (m.fault == Fault::kNxDomain) return dns::build_reply(*q, dns::kNxDomain, {}, 65535);
     auto z = zone_lookup(q->qname, q->qtype);
     size_t limit = tcp ? 65535 : (m.fault == Fault::kTruncate ? 0 : q->udp_size);
-    auto out = dns::build_reply(*q, z.rcode, z.answers, limit);
+    // A real upstream (BIND) leaves an RRset that does not fit out whole: TC, no answers.
+    auto out = dns::build_reply(*q, z.rcode, z.answers, limit, dns::Truncation::kDropAll);
     if (out.size() > 2) out[2] |= 0x04;  // AA: this server is the zone's authority
     return out;
   }

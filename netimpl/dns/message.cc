@@ -88,9 +88,11 @@ std::optional<Query> parse_query(std::span<const uint8_t> wire) {
   return q;
 }
 
-std::vector<uint8_t> build_reply(const Query& q, uint8_t rcode, const std::vector<Answer>& answers, size_t limit) {
+std::vector<uint8_t> build_reply(const Query& q, uint8_t rcode, const std::vector<Answer>& answers, size_t limit,
+                                 Truncation how) {
   auto wire = reply_wire(q, rcode, answers, answers.size(), false);
   if (wire.size() <= limit) return wire;
+  if (how == Truncation::kDropAll) return reply_wire(q, rcode, answers, 0, true);
   // Docker (libnetwork truncateResp) drops answers from the end until the reply fits and
   // sets TC; the answers were shuffled first, so the ones kept vary. Binary search on how
   // many fit: a reply grows with each record.

@@ -53,8 +53,12 @@ struct Answer {
 // The reply to `q`: its id, RD copied, RA set, AA clear, the question echoed (its case
 // kept), `rcode` and `answers`. When the result is longer than `limit`, TC is set and
 // answers are dropped from the end until it fits (Docker's truncateResp: the client gets
-// the records that fit and may retry over TCP for all). Empty only if ldns fails.
-std::vector<uint8_t> build_reply(const Query& q, uint8_t rcode, const std::vector<Answer>& answers, size_t limit);
+// the records that fit and may retry over TCP for all) — or, with kDropAll, all of them
+// (BIND's way: an RRset that does not fit whole is left out; the lab's upstream does this).
+// Empty only if ldns fails.
+enum class Truncation { kKeepWhatFits, kDropAll };
+std::vector<uint8_t> build_reply(const Query& q, uint8_t rcode, const std::vector<Answer>& answers, size_t limit,
+                                 Truncation how = Truncation::kKeepWhatFits);
 
 // The address a reverse name stands for ("2.0.18.172.in-addr.arpa" → 172.18.0.2), as 4 or
 // 16 bytes; empty when `qname` is not a complete reverse name.

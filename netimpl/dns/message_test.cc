@@ -115,6 +115,10 @@ TEST(Message, TruncatesOverTheUdpLimitAndShuffles) {
   for (auto& a : cut.answers) EXPECT_NE(std::find(full.answers.begin(), full.answers.end(), a), full.answers.end());
   EXPECT_FALSE(ldns_pkt_tc(full.pkt.get()));
   EXPECT_EQ(full.answers.size(), 61u);
+  std::vector<Answer> many(61, Answer{.type = kTypeA, .ttl = 600, .addr = {192, 0, 2, 1}, .target = {}});
+  auto bind_style = parse_reply(build_reply(*q, kNoError, many, 512, Truncation::kDropAll));
+  EXPECT_TRUE(ldns_pkt_tc(bind_style.pkt.get()));
+  EXPECT_TRUE(bind_style.answers.empty());
   auto again = parse_reply(respond(*q, t, "web", 65535, rng).reply);
   EXPECT_NE(full.answers, again.answers);
 }
