@@ -6,6 +6,8 @@
 //     have died before the prctl; getppid() cannot tell, it is 0 across PID namespaces);
 //   - makes "/" recursively private (Debian's "/" is a shared mount: without this the
 //     lab's mounts would appear on the machine);
+//   - under a chroot, pivots the mount namespace onto the chroot, so that a thread or child
+//     that joins it (or a namespace cloned from it) with setns() stays inside the chroot;
 //   - mounts a fresh proc on /proc (PIDs are the lab's), tmpfs over /run and /var/tmp, and
 //     creates the state directory on that tmpfs — it never creates anything outside it.
 // Then init forks the runner (PID 2), which brings lo up in the lab's network namespace,

@@ -1,17 +1,22 @@
 // The lab's init (PID 1) and runner (PID 2). See lab.h for what they promise.
 #include "harness/lab/lab_init.h"
 
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <string>
 
+#include "netimpl/base/unique_fd.h"
 #include "netimpl/netlink/rtnl.h"
 #include "netimpl/ns/namespaces.h"
 
@@ -45,12 +50,48 @@ Result<void> loopback_up() {
   return rtnl.set_up("lo");
 }
 
+bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
+
+// Under a chroot (a fresh Debian root checked with chroot, a build container), the lab's
+// mount namespace keeps the machine's root as its root, and setns() into it moves a thread
+// or child there: a daemon started that way wrote its state into the machine's /run. So
+// the namespace is pivoted onto the directory this process has as its root; then joining
+// it lands where the lab stands. Outside a chroot this changes nothing. Needs /proc (of
+// the lab) and a single-threaded caller (setns(CLONE_NEWNS) refuses a shared fs struct).
+Result<void> pivot_onto_chroot() {
+  char cwd[PATH_MAX];
+  if (!::getcwd(cwd, sizeof cwd)) return sys_fail("getcwd");
+  UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd self(::open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC));
+  if (!root || !self) return sys_fail("open / and /proc/self/ns/mnt");
+  struct stat chroot_st{}, ns_root_st{};
+  if (::fstat(root.get(), &chroot_st) != 0) return sys_fail("stat /");
+  // Rejoining our own namespace moves root and cwd to the namespace's root.
+  if (::setns(self.get(), CLONE_NEWNS) != 0) return sys_fail("rejoin the lab's mount namespace");
+  if (::stat("/", &ns_root_st) != 0) return sys_fail("stat the mount namespace's root");
+  if (!same_file(chroot_st, ns_root_st)) {
+    char path[PATH_MAX];
+    ssize_t n = ::readlink(fmt::format("/proc/self/fd/{}", root.get()).c_str(), path, sizeof path - 1);
+    if (n <= 0) return sys_fail("find the chroot's path");
+    path[n] = '\0';
+    // pivot_root wants new_root to be a mount whose parent is not shared.
+    NC_TRY_VOID(mount_one(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr, "make the namespace's / private"));
+    NC_TRY_VOID(mount_one(path, path, nullptr, MS_BIND | MS_REC, nullptr, fmt::format("bind {} onto itself", path)));
+    if (::chdir(path) != 0) return sys_fail(fmt::format("chdir {}", path));
+    if (::syscall(SYS_pivot_root, ".", ".") != 0) return sys_fail(fmt::format("pivot_root onto {}", path));
+    if (::umount2(".", MNT_DETACH) != 0) return sys_fail("detach the machine's root from the lab");
+  }
+  if (::chdir(cwd) != 0 && ::chdir("/") != 0) return sys_fail("chdir /");
+  return {};
+}
+
 // Init's part of the setup: mounts only, so that init stays a single thread.
 Result<void> set_up_mounts(const LabOptions& o) {
   // The new mount namespace is a copy of the machine's, propagation included: on Debian
   // "/" is a shared mount, and every mount below would appear on the machine.
   NC_TRY_VOID(mount_one(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr, "make / private"));
   NC_TRY_VOID(mount_one("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr, "mount proc on /proc"));
+  NC_TRY_VOID(pivot_onto_chroot());
   NC_TRY_VOID(mount_one("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755", "mount tmpfs on /run"));
   NC_TRY_VOID(mount_one("tmpfs", "/var/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", "mount tmpfs on /var/tmp"));
   return make_state_dir(o.state_dir);

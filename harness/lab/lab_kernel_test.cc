@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -132,6 +133,39 @@ TEST_F(LabKernel, LabMountsStayInTheLabWhenRootIsShared) {
   ASSERT_EQ(::waitpid(child, &status, 0), child);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0) << "10: setup, 11: lab failed, 12: lab mounts leaked out";
+  ExpectMachineUntouched();
+}
+
+// Under a chroot, joining the lab's mount namespace with setns() (what Namespaces::run
+// does to start a daemon in the lab) must land in the chroot, not on the machine's root:
+// on a fresh Debian root checked with chroot, dockerd's state went to the machine's /run.
+TEST_F(LabKernel, JoiningTheLabUnderAChrootStaysInTheChroot) {
+  char tmpl[] = "/tmp/nc-lab-chroot-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  std::string root = tmpl;
+  for (auto d : {"/proc", "/run", "/var", "/var/tmp", "/tmp"}) ASSERT_EQ(::mkdir((root + d).c_str(), 0755), 0);
+  pid_t child = ::fork();
+  if (child == 0) {
+    // As ../shared/tools/fresh-debian-check does: the new root is a mount point.
+    if (::unshare(CLONE_NEWNS) != 0 || ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+        ::mount(root.c_str(), root.c_str(), nullptr, MS_BIND, nullptr) != 0 || ::chroot(root.c_str()) != 0 || ::chdir("/") != 0 || ::mount("proc", "/proc", "proc", 0, nullptr) != 0)
+      ::_exit(10);
+    auto rc = run_in_lab({}, [] {
+      std::ofstream("/run/netconform/marker") << "in the lab\n";
+      auto mnt = Namespaces::current("lab", kNsMnt);
+      if (!mnt) return 2;
+      auto seen = mnt->run([]() -> Result<bool> { return ::access("/run/netconform/marker", F_OK) == 0; });
+      return !seen ? 3 : *seen ? 0 : 4;
+    });
+    if (!rc) std::fprintf(stderr, "lab: %s\n", rc.error().message().c_str());
+    ::_exit(!rc ? 11 : *rc);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  std::filesystem::remove_all(root);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "10: chroot setup, 11: lab failed, 2/3: join failed, "
+                                       "4: a thread that joined the lab's mount namespace saw another root";
   ExpectMachineUntouched();
 }
 
