@@ -15,10 +15,14 @@
 #include <set>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "harness/lab/lab.h"
 #include "harness/lab/machine_snapshot.h"
 #include "harness/runtimes/cgroup_gc.h"
+#include "harness/runtimes/hosted.h"
+#include "netimpl/netlink/rtnl.h"
 #include "netimpl/process/process.h"
 
 namespace nc::runtimes {
@@ -173,6 +177,51 @@ TEST_F(RuntimesKernelTest, SigkillMidDockerRunLeavesNothing) {
 TEST_F(RuntimesKernelTest, SigkillMidPodmanRunLeavesNothing) {
   if (!fs::exists("/usr/bin/podman")) GTEST_SKIP() << "podman is not installed (ci/install-deps --with-runtimes)";
   sigkill_mid_run_leaves_nothing("podman", "conmon");
+}
+
+// The restart path: a check whose lab starts with ip_forward off gets a fresh daemon on a
+// host with forwarding off (check_tests.cc drops the shard's daemon and starts another).
+// What proves the option reached the daemon: dockerd 20.10 turns forwarding on itself and,
+// because it had to, sets the FORWARD policy to DROP (libnetwork setupIPForwarding); on a
+// host that forwarded already the policy stays ACCEPT.
+std::string forward_policy(const HostedRuntime& h) {
+  auto r = nc::run({.argv = {"iptables", "-S", "FORWARD"}, .ns = &h.host().host()}, 10s);
+  if (!r || r->exit_code != 0) return "iptables failed: " + (r ? r->err : r.error().message());
+  auto line = r->out.substr(0, r->out.find('\n'));
+  return line;
+}
+
+int restart_with_other_options(pid_t outer) {
+  auto cgroup = run_cgroup_name(outer);
+  int step = 0;
+  for (bool forward : {true, false, true}) {
+    ++step;
+    auto h = HostedRuntime::start({.runtime = "docker", .ip_forward = forward, .probe_path = NC_PROBE_PATH,
+                                   .cgroup_parent = cgroup, .state_dir = fmt::format("/run/netconform/restart-{}", step),
+                                   .endpoint = ""});
+    if (!h) return std::printf("start %d (ip_forward %d): %s\n", step, forward, h.error().message().c_str()), 10 + step;
+    std::string want = forward ? "-P FORWARD ACCEPT" : "-P FORWARD DROP";
+    if (auto got = forward_policy(**h); got != want)
+      return std::printf("start %d (ip_forward %d): %s, expected %s\n", step, forward, got.c_str(), want.c_str()), 20 + step;
+    if (auto v = netlink::read_sysctl((*h)->host().host(), "net/ipv4/ip_forward"); !v || v->find('1') != 0)
+      return std::printf("start %d: ip_forward is not 1 after dockerd started\n", step), 30 + step;
+    // The daemon works: a container comes and goes.
+    if (auto c = (*h)->runtime().create_container({.name = "probe1"}); !c)
+      return std::printf("start %d: %s\n", step, c.error().message().c_str()), 40 + step;
+    if (auto r = (*h)->runtime().reset(); !r) return std::printf("start %d: %s\n", step, r.error().message().c_str()), 50 + step;
+  }
+  return 0;
+}
+
+TEST_F(RuntimesKernelTest, DockerRestartsWithTheLabsIpForward) {
+  if (!fs::exists("/usr/sbin/dockerd")) GTEST_SKIP() << "docker.io is not installed (ci/install-deps --with-runtimes)";
+  std::fflush(stdout);
+  pid_t self = ::getpid();
+  auto code = lab::run_in_lab({}, [&] { return restart_with_other_options(self); });
+  ASSERT_TRUE(code) << code.error().message();
+  EXPECT_EQ(*code, 0) << "see the line printed above";
+  (void)sweep_dead_run_cgroups("/sys/fs/cgroup", [&](pid_t p) { return p != self && run_alive(p); });
+  EXPECT_EQ(run_cgroup_dirs(self), std::vector<std::string>{});
 }
 
 }  // namespace
