@@ -41,7 +41,8 @@ th,td{border:1px solid #ccc;padding:.35em .5em;vertical-align:top;text-align:lef
 th{background:#f3f3f3;position:sticky;top:0}
 td.id{white-space:nowrap;font-family:monospace}
 .v{font-weight:600;text-transform:uppercase;font-size:.85em}
-.reason{color:#444;font-size:.85em;max-width:38em;overflow-wrap:anywhere}
+.reason{color:#444;font-size:.85em;max-width:38em;overflow-wrap:anywhere;display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:4;overflow:hidden}
+td:hover .reason{display:block}
 .pass{background:#e5f5e5}.fail{background:#fbe0e0}.skip{background:#eee}.xfail{background:#fff3d6}.xpass{background:#f7c9c9}
 .none{background:#fafafa;color:#aaa}
 .counts{font-weight:normal;font-size:.8em;color:#555}
