@@ -6,7 +6,8 @@
 // address they DNAT to follows its endpoints: the first endpoint on a bridge network that
 // is not internal (Docker's gateway endpoint), else the first bridge endpoint (whose
 // mappings render nothing: internal networks get no DNAT). So connect/disconnect need no
-// port bookkeeping; mappings() is recomputed from state before every firewall apply.
+// port bookkeeping, only a firewall apply (the runtime's sync_ports): mappings() is
+// recomputed from state before every apply, and applied() forgets the moved flows.
 //
 // Threads: one at a time (the runtime's).
 #pragma once
