@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/cli/bench_stats.h"
 #include "harness/lab/topology.h"
 #include "harness/runtimes/hosted.h"
 #include "netimpl/runtime/netimpl_runtime.h"
@@ -15,14 +16,8 @@
 namespace nc::cli {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double ms(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); }
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
+using Clock = BenchClock;
+constexpr auto ms = ms_between;
 
 // One runtime under test; `keep` holds whatever owns it (a lab host, a daemon).
 struct Subject {

@@ -10,6 +10,7 @@
 #include "harness/cli/bench_attach.h"
 #include "harness/cli/bench_dns.h"
 #include "harness/cli/bench_ports.h"
+#include "harness/cli/bench_stats.h"
 #include "harness/lab/lab.h"
 #include "harness/lab/topology.h"
 #include "harness/runtimes/cgroup_gc.h"
@@ -19,14 +20,8 @@
 namespace nc::cli {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double ms(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); }
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
+using Clock = BenchClock;
+constexpr auto ms = ms_between;
 
 struct Round {
   double build_per_container = 0, teardown_per_container = 0;

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/cli/bench_stats.h"
 #include "harness/runtimes/cli/cli_runtime.h"
 #include "harness/runtimes/hosted.h"
 #include "netimpl/dns/server.h"
@@ -176,8 +177,7 @@ Perf median_of(std::vector<Perf> runs) {
   auto med = [&](auto field) {
     std::vector<double> v;
     for (auto& r : runs) v.push_back(r.*field);
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0.0 : v[v.size() / 2];
+    return median(std::move(v));
   };
   Perf out{.qps = med(&Perf::qps), .avg_ms = med(&Perf::avg_ms), .p99_ms = med(&Perf::p99_ms), .lost = 0, .sent = 0,
            .cpu_us = med(&Perf::cpu_us)};

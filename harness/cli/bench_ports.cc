@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/cli/bench_stats.h"
 #include "harness/lab/topology.h"
 #include "harness/runtimes/cli/cli_runtime.h"
 #include "harness/runtimes/hosted.h"
@@ -23,15 +24,10 @@
 namespace nc::cli {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using Clock = BenchClock;
 constexpr uint16_t kEchoPort = 80, kSinkPort = 81, kEchoHost = 8080, kSinkHost = 8081;
 
 double us_since(Clock::time_point t) { return std::chrono::duration<double, std::micro>(Clock::now() - t).count(); }
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
 
 sockaddr_in addr_of(const IpAddr& a, uint16_t port) {
   sockaddr_in sa{};
