@@ -1,6 +1,6 @@
 // End-to-end tests of the netconform binary: the machine is untouched by a full run, a run
-// killed with SIGKILL mid-check leaves nothing behind, --docker-host uses an existing
-// daemon (with a warning) and leaves nothing in it, and bad input gets clear errors.
+// killed with SIGKILL mid-check leaves nothing behind, --docker-host and --podman-url use an
+// existing daemon (with a warning) and leave nothing in it, and bad input gets clear errors.
 // Kernel tests: they need root and run real labs.
 #include <dirent.h>
 #include <sys/prctl.h>
@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -140,25 +141,25 @@ TEST_F(CliKernel, ShardedRunHasTheSameResults) {
   EXPECT_NE(two.out.find("9 passed, 0 failed"), std::string::npos) << two.out;
 }
 
-// An "existing" dockerd for --docker-host, private all the same: its own PID, mount and
-// network namespaces (unshare --kill-child: it and everything it starts die with the
-// unshare process), tmpfs over /run and /etc/docker (key.json), data below /run; only its
-// API socket is on the machine's /tmp, where netconform's lab can reach it.
-class ExternalDockerd {
+// An "existing" daemon for --docker-host / --podman-url, private all the same: its own PID,
+// mount and network namespaces (unshare --kill-child: it and everything it starts die with
+// the unshare process), tmpfs over /run, its data below /run, and tmpfs or an overlay over
+// the /etc and /var/lib paths it writes; only its API socket is on the machine's /tmp,
+// where netconform's lab can reach it.
+class ExternalDaemon {
  public:
-  explicit ExternalDockerd(std::string dir) : dir_(std::move(dir)) {
+  enum class Kind { kDocker, kPodman };
+  ExternalDaemon(Kind kind, std::string dir) : kind_(kind), dir_(std::move(dir)) {
     std::filesystem::create_directories(dir_);
-    ::prctl(PR_SET_CHILD_SUBREAPER, 1);  // dockerd, if it outlives unshare, comes back to us
-    cgroup_ = "nc-ext-dockerd-" + std::to_string(::getpid());
-    std::string script =
-        "set -e; ip link set lo up; mount -t tmpfs tmpfs /run; mount -t tmpfs tmpfs /etc/docker; "
-        "exec /usr/sbin/dockerd --data-root /run/d/data --exec-root /run/d/exec --pidfile /run/d/pid "
-        "-H unix://" + socket() + " --cgroup-parent " + cgroup_ + " >" + dir_ + "/dockerd.log 2>&1";
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);  // the daemon, if it outlives unshare, comes back to us
+    cgroup_ = kind_ == Kind::kDocker ? "nc-ext-daemon-" + std::to_string(::getpid()) : "libpod_parent";
+    for (auto& ctrl : std::filesystem::directory_iterator("/sys/fs/cgroup"))
+      cgroup_existed_ |= std::filesystem::exists(ctrl.path() / cgroup_);
     auto p = Process::spawn({.argv = {"unshare", "--mount", "--net", "--pid", "--fork", "--kill-child",
-                                      "--mount-proc", "--propagation", "private", "sh", "-c", script}});
+                                      "--mount-proc", "--propagation", "private", "sh", "-c", script()}});
     if (p) proc_.emplace(std::move(*p));
   }
-  ~ExternalDockerd() {
+  ~ExternalDaemon() {
     if (proc_) (void)proc_->terminate(std::chrono::seconds(10));
     for (auto deadline = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < deadline;) {
       pid_t p = ::waitpid(-1, nullptr, WNOHANG);
@@ -166,34 +167,74 @@ class ExternalDockerd {
       if (p == 0) std::this_thread::sleep_for(10ms);
     }
     ::prctl(PR_SET_CHILD_SUBREAPER, 0);
-    for (auto& ctrl : std::filesystem::directory_iterator("/sys/fs/cgroup")) {
-      std::error_code ec;
-      std::filesystem::remove(ctrl.path() / cgroup_, ec);  // empty once its containers are gone
-    }
+    for (auto& ctrl : std::filesystem::directory_iterator("/sys/fs/cgroup"))
+      if (!cgroup_existed_) remove_empty_tree(ctrl.path() / cgroup_);  // empty once its containers are gone
     std::filesystem::remove_all(dir_);
   }
-  std::string socket() const { return dir_ + "/docker.sock"; }
+  std::string socket() const { return dir_ + (kind_ == Kind::kDocker ? "/docker.sock" : "/podman.sock"); }
   std::string log() const {
-    std::ifstream in(dir_ + "/dockerd.log");
+    std::ifstream in(dir_ + "/daemon.log");
     return {std::istreambuf_iterator<char>(in), {}};
   }
-  // `docker -H <socket> args...` with Debian's client (the one matching the daemon).
-  RunResult docker(std::vector<std::string> args) const {
-    args.insert(args.begin(), {"/usr/bin/docker", "-H", "unix://" + socket()});
+  // The client matching the daemon, pointed at it: `docker -H` or `podman --url`.
+  RunResult client(std::vector<std::string> args) const {
+    if (kind_ == Kind::kDocker)
+      args.insert(args.begin(), {"/usr/bin/docker", "-H", "unix://" + socket()});
+    else
+      args.insert(args.begin(), {"/usr/bin/podman", "--url", "unix://" + socket()});
     auto r = run({.argv = args}, 30s);
     return r ? *r : RunResult{.exit_code = -1, .timed_out = false, .out = "", .err = r.error().message(), .duration_ms = 0};
   }
   bool wait_ready() const {
     for (auto deadline = std::chrono::steady_clock::now() + 60s; std::chrono::steady_clock::now() < deadline;
          std::this_thread::sleep_for(100ms))
-      if (proc_ && docker({"version"}).exit_code == 0) return true;
+      if (proc_ && client({"version"}).exit_code == 0) return true;
     return false;
   }
 
  private:
+  std::string script() const {
+    std::string common = "set -e; ip link set lo up; mount -t tmpfs tmpfs /run; ";
+    if (kind_ == Kind::kDocker)
+      return common + "mount -t tmpfs tmpfs /etc/docker; "
+             "exec /usr/sbin/dockerd --data-root /run/d/data --exec-root /run/d/exec --pidfile /run/d/pid "
+             "-H unix://" + socket() + " --cgroup-parent " + cgroup_ + " >" + dir_ + "/daemon.log 2>&1";
+    // Podman writes below /etc/containers and /var/lib/containers (an image cache) even
+    // with --root and --runroot: overlays keep that in the service's mount namespace. Its
+    // containers' cgroups go below libpod_parent, which the destructor removes if it made it.
+    std::string conf = dir_ + "/containers.conf";
+    std::ofstream(conf) << "[engine]\ncgroup_manager = \"cgroupfs\"\nevents_logger = \"file\"\n";
+    std::string overlays;
+    for (std::string d : {"/etc/containers", "/var/lib"})
+      overlays += "mkdir -p /run/o" + d + "/up /run/o" + d + "/work; mount -t overlay overlay -o lowerdir=" + d +
+                  ",upperdir=/run/o" + d + "/up,workdir=/run/o" + d + "/work " + d + "; ";
+    return common + overlays +
+           "mount -t tmpfs tmpfs /var/tmp; ulimit -n 4096; "
+           "CONTAINERS_CONF=" + conf + " exec /usr/bin/podman --root /run/p/root --runroot /run/p/runroot "
+           "--tmpdir /run/p/tmp --network-config-dir /run/p/networks --cgroup-manager cgroupfs "
+           "--events-backend file --runtime /usr/sbin/runc --network-backend netavark --storage-driver overlay "
+           "system service --time=0 unix://" + socket() + " >" + dir_ + "/daemon.log 2>&1";
+  }
+
+  // cgroup directories cannot be removed with their pseudo-files: rmdir bottom-up.
+  static void remove_empty_tree(const std::filesystem::path& dir) {
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+      if (it->is_directory()) remove_empty_tree(it->path());
+    ::rmdir(dir.c_str());
+  }
+
+  Kind kind_;
+  bool cgroup_existed_ = false;
   std::string dir_, cgroup_;
   std::optional<Process> proc_;
 };
+
+std::set<std::string> listing(const std::filesystem::path& dir) {
+  std::set<std::string> out;
+  for (auto& e : std::filesystem::directory_iterator(dir)) out.insert(e.path().filename().string());
+  return out;
+}
 
 std::vector<std::string> words(const std::string& text) {
   std::vector<std::string> out;
@@ -205,19 +246,49 @@ std::vector<std::string> words(const std::string& text) {
 
 TEST_F(CliKernel, DockerHostUsesThatDaemonWithAWarningAndLeavesNothingInIt) {
   if (!std::filesystem::exists("/usr/sbin/dockerd")) GTEST_SKIP() << "docker.io is not installed (ci/install-deps --with-runtimes)";
-  ExternalDockerd daemon("/tmp/nc-ext-dockerd-" + std::to_string(::getpid()));
+  ExternalDaemon daemon(ExternalDaemon::Kind::kDocker, "/tmp/nc-ext-dockerd-" + std::to_string(::getpid()));
   ASSERT_TRUE(daemon.wait_ready()) << "the external dockerd did not answer: " << daemon.log();
-  auto networks = daemon.docker({"network", "ls", "--format", "{{.Name}}"}).out;
-
+  auto networks = daemon.client({"network", "ls", "--format", "{{.Name}}"}).out;
+  auto etc = listing("/etc"), varlib = listing("/var/lib");
+  auto since = std::to_string(::time(nullptr) - 1);
   auto r = netconform({"run", "--runtime", "docker", "--docker-host", "unix://" + daemon.socket(), "--filter", "DNS-026"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("docker DNS-026 pass"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("warning: --docker-host unix://" + daemon.socket()), std::string::npos) << r.err;
+  // The check's containers were made there, not by a private daemon in the lab.
+  auto until = std::to_string(::time(nullptr) + 1);
+  EXPECT_GE(words(daemon.client({"events", "--since", since, "--until", until, "--filter", "event=create",
+                                 "--format", "{{.ID}}"}).out).size(), 2u);
   // The run created networks, containers and an image there; none is left.
-  EXPECT_EQ(words(daemon.docker({"ps", "-aq"}).out), std::vector<std::string>{});
-  EXPECT_EQ(words(daemon.docker({"network", "ls", "--format", "{{.Name}}"}).out), words(networks));
-  EXPECT_EQ(words(daemon.docker({"images", "-aq"}).out), std::vector<std::string>{});
-  EXPECT_EQ(words(daemon.docker({"volume", "ls", "-q"}).out), std::vector<std::string>{});
+  EXPECT_EQ(words(daemon.client({"ps", "-aq"}).out), std::vector<std::string>{});
+  EXPECT_EQ(words(daemon.client({"network", "ls", "--format", "{{.Name}}"}).out), words(networks));
+  EXPECT_EQ(words(daemon.client({"images", "-aq"}).out), std::vector<std::string>{});
+  EXPECT_EQ(words(daemon.client({"volume", "ls", "-q"}).out), std::vector<std::string>{});
+  EXPECT_EQ(listing("/etc"), etc);
+  EXPECT_EQ(listing("/var/lib"), varlib);
+}
+
+TEST_F(CliKernel, PodmanUrlUsesThatServiceWithAWarningAndLeavesNothingInIt) {
+  if (!std::filesystem::exists("/usr/bin/podman")) GTEST_SKIP() << "podman is not installed (ci/install-deps --with-runtimes)";
+  ExternalDaemon service(ExternalDaemon::Kind::kPodman, "/tmp/nc-ext-podman-" + std::to_string(::getpid()));
+  ASSERT_TRUE(service.wait_ready()) << "the external podman service did not answer: " << service.log();
+  auto networks = service.client({"network", "ls", "--format", "{{.Name}}"}).out;
+
+  auto etc = listing("/etc"), varlib = listing("/var/lib");
+  auto since = std::to_string(::time(nullptr) - 1);
+  auto r = netconform({"run", "--runtime", "podman", "--podman-url", "unix://" + service.socket(), "--filter", "DNS-026"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("podman DNS-026 pass"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("warning: --podman-url unix://" + service.socket()), std::string::npos) << r.err;
+  auto until = std::to_string(::time(nullptr) + 1);
+  EXPECT_GE(words(service.client({"events", "--stream=false", "--since", since, "--until", until, "--filter",
+                                  "event=create", "--format", "{{.ID}}"}).out).size(), 2u);
+  EXPECT_EQ(words(service.client({"ps", "-aq"}).out), std::vector<std::string>{});
+  EXPECT_EQ(words(service.client({"network", "ls", "--format", "{{.Name}}"}).out), words(networks));
+  EXPECT_EQ(words(service.client({"images", "-aq"}).out), std::vector<std::string>{});
+  EXPECT_EQ(words(service.client({"volume", "ls", "-q"}).out), std::vector<std::string>{});
+  EXPECT_EQ(listing("/etc"), etc);  // the service's files stayed in its own mount namespace
+  EXPECT_EQ(listing("/var/lib"), varlib);
 }
 
 TEST(CliInput, BadOptionsAreNamed) {
