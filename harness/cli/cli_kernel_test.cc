@@ -188,6 +188,13 @@ class ExternalDaemon {
     auto r = run({.argv = args}, 30s);
     return r ? *r : RunResult{.exit_code = -1, .timed_out = false, .out = "", .err = r.error().message(), .duration_ms = 0};
   }
+  // IDs of the containers created between the two unix times, from the daemon's events.
+  std::string created_since(const std::string& since, const std::string& until) const {
+    std::vector<std::string> args{"events", "--since", since, "--until", until, "--filter", "event=create",
+                                  "--format", "{{.ID}}"};
+    if (kind_ == Kind::kPodman) args.insert(args.begin() + 1, "--stream=false");
+    return client(args).out;
+  }
   bool wait_ready() const {
     for (auto deadline = std::chrono::steady_clock::now() + 60s; std::chrono::steady_clock::now() < deadline;
          std::this_thread::sleep_for(100ms))
@@ -269,29 +276,33 @@ std::vector<std::string> words(const std::string& text) {
   return out;
 }
 
+// Runs DNS-026 of `runtime` through `option` (--docker-host / --podman-url) at `daemon`:
+// the check passes, the warning is printed, the check's containers were made there (not by
+// a private daemon in the lab), and nothing of the run is left in it or on the machine.
+void ExpectRunThroughExistingDaemon(const ExternalDaemon& daemon, const std::string& runtime, const std::string& option) {
+  auto networks = daemon.client({"network", "ls", "--format", "{{.Name}}"}).out;
+  auto etc = listing("/etc"), varlib = listing("/var/lib");
+  auto since = std::to_string(::time(nullptr) - 1);
+  auto url = "unix://" + daemon.socket();
+  auto r = netconform({"run", "--runtime", runtime, option, url, "--filter", "DNS-026"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(runtime + " DNS-026 pass"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("warning: " + option + " " + url), std::string::npos) << r.err;
+  EXPECT_GE(words(daemon.created_since(since, std::to_string(::time(nullptr) + 1))).size(), 2u);
+  EXPECT_EQ(words(daemon.client({"ps", "-aq"}).out), std::vector<std::string>{});
+  EXPECT_EQ(words(daemon.client({"network", "ls", "--format", "{{.Name}}"}).out), words(networks));
+  EXPECT_EQ(words(daemon.client({"images", "-aq"}).out), std::vector<std::string>{});
+  EXPECT_EQ(words(daemon.client({"volume", "ls", "-q"}).out), std::vector<std::string>{});
+  EXPECT_EQ(listing("/etc"), etc);  // the daemon's files stayed in its own mount namespace
+  EXPECT_EQ(listing("/var/lib"), varlib);
+}
+
 TEST_F(CliKernel, DockerHostUsesThatDaemonWithAWarningAndLeavesNothingInIt) {
   if (!std::filesystem::exists("/usr/sbin/dockerd")) GTEST_SKIP() << "docker.io is not installed (ci/install-deps --with-runtimes)";
   if (chrooted()) GTEST_SKIP() << kChrootSkip;
   ExternalDaemon daemon(ExternalDaemon::Kind::kDocker, "/tmp/nc-ext-dockerd-" + std::to_string(::getpid()));
   ASSERT_TRUE(daemon.wait_ready()) << "the external dockerd did not answer: " << daemon.log();
-  auto networks = daemon.client({"network", "ls", "--format", "{{.Name}}"}).out;
-  auto etc = listing("/etc"), varlib = listing("/var/lib");
-  auto since = std::to_string(::time(nullptr) - 1);
-  auto r = netconform({"run", "--runtime", "docker", "--docker-host", "unix://" + daemon.socket(), "--filter", "DNS-026"});
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("docker DNS-026 pass"), std::string::npos) << r.out;
-  EXPECT_NE(r.err.find("warning: --docker-host unix://" + daemon.socket()), std::string::npos) << r.err;
-  // The check's containers were made there, not by a private daemon in the lab.
-  auto until = std::to_string(::time(nullptr) + 1);
-  EXPECT_GE(words(daemon.client({"events", "--since", since, "--until", until, "--filter", "event=create",
-                                 "--format", "{{.ID}}"}).out).size(), 2u);
-  // The run created networks, containers and an image there; none is left.
-  EXPECT_EQ(words(daemon.client({"ps", "-aq"}).out), std::vector<std::string>{});
-  EXPECT_EQ(words(daemon.client({"network", "ls", "--format", "{{.Name}}"}).out), words(networks));
-  EXPECT_EQ(words(daemon.client({"images", "-aq"}).out), std::vector<std::string>{});
-  EXPECT_EQ(words(daemon.client({"volume", "ls", "-q"}).out), std::vector<std::string>{});
-  EXPECT_EQ(listing("/etc"), etc);
-  EXPECT_EQ(listing("/var/lib"), varlib);
+  ExpectRunThroughExistingDaemon(daemon, "docker", "--docker-host");
 }
 
 TEST_F(CliKernel, PodmanUrlUsesThatServiceWithAWarningAndLeavesNothingInIt) {
@@ -299,23 +310,7 @@ TEST_F(CliKernel, PodmanUrlUsesThatServiceWithAWarningAndLeavesNothingInIt) {
   if (chrooted()) GTEST_SKIP() << kChrootSkip;
   ExternalDaemon service(ExternalDaemon::Kind::kPodman, "/tmp/nc-ext-podman-" + std::to_string(::getpid()));
   ASSERT_TRUE(service.wait_ready()) << "the external podman service did not answer: " << service.log();
-  auto networks = service.client({"network", "ls", "--format", "{{.Name}}"}).out;
-
-  auto etc = listing("/etc"), varlib = listing("/var/lib");
-  auto since = std::to_string(::time(nullptr) - 1);
-  auto r = netconform({"run", "--runtime", "podman", "--podman-url", "unix://" + service.socket(), "--filter", "DNS-026"});
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("podman DNS-026 pass"), std::string::npos) << r.out;
-  EXPECT_NE(r.err.find("warning: --podman-url unix://" + service.socket()), std::string::npos) << r.err;
-  auto until = std::to_string(::time(nullptr) + 1);
-  EXPECT_GE(words(service.client({"events", "--stream=false", "--since", since, "--until", until, "--filter",
-                                  "event=create", "--format", "{{.ID}}"}).out).size(), 2u);
-  EXPECT_EQ(words(service.client({"ps", "-aq"}).out), std::vector<std::string>{});
-  EXPECT_EQ(words(service.client({"network", "ls", "--format", "{{.Name}}"}).out), words(networks));
-  EXPECT_EQ(words(service.client({"images", "-aq"}).out), std::vector<std::string>{});
-  EXPECT_EQ(words(service.client({"volume", "ls", "-q"}).out), std::vector<std::string>{});
-  EXPECT_EQ(listing("/etc"), etc);  // the service's files stayed in its own mount namespace
-  EXPECT_EQ(listing("/var/lib"), varlib);
+  ExpectRunThroughExistingDaemon(service, "podman", "--podman-url");
 }
 
 TEST(CliInput, BadOptionsAreNamed) {
