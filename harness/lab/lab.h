@@ -9,7 +9,9 @@
 //   - under a chroot, pivots the mount namespace onto the chroot, so that a thread or child
 //     that joins it (or a namespace cloned from it) with setns() stays inside the chroot;
 //   - mounts a fresh proc on /proc (PIDs are the lab's), tmpfs over /run and /var/tmp, and
-//     creates the state directory on that tmpfs — it never creates anything outside it.
+//     creates the state directory on that tmpfs — it never creates anything outside it;
+//   - if the root has no /etc/hosts (debootstrap's minbase), shows /etc through an overlay
+//     whose upper layer on that tmpfs holds an empty one (netimpl binds hosts files over it).
 // Then init forks the runner (PID 2), which brings lo up in the lab's network namespace,
 // calls body() and exits with its return value (0..255). Init only reaps, until the runner has exited, and then exits with the
 // runner's status. SIGTERM or SIGINT to init is teardown: it SIGKILLs everything in the

@@ -85,6 +85,22 @@ Result<void> pivot_onto_chroot() {
   return {};
 }
 
+// A minimal root (debootstrap's minbase, as a fresh-root check uses) has no /etc/hosts, and
+// netimpl shows each container's hosts file by a bind mount, which needs a target. The lab
+// then sees /etc through an overlay whose upper layer, on the lab's tmpfs, holds an empty
+// /etc/hosts: the machine's /etc is not written. A root that has the file is left alone.
+Result<void> ensure_etc_hosts() {
+  if (::access("/etc/hosts", F_OK) == 0) return {};
+  for (auto d : {"/run/lab-etc", "/run/lab-etc/upper", "/run/lab-etc/work"})
+    if (::mkdir(d, 0755) != 0 && errno != EEXIST) return sys_fail(fmt::format("create {}", d));
+  NC_TRY_VOID(mount_one("overlay", "/etc", "overlay", 0,
+                        "lowerdir=/etc,upperdir=/run/lab-etc/upper,workdir=/run/lab-etc/work",
+                        "mount an overlay on /etc (the root has no /etc/hosts)"));
+  UniqueFd hosts(::open("/etc/hosts", O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+  if (!hosts) return sys_fail("create /etc/hosts in the lab's /etc overlay");
+  return {};
+}
+
 // Init's part of the setup: mounts only, so that init stays a single thread.
 Result<void> set_up_mounts(const LabOptions& o) {
   // The new mount namespace is a copy of the machine's, propagation included: on Debian
@@ -94,6 +110,7 @@ Result<void> set_up_mounts(const LabOptions& o) {
   NC_TRY_VOID(pivot_onto_chroot());
   NC_TRY_VOID(mount_one("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755", "mount tmpfs on /run"));
   NC_TRY_VOID(mount_one("tmpfs", "/var/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", "mount tmpfs on /var/tmp"));
+  NC_TRY_VOID(ensure_etc_hosts());
   return make_state_dir(o.state_dir);
 }
 

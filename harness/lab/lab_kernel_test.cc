@@ -143,7 +143,8 @@ TEST_F(LabKernel, JoiningTheLabUnderAChrootStaysInTheChroot) {
   char tmpl[] = "/tmp/nc-lab-chroot-XXXXXX";
   ASSERT_NE(::mkdtemp(tmpl), nullptr);
   std::string root = tmpl;
-  for (auto d : {"/proc", "/run", "/var", "/var/tmp", "/tmp"}) ASSERT_EQ(::mkdir((root + d).c_str(), 0755), 0);
+  // No /etc/hosts, as in debootstrap's minbase: the lab shows one without writing it here.
+  for (auto d : {"/proc", "/run", "/var", "/var/tmp", "/tmp", "/etc"}) ASSERT_EQ(::mkdir((root + d).c_str(), 0755), 0);
   pid_t child = ::fork();
   if (child == 0) {
     // As ../shared/tools/fresh-debian-check does: the new root is a mount point.
@@ -151,6 +152,7 @@ TEST_F(LabKernel, JoiningTheLabUnderAChrootStaysInTheChroot) {
         ::mount(root.c_str(), root.c_str(), nullptr, MS_BIND, nullptr) != 0 || ::chroot(root.c_str()) != 0 || ::chdir("/") != 0 || ::mount("proc", "/proc", "proc", 0, nullptr) != 0)
       ::_exit(10);
     auto rc = run_in_lab({}, [] {
+      if (::access("/etc/hosts", F_OK) != 0) return 5;
       std::ofstream("/run/netconform/marker") << "in the lab\n";
       auto mnt = Namespaces::current("lab", kNsMnt);
       if (!mnt) return 2;
@@ -162,10 +164,13 @@ TEST_F(LabKernel, JoiningTheLabUnderAChrootStaysInTheChroot) {
   }
   int status = 0;
   ASSERT_EQ(::waitpid(child, &status, 0), child);
+  bool hosts_written = std::filesystem::exists(root + "/etc/hosts");
   std::filesystem::remove_all(root);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0) << "10: chroot setup, 11: lab failed, 2/3: join failed, "
-                                       "4: a thread that joined the lab's mount namespace saw another root";
+                                       "4: a thread that joined the lab's mount namespace saw another root, "
+                                       "5: no /etc/hosts in the lab";
+  EXPECT_FALSE(hosts_written) << "the lab wrote /etc/hosts into the root";
   ExpectMachineUntouched();
 }
 
