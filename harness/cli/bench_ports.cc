@@ -29,14 +29,6 @@ constexpr uint16_t kEchoPort = 80, kSinkPort = 81, kEchoHost = 8080, kSinkHost =
 
 double us_since(Clock::time_point t) { return std::chrono::duration<double, std::micro>(Clock::now() - t).count(); }
 
-sockaddr_in addr_of(const IpAddr& a, uint16_t port) {
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(port);
-  sa.sin_addr = a.to_in();
-  return sa;
-}
-
 // The servers in the container: echo (one byte in, one byte out) and sink (count to EOF,
 // then one byte). Each runs on its own thread until the listener is shut down.
 class Servers {
@@ -87,7 +79,7 @@ struct PathVariant {
 // Median microseconds per connect + request + reply + close.
 Result<double> latency(const PathVariant& v, int n) {
   auto socks = NC_TRY(nft::testing::tcp_sockets(*v.client, n));
-  sockaddr_in sa = addr_of(v.addr, v.echo_port);
+  sockaddr_in sa = nft::testing::v4_sockaddr(v.addr, v.echo_port);
   std::vector<double> us;
   char c = 0;
   for (auto& s : socks) {
@@ -104,7 +96,7 @@ Result<double> latency(const PathVariant& v, int n) {
 Result<double> throughput(const PathVariant& v, int mib) {
   auto socks = NC_TRY(nft::testing::tcp_sockets(*v.client, 1));
   int s = socks[0].get();
-  sockaddr_in sa = addr_of(v.addr, v.sink_port);
+  sockaddr_in sa = nft::testing::v4_sockaddr(v.addr, v.sink_port);
   std::vector<char> buf(1 << 20, 'x');
   auto t = Clock::now();
   if (::connect(s, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) return sys_fail(fmt::format("{}: connect", v.name));

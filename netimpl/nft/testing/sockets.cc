@@ -6,7 +6,6 @@
 #include <sys/socket.h>
 
 namespace nc::nft::testing {
-namespace {
 
 sockaddr_in v4_sockaddr(const IpAddr& a, uint16_t port) {
   sockaddr_in sa{};
@@ -15,6 +14,8 @@ sockaddr_in v4_sockaddr(const IpAddr& a, uint16_t port) {
   sa.sin_addr = a.to_in();
   return sa;
 }
+
+namespace {
 
 Result<UniqueFd> make_socket(const Namespaces& ns, int type) {
   return ns.run([&]() -> Result<UniqueFd> {

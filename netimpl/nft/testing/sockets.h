@@ -5,6 +5,8 @@
 // Waits are bounded by poll(); nothing sleeps.
 #pragma once
 
+#include <netinet/in.h>
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -23,6 +25,9 @@ using std::chrono::milliseconds;
 // What a client sees. A firewall drop shows as kTimeout, a closed port as kRefused.
 enum class Outcome { kOk, kRefused, kTimeout, kUnreachable, kOther };
 std::string to_string(Outcome o);
+
+// addr:port as a sockaddr for connect()/bind().
+sockaddr_in v4_sockaddr(const IpAddr& addr, uint16_t port);
 
 // A TCP listener on 0.0.0.0:port in ns.
 Result<UniqueFd> tcp_listen(const Namespaces& ns, uint16_t port, int backlog = 16);
