@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "netimpl/nft/encode.h"
+#include "netimpl/nft/testing/ruleset.h"
 #include "netimpl/process/process.h"
 
 namespace nc::nft {
@@ -43,17 +44,12 @@ std::string nft_list(const Namespaces* ns, bool json) {
   return r->out;
 }
 
-// The JSON ruleset without handles and metainfo: handles change whenever the table is
-// recreated, which apply() does by design.
+// The JSON ruleset without handles and metainfo (handles change whenever the table is
+// recreated, which apply() does by design).
 Json dump(const Namespaces& ns) {
-  Json j = Json::parse(nft_list(&ns, true), nullptr, false);
-  Json out = Json::array();
-  for (Json& item : j["nftables"]) {
-    if (item.contains("metainfo")) continue;
-    for (auto& [kind, obj] : item.items()) obj.erase("handle");
-    out.push_back(item);
-  }
-  return out;
+  auto r = nft::testing::normalized_ruleset(ns);
+  EXPECT_TRUE(r) << (r ? "" : r.error().message());
+  return r ? *r : Json();
 }
 
 std::vector<Json> objects(const Json& d, const std::string& kind) {

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "netimpl/nft/testing/lab.h"
+#include "netimpl/nft/testing/ruleset.h"
 #include "netimpl/nft/testing/sockets.h"
 #include "netimpl/process/process.h"
 #include "netimpl/runtime/netimpl_runtime.h"
@@ -27,20 +28,11 @@ using Json = nlohmann::json;
 using nft::testing::kHostLan;
 using std::chrono::milliseconds;
 
-// The ruleset as an outside observer sees it (`nft -j list ruleset` in the host's netns),
-// without handles and metainfo, which change on every apply by design.
+// The ruleset as an outside observer sees it, in the host's netns.
 Json ruleset(const Namespaces& ns) {
-  auto r = nc::run({.argv = {"nft", "-j", "list", "ruleset"}, .ns = &ns}, std::chrono::seconds(10));
-  EXPECT_TRUE(r && r->exit_code == 0);
-  if (!r) return {};
-  Json j = Json::parse(r->out, nullptr, false);
-  Json out = Json::array();
-  for (Json& item : j["nftables"]) {
-    if (item.contains("metainfo")) continue;
-    for (auto& [kind, obj] : item.items()) obj.erase("handle");
-    out.push_back(item);
-  }
-  return out;
+  auto r = nft::testing::normalized_ruleset(ns);
+  EXPECT_TRUE(r) << (r ? "" : r.error().message());
+  return r ? *r : Json();
 }
 
 api::PortSpec port(uint16_t host, uint16_t container, const char* proto = "tcp", const char* ip = nullptr) {
