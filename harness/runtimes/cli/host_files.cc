@@ -2,6 +2,8 @@
 
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -31,7 +33,59 @@ Result<void> overlay(const std::string& target, const std::string& dir) {
   return {};
 }
 
+Result<void> bind_mount(const std::string& from, const std::string& to, unsigned long flags) {
+  if (::mount(from.c_str(), to.c_str(), nullptr, MS_BIND | flags, nullptr) != 0)
+    return sys_fail(fmt::format("bind-mount {} on {}", from, to));
+  return {};
+}
+
+Result<void> mount_tmpfs(const std::string& to) {
+  if (::mount("tmpfs", to.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0)
+    return sys_fail(fmt::format("mount tmpfs on {}", to));
+  return {};
+}
+
+// Runs in a thread that has just unshared a mount namespace of its own.
+Result<void> build_and_pivot(const std::string& state_dir, const std::string& root) {
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return sys_fail("make / private");
+  std::string dir = state_dir + "/overlay-root";
+  std::string top = state_dir + "/rootfs";
+  NC_TRY_VOID(make_dirs_under_run(dir + "/upper"));
+  NC_TRY_VOID(make_dirs_under_run(dir + "/work"));
+  NC_TRY_VOID(make_dirs_under_run(top));
+  auto opts = fmt::format("lowerdir={},upperdir={}/upper,workdir={}/work", root, dir, dir);
+  if (::mount("overlay", top.c_str(), "overlay", 0, opts.c_str()) != 0)
+    return sys_fail(fmt::format("mount an overlay of {} on {}", root, top));
+  NC_TRY_VOID(bind_mount("/proc", top + "/proc", MS_REC));
+  NC_TRY_VOID(bind_mount("/sys", top + "/sys", MS_REC));
+  NC_TRY_VOID(bind_mount("/dev", top + "/dev", MS_REC));
+  NC_TRY_VOID(bind_mount("/run", top + "/run", 0));
+  NC_TRY_VOID(mount_tmpfs(top + "/tmp"));
+  NC_TRY_VOID(mount_tmpfs(top + "/var/tmp"));
+  // isolate_host_files() wrote the lab's resolv.conf; the root's own (empty) one is covered.
+  NC_TRY_VOID(bind_mount(state_dir + "/resolv.conf", top + "/etc/resolv.conf", 0));
+  // pivot_root(".", "."): the old root ends up stacked on the new one, and detaching it
+  // leaves the overlay as this namespace's root.
+  if (::chdir(top.c_str()) != 0) return sys_fail(fmt::format("chdir {}", top));
+  if (::syscall(SYS_pivot_root, ".", ".") != 0) return sys_fail("pivot_root");
+  if (::umount2(".", MNT_DETACH) != 0) return sys_fail("detach the old root");
+  if (::chdir("/") != 0) return sys_fail("chdir /");
+  return {};
+}
+
 }  // namespace
+
+Result<Namespaces> enter_runtime_root(const Namespaces& host, const std::string& state_dir, const std::string& root) {
+  // overlayfs options separate layers by ':' and options by ','.
+  if (root.empty() || root[0] != '/' || root.find_first_of(":,") != std::string::npos)
+    return failf("runtime root '{}': must be an absolute path without ':' or ','", root);
+  return host.run([&]() -> Result<Namespaces> {
+    // run()'s thread is ours alone: it may leave the host's mount namespace for a new one.
+    if (::unshare(CLONE_NEWNS | CLONE_FS) != 0) return sys_fail("unshare a mount namespace");
+    NC_TRY_VOID_CTX(build_and_pivot(state_dir, root), "runtime root {}", root);
+    return Namespaces::current(fmt::format("{} (root {})", host.name(), root), kNsNet | kNsMnt | kNsUts);
+  });
+}
 
 Result<void> isolate_host_files(const Namespaces& host, const std::string& state_dir) {
   return host.run([&]() -> Result<void> {
