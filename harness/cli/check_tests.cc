@@ -100,6 +100,13 @@ class CheckTest : public ::testing::Test {
                               .cgroup_parent = run_.cgroup_parent,
                               .state_dir = fmt::format("/run/netconform/{}-{}", runtime_, ++run_.hosted_starts),
                               .endpoint = ep == run_.endpoints.end() ? "" : ep->second};
+    // Temporary until the runtime registry: "docker@26.1", "podman@5.4[+iptables]" run
+    // from the Debian 13 root.
+    if (auto at = runtime_.find('@'); at != std::string::npos) {
+      o.runtime = runtime_.substr(0, at);
+      o.root = runtimes::debian13_root();
+      if (runtime_.ends_with("+iptables")) o.firewall_driver = "iptables";
+    }
     auto h = runtimes::HostedRuntime::start(o);
     if (!h) {
       run_.hosted_error[runtime_] = h.error().message();

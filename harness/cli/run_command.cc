@@ -152,8 +152,10 @@ int run_command(const RunOptions& in) {
   RunOptions o = in;
   o.cgroup_parent = runtimes::run_cgroup_name(::getpid());
   for (auto& rt : o.runtimes)
-    if (rt != "netimpl" && rt != "docker" && rt != "podman") {
-      fmt::print(stderr, "netconform run: --runtime {}: unknown (available: netimpl, docker, podman)\n", rt);
+    if (rt != "netimpl" && rt != "docker" && rt != "podman" && rt != "docker@26.1" && rt != "podman@5.4" &&
+        rt != "podman@5.4+iptables") {
+      fmt::print(stderr, "netconform run: --runtime {}: unknown (available: netimpl, docker, podman, docker@26.1, "
+                         "podman@5.4, podman@5.4+iptables)\n", rt);
       return kExitBadInput;
     }
   if (!o.docker_host.empty())
