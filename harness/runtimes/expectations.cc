@@ -93,9 +93,7 @@ Result<Expectations> load_expectations_file(const std::filesystem::path& path) {
 
 std::filesystem::path expectations_path(const std::filesystem::path& dir, std::string_view runtime,
                                         std::string_view version) {
-  // A runtime from a root ("docker@26.1", "podman@5.4+iptables") is judged against its
-  // family's file for the version it reports: docker-26.1.yaml, podman-5.4.yaml.
-  return dir / fmt::format("{}-{}.yaml", runtime.substr(0, runtime.find('@')), major_minor(version));
+  return dir / fmt::format("{}-{}.yaml", runtime, major_minor(version));
 }
 
 Result<Expectations> load_expectations_for(const std::filesystem::path& dir, std::string_view runtime,

@@ -51,8 +51,6 @@ Result<Expectations> parse_expectations(std::string_view yaml, std::string_view 
 Result<Expectations> load_expectations_file(const std::filesystem::path& path);
 
 // "<dir>/<runtime>-<major.minor>.yaml" for a version like "20.10.24"; the file need not exist.
-// For a runtime run from a root the family is the name before '@': "podman@5.4+iptables"
-// at 5.4.2 → podman-5.4.yaml.
 std::filesystem::path expectations_path(const std::filesystem::path& dir, std::string_view runtime,
                                         std::string_view version);
 // The expectations of that runtime and version, or empty ones when there is no file.
