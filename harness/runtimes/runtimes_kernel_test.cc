@@ -268,7 +268,7 @@ TEST_F(RuntimesKernelTest, AMissingRootNamesTheCommandThatBuildsIt) {
                                    .root = "/nonexistent/roots/debian-13", .firewall_driver = ""});
     ASSERT_FALSE(h) << kind;
     EXPECT_EQ(h.error().message(),
-              fmt::format("runtime root /nonexistent/roots/debian-13 is not built (no {}); build it with: bash "
+              fmt::format("runtime root /nonexistent/roots/debian-13 is not built (no {} in it); build it with: bash "
                           "ci/runtime-root",
                           std::string(kind) == "docker" ? "/usr/sbin/dockerd" : "/usr/bin/podman"));
   }
