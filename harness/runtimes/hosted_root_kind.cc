@@ -30,11 +30,16 @@ RuntimeKind root_kind(std::string name, std::string family, std::string summary,
               return NC_TRY(HostedRuntime::start(o));
             });
           },
-          .missing = [program]() -> std::string {
+          .missing = [program, family]() -> std::string {
             auto root = debian13_root();
-            if (::access((root + program).c_str(), X_OK) == 0) return "";
-            return fmt::format("the runtime root {} is not built (no {} in it); build it with: {}", root, program,
-                               kBuildRootCommand);
+            if (::access((root + program).c_str(), X_OK) != 0)
+              return fmt::format("the runtime root {} is not built (no {} in it); build it with: {}", root, program,
+                                 kBuildRootCommand);
+            // Docker from the root is driven by the machine's Debian 12 client.
+            if (family == "docker" && ::access(std::string(kDockerClient).c_str(), X_OK) != 0)
+              return fmt::format("{} (Debian 12's docker client) is not installed (bash ci/install-deps --with-runtimes)",
+                                 kDockerClient);
+            return "";
           }};
 }
 
