@@ -131,7 +131,7 @@ struct Resolve {
   bool tcp = false;
   bool tcp_fallback = true;        // retry over TCP when a UDP answer is truncated
 };
-// Lab: switches the fault mode of the lab's upstream DNS servers (harness/dnsup).
+// Lab: switches the fault mode of the lab's upstream DNS servers (harness/upstream_dns).
 struct DnsFault {
   std::string server;  // one of 203.0.113.53-.55; empty: every upstream
   std::string mode;    // answer | drop | delay | servfail | nxdomain | truncate | refuse_tcp

@@ -12,7 +12,7 @@
 //   - names networks as checks do: the default bridge is "bridge" on both runtimes;
 //   - on reset() removes every container and every network but the defaults, then lists
 //     both again and fails naming whatever is left.
-// Every call is one or more bounded CLI runs (cli/command.h); a failed call whose
+// Every call is one or more bounded CLI runs (cli_adapter/command.h); a failed call whose
 // container was half-made removes it before returning the error.
 #pragma once
 
@@ -24,7 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/runtimes/cli/command.h"
+#include "harness/runtimes/cli_adapter/command.h"
 #include "netimpl/api/runtime.h"
 
 namespace nc::runtimes {

@@ -1,4 +1,4 @@
-#include "harness/cli/bench_dns.h"
+#include "harness/bench/bench_dns.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -11,15 +11,15 @@
 
 #include <fmt/format.h>
 
-#include "harness/cli/bench_stats.h"
-#include "harness/runtimes/cli/cli_runtime.h"
+#include "harness/bench/bench_stats.h"
+#include "harness/runtimes/cli_adapter/cli_runtime.h"
 #include "harness/runtimes/registry.h"
 #include "netimpl/dns/server.h"
 #include "netimpl/netlink/rtnl.h"
 #include "netimpl/ns/namespaces.h"
 #include "netimpl/process/process.h"
 
-namespace nc::cli {
+namespace nc::bench {
 namespace {
 
 constexpr const char* kStateDir = "/run/netconform";  // the lab's tmpfs
@@ -254,4 +254,4 @@ int dns_bench(const BenchOptions& o) {
   return *r;
 }
 
-}  // namespace nc::cli
+}  // namespace nc::bench

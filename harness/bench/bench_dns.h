@@ -17,11 +17,11 @@
 // the machine's cores, as in the reference figures.
 #pragma once
 
-#include "harness/cli/bench_command.h"
+#include "harness/bench/bench_command.h"
 
-namespace nc::cli {
+namespace nc::bench {
 
 // Runs inside a lab (the caller's run_in_lab). Prints the table; returns the exit code.
 int dns_bench(const BenchOptions& o);
 
-}  // namespace nc::cli
+}  // namespace nc::bench

@@ -1,11 +1,11 @@
-#include "netimpl/nft/testing/sockets.h"
+#include "netimpl/ns/sockets.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 
-namespace nc::nft::testing {
+namespace nc::sockets {
 
 sockaddr_in v4_sockaddr(const IpAddr& a, uint16_t port) {
   sockaddr_in sa{};
@@ -134,4 +134,4 @@ Result<std::optional<std::string>> udp_recv(const UniqueFd& fd, milliseconds tim
   return std::string(buf, static_cast<size_t>(n));
 }
 
-}  // namespace nc::nft::testing
+}  // namespace nc::sockets

@@ -23,11 +23,11 @@
 // (portmap + Firewall::apply, a model of the default bridge and one mapping), median.
 #pragma once
 
-#include "harness/cli/bench_command.h"
+#include "harness/bench/bench_command.h"
 
-namespace nc::cli {
+namespace nc::bench {
 
 // Runs inside a lab (the caller's run_in_lab). Prints the table; returns the exit code.
 int ports_bench(const BenchOptions& o);
 
-}  // namespace nc::cli
+}  // namespace nc::bench

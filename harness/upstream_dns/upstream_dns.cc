@@ -1,4 +1,4 @@
-#include "harness/dnsup/upstream_dns.h"
+#include "harness/upstream_dns/upstream_dns.h"
 
 #include <arpa/inet.h>
 #include <poll.h>
@@ -12,12 +12,12 @@
 #include <mutex>
 #include <thread>
 
-#include "harness/dnsup/zone.h"
+#include "harness/upstream_dns/zone.h"
 #include "netimpl/dns/message.h"
 #include "netimpl/dns/name_table.h"
 #include "netimpl/dns/sockets.h"
 
-namespace nc::dnsup {
+namespace nc::upstream_dns {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -243,4 +243,4 @@ std::vector<QueryLogEntry> UpstreamDns::log() const {
   return impl_->entries;
 }
 
-}  // namespace nc::dnsup
+}  // namespace nc::upstream_dns

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <vector>
 
-namespace nc::cli {
+namespace nc::bench {
 
 using BenchClock = std::chrono::steady_clock;
 
@@ -20,4 +20,4 @@ inline double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-}  // namespace nc::cli
+}  // namespace nc::bench

@@ -14,7 +14,7 @@
 
 #include "netimpl/dns/message.h"
 
-namespace nc::dnsup {
+namespace nc::upstream_dns {
 
 inline constexpr uint32_t kZoneTtl = 300;
 
@@ -25,4 +25,4 @@ struct ZoneAnswer {
 
 ZoneAnswer zone_lookup(const std::string& qname, uint16_t qtype);
 
-}  // namespace nc::dnsup
+}  // namespace nc::upstream_dns

@@ -2,7 +2,7 @@
 // network layouts do not: Docker's IPAM.Config vs Podman's subnets).
 #include <fmt/format.h>
 
-#include "harness/runtimes/cli/cli_runtime.h"
+#include "harness/runtimes/cli_adapter/cli_runtime.h"
 
 namespace nc::runtimes {
 namespace {

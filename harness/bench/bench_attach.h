@@ -13,12 +13,12 @@
 // one that fails to start is an error.
 #pragma once
 
-#include "harness/cli/bench_command.h"
+#include "harness/bench/bench_command.h"
 
-namespace nc::cli {
+namespace nc::bench {
 
 // Runs inside a lab (the caller's run_in_lab), from the runner's main thread (a private
 // dockerd is its child). Prints the table; returns the exit code.
 int attach_bench(const BenchOptions& o);
 
-}  // namespace nc::cli
+}  // namespace nc::bench

@@ -1,4 +1,4 @@
-#include "harness/runtimes/cli/host_files.h"
+#include "harness/runtimes/cli_adapter/host_files.h"
 
 #include <sys/mount.h>
 #include <sys/stat.h>

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "harness/runtimes/cli/cli_runtime.h"
+#include "harness/runtimes/cli_adapter/cli_runtime.h"
 
 namespace nc::runtimes {
 namespace {

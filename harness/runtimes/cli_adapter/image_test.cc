@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/runtimes/cli/image.h"
+#include "harness/runtimes/cli_adapter/image.h"
 
 namespace nc::runtimes {
 namespace {

@@ -1,4 +1,4 @@
-#include "harness/runtimes/cli/image.h"
+#include "harness/runtimes/cli_adapter/image.h"
 
 #include <array>
 #include <cstring>

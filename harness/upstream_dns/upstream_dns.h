@@ -17,7 +17,7 @@
 #include "netimpl/base/ip.h"
 #include "netimpl/ns/namespaces.h"
 
-namespace nc::dnsup {
+namespace nc::upstream_dns {
 
 inline constexpr const char* kUpstreamIps[] = {"203.0.113.53", "203.0.113.54", "203.0.113.55"};
 
@@ -52,4 +52,4 @@ class UpstreamDns {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace nc::dnsup
+}  // namespace nc::upstream_dns

@@ -1,4 +1,4 @@
-#include "harness/cli/bench_attach.h"
+#include "harness/bench/bench_attach.h"
 
 #include <algorithm>
 #include <chrono>
@@ -6,10 +6,10 @@
 
 #include <fmt/format.h>
 
-#include "harness/cli/bench_stats.h"
+#include "harness/bench/bench_stats.h"
 #include "harness/runtimes/registry.h"
 
-namespace nc::cli {
+namespace nc::bench {
 namespace {
 
 using Clock = BenchClock;
@@ -93,4 +93,4 @@ int attach_bench(const BenchOptions& o) {
   return 0;
 }
 
-}  // namespace nc::cli
+}  // namespace nc::bench

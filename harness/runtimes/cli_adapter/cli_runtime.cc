@@ -1,4 +1,4 @@
-#include "harness/runtimes/cli/cli_runtime.h"
+#include "harness/runtimes/cli_adapter/cli_runtime.h"
 
 #include <thread>
 

@@ -1,9 +1,9 @@
-#include "harness/dnsup/zone.h"
+#include "harness/upstream_dns/zone.h"
 
 #include "netimpl/base/ip.h"
 #include "netimpl/dns/name_table.h"
 
-namespace nc::dnsup {
+namespace nc::upstream_dns {
 namespace {
 
 struct Record {
@@ -44,4 +44,4 @@ ZoneAnswer zone_lookup(const std::string& qname, uint16_t qtype) {
   return out;
 }
 
-}  // namespace nc::dnsup
+}  // namespace nc::upstream_dns

@@ -13,7 +13,7 @@
 
 #include <string>
 
-namespace nc::cli {
+namespace nc::bench {
 
 struct BenchOptions {
   std::string what = "topology";
@@ -27,4 +27,4 @@ struct BenchOptions {
 
 int bench_command(const BenchOptions& o);
 
-}  // namespace nc::cli
+}  // namespace nc::bench

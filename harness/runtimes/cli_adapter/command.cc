@@ -1,4 +1,4 @@
-#include "harness/runtimes/cli/command.h"
+#include "harness/runtimes/cli_adapter/command.h"
 
 #include <fmt/format.h>
 

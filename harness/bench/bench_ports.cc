@@ -1,4 +1,4 @@
-#include "harness/cli/bench_ports.h"
+#include "harness/bench/bench_ports.h"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -11,17 +11,17 @@
 
 #include <fmt/format.h>
 
-#include "harness/cli/bench_stats.h"
+#include "harness/bench/bench_stats.h"
 #include "harness/lab/topology.h"
-#include "harness/runtimes/cli/cli_runtime.h"
+#include "harness/runtimes/cli_adapter/cli_runtime.h"
 #include "harness/runtimes/registry.h"
 #include "netimpl/netlink/rtnl.h"
 #include "netimpl/nft/firewall.h"
-#include "netimpl/nft/testing/sockets.h"
+#include "netimpl/ns/sockets.h"
 #include "netimpl/portmap/allocator.h"
 #include "netimpl/runtime/netimpl_runtime.h"
 
-namespace nc::cli {
+namespace nc::bench {
 namespace {
 
 using Clock = BenchClock;
@@ -35,8 +35,8 @@ class Servers {
  public:
   static Result<std::unique_ptr<Servers>> start(const Namespaces& ns) {
     auto s = std::unique_ptr<Servers>(new Servers);
-    s->echo_ = NC_TRY(nft::testing::tcp_listen(ns, kEchoPort, 512));
-    s->sink_ = NC_TRY(nft::testing::tcp_listen(ns, kSinkPort, 512));
+    s->echo_ = NC_TRY(sockets::tcp_listen(ns, kEchoPort, 512));
+    s->sink_ = NC_TRY(sockets::tcp_listen(ns, kSinkPort, 512));
     s->threads_.emplace_back([p = s.get()] { p->serve(p->echo_.get(), false); });
     s->threads_.emplace_back([p = s.get()] { p->serve(p->sink_.get(), true); });
     return s;
@@ -78,8 +78,8 @@ struct PathVariant {
 
 // Median microseconds per connect + request + reply + close.
 Result<double> latency(const PathVariant& v, int n) {
-  auto socks = NC_TRY(nft::testing::tcp_sockets(*v.client, n));
-  sockaddr_in sa = nft::testing::v4_sockaddr(v.addr, v.echo_port);
+  auto socks = NC_TRY(sockets::tcp_sockets(*v.client, n));
+  sockaddr_in sa = sockets::v4_sockaddr(v.addr, v.echo_port);
   std::vector<double> us;
   char c = 0;
   for (auto& s : socks) {
@@ -94,9 +94,9 @@ Result<double> latency(const PathVariant& v, int n) {
 
 // Gbit/s of one stream of `mib` MiB, until the sink acknowledged the end.
 Result<double> throughput(const PathVariant& v, int mib) {
-  auto socks = NC_TRY(nft::testing::tcp_sockets(*v.client, 1));
+  auto socks = NC_TRY(sockets::tcp_sockets(*v.client, 1));
   int s = socks[0].get();
-  sockaddr_in sa = nft::testing::v4_sockaddr(v.addr, v.sink_port);
+  sockaddr_in sa = sockets::v4_sockaddr(v.addr, v.sink_port);
   std::vector<char> buf(1 << 20, 'x');
   auto t = Clock::now();
   if (::connect(s, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) return sys_fail(fmt::format("{}: connect", v.name));
@@ -260,4 +260,4 @@ int ports_bench(const BenchOptions& o) {
   return 0;
 }
 
-}  // namespace nc::cli
+}  // namespace nc::bench

@@ -1,4 +1,5 @@
-// Test-only traffic helpers: TCP and UDP sockets opened inside a namespace.
+// TCP and UDP sockets opened inside a network namespace (the nft and runtime tests'
+// traffic, and the port benchmark's clients and servers).
 //
 // A socket belongs to the network namespace it was created in, so each helper creates it on
 // a short-lived thread inside `ns` (Namespaces::run) and the caller uses it from anywhere.
@@ -18,7 +19,7 @@
 #include "netimpl/base/unique_fd.h"
 #include "netimpl/ns/namespaces.h"
 
-namespace nc::nft::testing {
+namespace nc::sockets {
 
 using std::chrono::milliseconds;
 
@@ -48,4 +49,4 @@ Result<void> udp_send(const UniqueFd& fd, const std::string& payload);
 // (a reply turns the conntrack entry into an established flow).
 Result<std::optional<std::string>> udp_recv(const UniqueFd& fd, milliseconds timeout, bool echo = false);
 
-}  // namespace nc::nft::testing
+}  // namespace nc::sockets

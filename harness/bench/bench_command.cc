@@ -1,4 +1,4 @@
-#include "harness/cli/bench_command.h"
+#include "harness/bench/bench_command.h"
 
 #include <unistd.h>
 
@@ -7,17 +7,17 @@
 
 #include <fmt/format.h>
 
-#include "harness/cli/bench_attach.h"
-#include "harness/cli/bench_dns.h"
-#include "harness/cli/bench_ports.h"
-#include "harness/cli/bench_stats.h"
+#include "harness/bench/bench_attach.h"
+#include "harness/bench/bench_dns.h"
+#include "harness/bench/bench_ports.h"
+#include "harness/bench/bench_stats.h"
 #include "harness/lab/lab.h"
 #include "harness/lab/topology.h"
 #include "harness/runtimes/cgroup_gc.h"
 #include "netimpl/process/process.h"
 #include "netimpl/runtime/netimpl_runtime.h"
 
-namespace nc::cli {
+namespace nc::bench {
 namespace {
 
 using Clock = BenchClock;
@@ -128,4 +128,4 @@ int bench_command(const BenchOptions& in) {
   return *r;
 }
 
-}  // namespace nc::cli
+}  // namespace nc::bench

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "harness/runtimes/cli/command.h"
+#include "harness/runtimes/cli_adapter/command.h"
 #include "netimpl/base/error.h"
 
 namespace nc::runtimes {
