@@ -23,7 +23,7 @@ using detail::kMaxNesting;
 
 constexpr std::string_view kHead = "id: BR-001\ntitle: t\nsource: s\n";
 
-class TempFile : public ::testing::Test {
+class InputFile : public ::testing::Test {
  protected:
   void TearDown() override { fs::remove(path_); }
   const fs::path& write(const std::string& text) {
@@ -58,7 +58,7 @@ std::string error_of(std::string_view text) {
 
 // ---- size
 
-TEST_F(TempFile, TenMegabytesOfBracketsAreRefusedAtTheSizeLimitWithoutBeingRead) {
+TEST_F(InputFile, TenMegabytesOfBracketsAreRefusedAtTheSizeLimitWithoutBeingRead) {
   std::string text = std::string(kHead) + "steps: " + std::string(10 << 20, '[');
   auto& file = write(text);
   auto before = peak_rss_kib();
@@ -210,7 +210,7 @@ TEST(Characters, PrintableEscapesOnlyWhatATerminalWouldActOn) {
   EXPECT_EQ(printable("\xc2\x9b\xe2\x80\xae\xef\xbb\xbf"), "\\u009b\\u202e\\ufeff");
 }
 
-TEST_F(TempFile, TheFileNameInAMessageIsEscapedToo) {
+TEST(InputLimits, TheFileNameInAMessageIsEscapedToo) {
   auto c = load_check_file(fs::temp_directory_path() / "no\x1bsuch.yaml");
   ASSERT_FALSE(c);
   expect_printable(c.error().message());
