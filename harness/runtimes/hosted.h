@@ -6,14 +6,14 @@
 //   1. creates a lab host (lab/topology.h) with the requested initial ip_forward — Docker
 //      20.10 behaves differently when it has to turn forwarding on itself (BEHAVIOUR.md),
 //      so a check that needs the other value gets a new HostedRuntime;
-//   2. isolates the host's files (cli/host_files.h) under a state directory of its own;
+//   2. isolates the host's files (cli_adapter/host_files.h) under a state directory of its own;
 //   3. Docker: starts a private dockerd (docker/dockerd.h); Podman: has no daemon, its CLI
 //      runs in the host's namespaces with root, runroot, network config and tmp dirs in
 //      the state directory (podman/podman.h);
 //   4. imports the probe image and reads the runtime's version.
 // A runtime run from a root of its own (`root`, built by ci/runtime-root: Docker 26.1,
 // Podman 5.4 from Debian 13) gets, between steps 2 and 3, a mount namespace pivoted into an
-// overlay of that root (cli/host_files.h, enter_runtime_root): dockerd, or every podman
+// overlay of that root (cli_adapter/host_files.h, enter_runtime_root): dockerd, or every podman
 // command, runs there, so the root is never written and all state stays on the lab's
 // tmpfs; Docker is still driven by Debian 12's client from the lab host (the API version
 // is negotiated). A root not built is an error naming the command that builds it.
@@ -31,7 +31,7 @@
 #include <string>
 
 #include "harness/lab/topology.h"
-#include "harness/runtimes/cli/cli_runtime.h"
+#include "harness/runtimes/cli_adapter/cli_runtime.h"
 #include "harness/runtimes/docker/dockerd.h"
 #include "harness/runtimes/per_shard.h"
 

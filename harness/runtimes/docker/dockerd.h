@@ -10,7 +10,7 @@
 // time is an error carrying the tail of its log.
 //
 // `daemon_ns` (null: `host`) is where the daemon runs instead: the namespaces of a runtime
-// root (cli/host_files.h, enter_runtime_root), whose /usr/sbin/dockerd is then the one
+// root (cli_adapter/host_files.h, enter_runtime_root), whose /usr/sbin/dockerd is then the one
 // started. The readiness client still runs in `host` with Debian 12's client, which
 // negotiates the API version down (26.1 speaks 1.45, the 20.10 client 1.41).
 //
@@ -22,7 +22,7 @@
 #include <chrono>
 #include <string>
 
-#include "harness/runtimes/cli/command.h"
+#include "harness/runtimes/cli_adapter/command.h"
 #include "netimpl/process/process.h"
 
 namespace nc::runtimes {
