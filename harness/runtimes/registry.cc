@@ -9,6 +9,7 @@ const std::vector<RuntimeKind>& runtime_kinds() {
   static const std::vector<RuntimeKind> kinds = [] {
     std::vector<RuntimeKind> k{netimpl_kind()};
     for (auto& h : hosted_kinds()) k.push_back(std::move(h));
+    k.push_back(exec_kind());
     return k;
   }();
   return kinds;

@@ -63,5 +63,6 @@ std::vector<std::string> comparable_runtimes(std::vector<std::string>* left_out 
 // The kinds, each declared in the file that implements it.
 RuntimeKind netimpl_kind();
 std::vector<RuntimeKind> hosted_kinds();  // docker, podman (the machine's packages)
+RuntimeKind exec_kind();                  // exec:PATH[=NAME] (exec/exec_kind.cc)
 
 }  // namespace nc::runtimes
