@@ -25,7 +25,7 @@ SOCK=unix://$STATE/docker.sock
 DAEMON_PID=
 CAPABILITIES='["netns","veth","bridge","br_netfilter","nftables","nat","conntrack","dns","ports","macvlan","ipvlan","ipv6"]'
 
-OUT= ERR= RESULT= FAILED=
+OUT= ERR= RESULT= FAILED= PARAMS= NAME= CONTAINER= NETWORK=
 
 # ---- running the client ----
 
@@ -160,15 +160,13 @@ m_create_network() {
     + (if (.parent // "") != "" then ["-o", "parent=\(.parent)"] else [] end)
     + (if (.mode // "") != "" then ["-o", "\(.driver)_mode=\(.mode)"] else [] end)
     + [.name]'
-  local name
-  name=$(jq -r .name <<<"$PARAMS")
   ok "${ARGS[@]}" || return 1
-  inspect_network "$name"
+  inspect_network "$NAME"
 }
 
-m_remove_network() { ok network rm "$(jq -r .name <<<"$PARAMS")"; }
-m_inspect_network() { inspect_network "$(jq -r .name <<<"$PARAMS")"; }
-m_inspect() { inspect_container "$(jq -r .container <<<"$PARAMS")"; }
+m_remove_network() { ok network rm "$NAME"; }
+m_inspect_network() { inspect_network "$NAME"; }
+m_inspect() { inspect_container "$CONTAINER"; }
 
 # A serving probe prints one readiness line (or an error line and exits); `logs` shows it.
 wait_serving() {
@@ -195,9 +193,11 @@ JQ_PUBLISH='
   + span(.container_first; .container_last // 0) + "/" + .proto'
 
 create_container() {
-  local name=$1 first
+  local name=$1 n serve i
+  # ARGS[0]: how many networks; ARGS[1]: the probe's first argument; then `create`'s.
   jqargs '(.networks[0] // {network: "bridge", aliases: []}) as $f
-    | ["create", "--name", .name]
+    | [(.networks | length | tostring), (.command[0] // "")]
+    + ["create", "--name", .name]
     + (if (.hostname // "") != "" then ["--hostname", .hostname] else [] end)
     + ["--network", $f.network]
     + ([($f.aliases // [])[] | ["--network-alias", .]] | add // [])
@@ -206,19 +206,17 @@ create_container() {
     + ([(.dns // [])[] | ["--dns", .]] | add // [])
     + ["--entrypoint", "/probe", "'"$IMAGE"'"]
     + (if (.command // []) == [] then ["idle"] else .command end)'
-  ok "${ARGS[@]}" || return 1
-  local n i
-  n=$(jq '.networks | length' <<<"$PARAMS")
+  n=${ARGS[0]} serve=${ARGS[1]}
+  ok "${ARGS[@]:2}" || return 1
   for ((i = 1; i < n; i++)); do
     connect_one "$name" "$(jq -c ".networks[$i]" <<<"$PARAMS")" || return 1
   done
   ok start "$name" || return 1
-  if [[ $(jq -r '.command[0] // ""' <<<"$PARAMS") == serve ]]; then wait_serving "$name" || return 1; fi
+  if [[ $serve == serve ]]; then wait_serving "$name" || return 1; fi
 }
 
 m_create_container() {
-  local name
-  name=$(jq -r .name <<<"$PARAMS")
+  local name=$NAME
   if ! create_container "$name"; then
     local why=$FAILED
     d rm -f -v "$name"  # half-made or absent: either way nothing stays
@@ -228,7 +226,7 @@ m_create_container() {
   inspect_container "$name"
 }
 
-m_remove_container() { ok rm -f -v "$(jq -r .name <<<"$PARAMS")"; }
+m_remove_container() { ok rm -f -v "$NAME"; }
 
 # connect_one CONTAINER ATTACHMENT-JSON
 connect_one() {
@@ -237,25 +235,24 @@ connect_one() {
   ok "${ARGS[@]}" "$1"
 }
 
-m_connect() { connect_one "$(jq -r .container <<<"$PARAMS")" "$(jq -c .attachment <<<"$PARAMS")"; }
+m_connect() { connect_one "$CONTAINER" "$(jq -c .attachment <<<"$PARAMS")"; }
 
 m_disconnect() {
-  local c n
-  c=$(jq -r .container <<<"$PARAMS") n=$(jq -r .network <<<"$PARAMS")
-  ok network disconnect "$n" "$c"
+  ok network disconnect "$NETWORK" "$CONTAINER"
 }
 
 m_exec() {
   local o e rc secs
-  jqargs '["exec", .container, "/probe"] + .args'
   # The probe bounds itself by timeout_ms; the client and daemon get a margin, and
-  # netconform's own bound on this request is larger still.
-  secs=$(jq '(.timeout_ms + 10000) / 1000 | ceil' <<<"$PARAMS")
+  # netconform's own bound on this request is larger still. ARGS[0] is that bound.
+  jqargs '[((.timeout_ms + 10000) / 1000 | ceil | tostring), "exec", .container, "/probe"] + .args'
+  secs=${ARGS[0]}
+  ARGS=("${ARGS[@]:1}")
   o=$(mktemp -p "$STATE") e=$(mktemp -p "$STATE")
   timeout -k 2 "$secs" "$DOCKER" -H "$SOCK" "${ARGS[@]}" </dev/null >"$o" 2>"$e"
   rc=$?
   if ((rc == 124)); then
-    FAILED="docker exec $(jq -r .container <<<"$PARAMS"): timed out after $((secs * 1000)) ms"
+    FAILED="docker exec ${ARGS[1]}: timed out after $((secs * 1000)) ms"
   else
     RESULT=$(jq -cn --argjson code "$rc" --rawfile out "$o" --rawfile err "$e" '{exit_code: $code, out: $out, err: $err}')
   fi
@@ -299,8 +296,10 @@ answer() {  # ID
 
 trap 'stop_daemon; exit 0' TERM INT
 while IFS= read -r line; do
-  id=$(jq -r '.id' <<<"$line") method=$(jq -r '.method' <<<"$line")
-  PARAMS=$(jq -c '.params // {}' <<<"$line")
+  # One jq per request (each costs ~30 ms): id, method, params and the names most methods
+  # need, a line each.
+  { read -r id; read -r method; IFS= read -r PARAMS; read -r NAME; read -r CONTAINER; read -r NETWORK; } < <(jq -r \
+    '.id, .method, (.params // {} | tojson), (.params | .name, .container, .network | . // "" | tostring)' <<<"$line")
   RESULT= FAILED=
   if declare -F "m_$method" >/dev/null; then
     "m_$method" || [[ -n $FAILED ]] || FAILED="$method failed"

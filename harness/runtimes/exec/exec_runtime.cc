@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/runtimes/cli/command.h"
 #include "harness/runtimes/cli/host_files.h"
 #include "harness/runtimes/cli/image.h"
 
@@ -90,12 +91,14 @@ Result<ex::Answer> ExecRuntime::exchange(const ex::Request& req, std::chrono::mi
     return adapter_->read_line(std::max(left, 1ms), ex::kMaxLine);
   }();
   if (line) return ex::decode_answer(*line, req);
-  // Say what happened in the adapter's terms; the Process error names /bin/sh (spawn()).
-  auto exited = adapter_->wait_for(0ms);
+  // Say what happened in the adapter's terms (the Process error names /bin/sh, spawn()).
+  // Its stdout closing before the time was up means it is exiting: give it a moment.
+  bool timed_out = std::chrono::steady_clock::now() - t0 >= limit;
+  auto exited = adapter_->wait_for(timed_out ? 0ms : 1000ms);
   std::string why = line.error().message();
   if (exited && *exited) why = fmt::format("the adapter exited with status {} before answering", **exited);
-  else if (std::chrono::steady_clock::now() - t0 >= limit) why = fmt::format("no answer within {} ms", limit.count());
-  auto tail = stderr_tail();
+  else if (timed_out) why = fmt::format("no answer within {} ms", limit.count());
+  auto tail = trim(stderr_tail());
   return failf("{}: {}{}", req.describe(), why, tail.empty() ? "" : "; adapter stderr: " + tail);
 }
 
