@@ -10,6 +10,7 @@
 #include "harness/runtimes/cli/command.h"
 #include "harness/runtimes/cli/host_files.h"
 #include "harness/runtimes/cli/image.h"
+#include "netimpl/api/capability.h"
 
 namespace nc::runtimes {
 
@@ -52,6 +53,10 @@ Result<std::unique_ptr<ExecRuntime>> ExecRuntime::start(const Namespaces& host, 
   if (rt->hello_.protocol != ex::kProtocolVersion)
     return failf("exec adapter {}: speaks protocol {}; netconform speaks {}", rt->o_.adapter, rt->hello_.protocol,
                  ex::kProtocolVersion);
+  // A misspelt capability would silently skip every check that needs it.
+  for (auto& c : rt->hello_.capabilities)
+    if (!api::find_capability(c))
+      return failf("exec adapter {}: hello: unknown capability '{}' (netimpl/api/capability.h lists them)", rt->o_.adapter, c);
   NC_TRY_VOID_CTX(rt->reset(), "verify the fresh runtime");
   return rt;
 }
