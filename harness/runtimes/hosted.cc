@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "harness/runtimes/cli/host_files.h"
-#include "harness/runtimes/cli/image.h"
+#include "harness/runtimes/cli_adapter/host_files.h"
+#include "harness/runtimes/cli_adapter/image.h"
 #include "harness/runtimes/podman/podman.h"
 
 namespace nc::runtimes {

@@ -6,7 +6,7 @@
 //   1. creates a lab host (lab/topology.h) with the requested initial ip_forward — Docker
 //      20.10 behaves differently when it has to turn forwarding on itself (BEHAVIOUR.md),
 //      so a check that needs the other value gets a new HostedRuntime;
-//   2. isolates the host's files (cli/host_files.h) under a state directory of its own;
+//   2. isolates the host's files (cli_adapter/host_files.h) under a state directory of its own;
 //   3. Docker: starts a private dockerd (docker/dockerd.h); Podman: has no daemon, its CLI
 //      runs in the host's namespaces with root, runroot, network config and tmp dirs in
 //      the state directory (podman/podman.h);
@@ -25,7 +25,7 @@
 #include <string>
 
 #include "harness/lab/topology.h"
-#include "harness/runtimes/cli/cli_runtime.h"
+#include "harness/runtimes/cli_adapter/cli_runtime.h"
 #include "harness/runtimes/docker/dockerd.h"
 #include "harness/runtimes/per_shard.h"
 

@@ -17,7 +17,7 @@
 #include <chrono>
 #include <string>
 
-#include "harness/runtimes/cli/command.h"
+#include "harness/runtimes/cli_adapter/command.h"
 #include "netimpl/process/process.h"
 
 namespace nc::runtimes {

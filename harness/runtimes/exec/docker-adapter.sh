@@ -5,7 +5,7 @@
 #
 #   netconform run --runtime exec:harness/runtimes/exec/docker-adapter.sh=docker-sh
 #
-# It does what the built-in docker runtime does (harness/runtimes/cli/cli_runtime.cc,
+# It does what the built-in docker runtime does (harness/runtimes/cli_adapter/cli_runtime.cc,
 # inspect_parse.cc, docker/dockerd.cc), command for command, so that the two give the same
 # verdicts on the whole catalogue; it reports name "docker" and the daemon's version, so
 # the same expectations file (conformance/expectations/docker-20.10.yaml) applies.

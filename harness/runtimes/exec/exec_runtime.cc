@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
-#include "harness/runtimes/cli/command.h"
-#include "harness/runtimes/cli/host_files.h"
-#include "harness/runtimes/cli/image.h"
+#include "harness/runtimes/cli_adapter/command.h"
+#include "harness/runtimes/cli_adapter/host_files.h"
+#include "harness/runtimes/cli_adapter/image.h"
 #include "netimpl/api/capability.h"
 
 namespace nc::runtimes {

@@ -4,7 +4,7 @@
 // start():
 //   1. PATH must be an executable regular file (else: "exec adapter ./x: not executable");
 //   2. isolates the lab host's files under the state directory, as for Docker and Podman
-//      (cli/host_files.h), and writes the probe image tarball there (cli/image.h);
+//      (cli_adapter/host_files.h), and writes the probe image tarball there (cli_adapter/image.h);
 //   3. starts the adapter in the lab host's network, UTS and mount namespaces, as root,
 //      with NETCONFORM_STATE_DIR and NETCONFORM_PROTOCOL in its environment, stdin and
 //      stdout as the protocol's pipes and stderr captured (its tail goes into errors);

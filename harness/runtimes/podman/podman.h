@@ -11,7 +11,7 @@
 
 #include <string>
 
-#include "harness/runtimes/cli/command.h"
+#include "harness/runtimes/cli_adapter/command.h"
 
 namespace nc::runtimes {
 
