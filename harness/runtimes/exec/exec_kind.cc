@@ -26,7 +26,7 @@ std::string adapter_path(std::string_view name) {
 
 class ExecShard final : public ShardRuntime {
  public:
-  ExecShard(lab::LabHost h) : host_(std::move(h)) {}
+  explicit ExecShard(lab::LabHost h) : host_(std::move(h)) {}
   const lab::LabHost& host() const override { return host_; }
   api::Runtime& runtime() override { return *rt_; }
 

@@ -8,7 +8,8 @@
 //   3. starts the adapter in the lab host's network, UTS and mount namespaces, as root,
 //      with NETCONFORM_STATE_DIR and NETCONFORM_PROTOCOL in its environment, stdin and
 //      stdout as the protocol's pipes and stderr captured (its tail goes into errors);
-//   4. sends hello, checks the protocol version, and verifies the fresh runtime with reset.
+//   4. sends hello, checks the protocol version and that every capability it names is in
+//      netimpl/api/capability.h, and verifies the fresh runtime with reset.
 //
 // Every request is bounded in time (bound()): a per-method bound, exec's own timeout plus
 // a margin. An adapter that answers with an error stays in use. An adapter that writes
