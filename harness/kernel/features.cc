@@ -6,6 +6,7 @@
 #include <array>
 #include <map>
 
+#include "harness/kernel/br_netfilter.h"
 #include "harness/kernel/judge.h"
 #include "harness/kernel/link_probes.h"
 #include "harness/kernel/nft_probe.h"
@@ -91,7 +92,7 @@ void probe_links(const Namespaces& ns, Findings& f) {
 }
 
 void probe_netfilter(const Namespaces& ns, Findings& f) {
-  if (f.has("bridge")) f.judge("br_netfilter", sysctl_present(ns, "net/bridge/bridge-nf-call-iptables"));
+  if (f.has("bridge")) f.put(judge_br_netfilter(br_netfilter_facts(ns)));
   else f.not_tried("br_netfilter", "bridge");
   auto nft = probe_nftables(ns);
   f.judge("nftables", noted(nft.table, "created table inet nc_probe"));

@@ -1,6 +1,7 @@
 // Kernel tests: probing needs root (to create a network namespace); skip otherwise.
 #include "harness/kernel/features.h"
 
+#include "harness/kernel/br_netfilter.h"
 #include "harness/kernel/judge.h"
 #include "harness/kernel/link_probes.h"
 
@@ -139,6 +140,21 @@ TEST_F(KernelFeaturesKernel, IpvlanOnABusyParentIsAProbeErrorNotAMissingFeature)
   Feature f = judge("ipvlan", std::unexpected(r.error()));
   EXPECT_FALSE(kernel_lacks(f)) << f.detail;
   EXPECT_TRUE(f.detail.starts_with("probe failed (")) << f.detail;
+}
+
+// br_netfilter is reported available exactly when its sysctl is there in a fresh namespace.
+TEST_F(KernelFeaturesKernel, BrNetfilterFollowsItsSysctl) {
+  auto ns = Namespaces::create("probe-test", kNsNet);
+  ASSERT_TRUE(ns) << ns.error().message();
+  Feature f = judge_br_netfilter(br_netfilter_facts(*ns));
+  std::string seen = run(fmt::format("nsenter --net=/proc/{}/fd/{} cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null",
+                                     ::getpid(), ns->fd(kNsNet)));
+  fmt::print("br_netfilter: {} {}\n", f.available ? "yes" : "no", f.detail);
+  EXPECT_EQ(f.available, !seen.empty()) << f.detail;
+  if (f.available) {
+    while (!seen.empty() && seen.back() == '\n') seen.pop_back();
+    EXPECT_EQ(f.detail, "bridge-nf-call-iptables=" + seen);
+  }
 }
 
 }  // namespace
