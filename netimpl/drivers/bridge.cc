@@ -41,8 +41,9 @@ Result<void> BridgeDriver::attach(HostContext& host, NetworkState& net, SandboxC
   auto& rtnl = *host.rtnl;
   // One request creates both ends, the peer directly inside the container's namespace and
   // the host end already enslaved to the bridge and up.
+  ep.mac = derived_mac(ep.ip);
   NC_TRY_VOID(rtnl.create_veth({.name = ep.host_ifname, .peer = ep.ifname, .peer_ns = sb.ns, .mtu = net.spec.mtu,
-                                .master = net.info.bridge, .up = true}));
+                                .master = net.info.bridge, .up = true, .peer_mac = ep.mac}));
   UndoList undo;
   undo.push([&rtnl, h = ep.host_ifname] { (void)rtnl.delete_link(h); });
   NC_TRY_VOID(sb.rtnl->add_address(ep.ifname, Prefix(ep.ip, ep.prefix_len)));

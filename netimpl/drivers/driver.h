@@ -39,6 +39,7 @@ struct EndpointState {
   std::string ifname;        // inside the container: eth0, eth1, ...
   std::string host_ifname;   // the host-side link (veth peer), when there is one
   IpAddr ip;
+  std::string mac;           // the container end's MAC, when the driver chose it
   int prefix_len = 0;
   std::optional<IpAddr> gateway;  // the network's gateway (absent: internal or none)
   // No gateway, but the default route may go through this link itself ("default dev
@@ -58,6 +59,19 @@ struct SandboxContext {
 // with a gateway or default_dev gives it (Docker picks the gateway network the same way);
 // none: no default route.
 std::optional<netlink::RouteSpec> default_route(const std::vector<EndpointState>& endpoints);
+
+// The MAC an endpoint at `ip` gets, as Docker up to 27 gives it (libnetwork
+// netutils.GenerateMACFromIP): 02:42 followed by the IPv4 address's four bytes, so
+// 172.18.0.2 is 02:42:ac:12:00:02. "" for an IPv6 address (the kernel picks one).
+//
+// Why derived and not random: a container re-created at an address a peer talked to a
+// moment ago gets the same MAC, so the peer's neighbour entry (REACHABLE for 15-45 s) stays
+// right (BR-012). Docker 28 went to random MACs plus unsolicited ARP / neighbour
+// advertisements at link-up (moby pull request 48808) instead; an announcement at
+// link-up races the host end's bridge port coming up (the kernel's arp_notify fires
+// before the port forwards), so it needs repeats and is timing-dependent, where the
+// derived MAC is right by construction. IPv6-only endpoints will need the announcement.
+std::string derived_mac(const IpAddr& ip);
 
 class Driver {
  public:

@@ -32,6 +32,13 @@ TEST(DriversTest, RegistryHasEveryDriverWithItsKernelNeeds) {
   EXPECT_EQ(driver_needs().size(), 6u);
 }
 
+// Docker up to 27: 02:42 and the IPv4 address's bytes; the kernel's choice for IPv6.
+TEST(DriversTest, DerivedMacIsTheDockerOneForIpv4Only) {
+  EXPECT_EQ(derived_mac(*IpAddr::parse("172.18.0.2")), "02:42:ac:12:00:02");
+  EXPECT_EQ(derived_mac(*IpAddr::parse("10.255.1.254")), "02:42:0a:ff:01:fe");
+  EXPECT_EQ(derived_mac(*IpAddr::parse("2001:db8::2")), "");
+}
+
 TEST(DriversTest, HostAndNoneRefuseOptionsAndSecondInstances) {
   EXPECT_TRUE(HostDriver().validate(spec("host", "host")));
   auto s = spec("host", "host");

@@ -62,6 +62,9 @@ struct VethSpec {
   // the pair is not joined yet); set it up from peer_ns.
   std::string master;
   bool up = false;
+  // The peer end's MAC, "aa:bb:cc:dd:ee:ff", set in the same request; "": the kernel's
+  // random one.
+  std::string peer_mac;
 };
 
 struct VxlanSpec {

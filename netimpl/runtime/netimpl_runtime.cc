@@ -286,7 +286,7 @@ api::ContainerInfo NetimplRuntime::info(const Container& c) const {
   for (auto& e : c.endpoints)
     if (!is_shared_ns(e.network))  // as in `docker inspect`: no address on host or none
       out.endpoints.push_back({.network = e.network, .ip = e.ip, .prefix_len = e.prefix_len, .gateway = e.gateway,
-                             .mac = "", .aliases = e.aliases});
+                             .mac = e.mac, .aliases = e.aliases});
   return out;
 }
 
