@@ -46,6 +46,10 @@ Result<void> BridgeDriver::attach(HostContext& host, NetworkState& net, SandboxC
                                 .master = net.info.bridge, .up = true, .peer_mac = ep.mac}));
   UndoList undo;
   undo.push([&rtnl, h = ep.host_ifname] { (void)rtnl.delete_link(h); });
+  // Hairpin, as Docker without its userland proxy: with br_netfilter on, a container's
+  // packet to its own published port is DNATed at the bridge and bridged straight back
+  // out of the port it came in on, which a bridge refuses unless the port is in hairpin mode.
+  NC_TRY_VOID(rtnl.set_hairpin(ep.host_ifname, true));
   NC_TRY_VOID(sb.rtnl->add_address(ep.ifname, Prefix(ep.ip, ep.prefix_len)));
   NC_TRY_VOID(sb.rtnl->set_up(ep.ifname));
   undo.commit();

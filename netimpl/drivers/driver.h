@@ -82,6 +82,18 @@ class Driver {
   virtual std::vector<std::string> requirements() const { return {}; }
   // false: networks of this driver have no subnet and endpoints no address (host, none).
   virtual bool assigns_addresses() const { return true; }
+  // The container shares the host's network namespace (host): the runtime builds it on
+  // the host's namespaces and ignores its published ports, as Docker does.
+  virtual bool shares_host_ns() const { return false; }
+  // A container on a network of this driver may be on no other network (host, none).
+  virtual bool exclusive() const { return false; }
+  // Containers on networks of this driver find each other by name through the embedded
+  // DNS (all but host and none; the default bridge network has none either, by Docker's
+  // rule for that one network, which the runtime applies).
+  virtual bool name_discovery() const { return true; }
+  // One network of this driver spans the hosts of a multi-host lab (overlay): its
+  // addresses are unique across hosts and its names are known on every host.
+  virtual bool spans_hosts() const { return false; }
   // Refuses specs this driver cannot honour, naming the network and the option.
   virtual Result<void> validate(const api::NetworkSpec& spec) const = 0;
   virtual Result<void> create_network(HostContext& host, NetworkState& net) = 0;
