@@ -166,7 +166,7 @@ Result<void> NetimplRuntime::detach(Container& c, drivers::EndpointState& ep) {
   auto host = host_ctx();
   auto sb = c.sandbox();
   NC_TRY_VOID(driver_for(net->spec.driver)->detach(host, *net, sb, ep));
-  if (net->pool) net->pool->release(ep.ip);
+  release_address(ep);
   // The kernel dropped the default route with its link, if it went through this one.
   if (c.default_route_dev == ep.ifname) {
     c.default_gateway.reset();
@@ -213,35 +213,41 @@ Result<api::ContainerInfo> NetimplRuntime::create_container(const api::Container
                      auto& n = networks_.at(a.network);
                      return !n.spec.internal && !n.info.bridge.empty();
                    });
+  // One undo for the whole create: each step that succeeded pushes its inverse, and a
+  // failure anywhere undoes them all, newest first. The container's links and namespaces
+  // go when `c` is dropped (before the undo runs: it is declared after it).
+  UndoList undo;
   // Host ports first: a clash fails before any namespace or link exists.
-  if (publishes) NC_TRY_VOID_CTX(ports_.publish(spec.name, spec.publish), "{}", ctx);
-  UndoList unpublish;
-  unpublish.push([this, n = spec.name] { ports_.release(n); });
-
+  if (publishes) {
+    NC_TRY_VOID_CTX(ports_.publish(spec.name, spec.publish), "{}", ctx);
+    undo.push([this, n = spec.name] { ports_.release(n); });
+  }
   auto c = NC_TRY(host_mode ? make_host_container(spec.name, random_id(), *host_)
                             : make_container(spec.name, random_id(), spec.hostname));
-  for (auto& a : atts) NC_TRY_VOID_CTX(attach(c, a), "{}: attach to network {}", ctx, a.network);
+  for (auto& a : atts) {
+    NC_TRY_VOID_CTX(attach(c, a), "{}: attach to network {}", ctx, a.network);
+    undo.push([this, ep = c.endpoints.back()] { release_address(ep); });
+  }
+  undo.push([this, n = spec.name] { dns_->container_removed(n); });
   NC_TRY_VOID(dns_->container_created(c, spec));
-  if (opts_.start_processes)
-    if (auto r = start_main(c, spec.command); !r) {
-      dns_->container_removed(c.name);
-      return std::unexpected(r.error());
-    }
+  if (opts_.start_processes) NC_TRY_VOID(start_main(c, spec.command));
   auto& stored = containers_.emplace(spec.name, std::move(c)).first->second;
-  unpublish.commit();
-  if (publishes)
-    if (auto r = sync_firewall(); !r) {
-      (void)remove_container(spec.name);
-      return std::unexpected(with_context(std::move(r), ctx).error());
-    }
+  // From here on the container is the runtime's: removing it undoes all of the above.
+  undo.commit();
+  undo.push([this, n = spec.name] { (void)remove_container(n); });
+  if (publishes) NC_TRY_VOID_CTX(sync_firewall(), "{}", ctx);
+  undo.commit();
   return info(stored);
+}
+
+void NetimplRuntime::release_address(const drivers::EndpointState& ep) {
+  if (auto n = networks_.find(ep.network); n != networks_.end() && n->second.pool) n->second.pool->release(ep.ip);
 }
 
 Result<void> NetimplRuntime::remove_container(std::string_view name) {
   auto it = containers_.find(name);
   if (it == containers_.end()) return failf("remove container {}: not found", name);
-  for (auto& ep : it->second.endpoints)
-    if (auto n = networks_.find(ep.network); n != networks_.end() && n->second.pool) n->second.pool->release(ep.ip);
+  for (auto& ep : it->second.endpoints) release_address(ep);
   // Dropping the container kills its probe and closes its namespaces; the kernel removes
   // the veth pairs with them.
   dns_->container_removed(it->second.name);

@@ -79,6 +79,8 @@ class NetimplRuntime : public api::Runtime {
   Result<Container*> container(std::string_view name);
   Result<void> attach(Container& c, const api::Attachment& att);
   Result<void> detach(Container& c, drivers::EndpointState& ep);
+  // Gives an endpoint's address back to its network's pool (no-op without one).
+  void release_address(const drivers::EndpointState& ep);
   Result<void> start_main(Container& c, const std::vector<std::string>& command);
   Result<void> sync_firewall();
   Result<void> sync_ports(const Container& c);

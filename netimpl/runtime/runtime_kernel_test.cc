@@ -60,5 +60,20 @@ TEST_F(RuntimeKernel, BridgeEndpointMacIsDerivedFromItsIpv4Address) {
   EXPECT_THAT(kernel_mac("b2", "eth0"), HasSubstr("02:42:ac:12:00:02"));
 }
 
+// A create that fails on its second network gives the first network's address back: the
+// same address can be taken at once by the next container.
+TEST_F(RuntimeKernel, CreateFailingOnTheSecondNetworkReleasesTheFirstNetworksAddress) {
+  OK(rt_->create_network({.name = "one", .subnet = *Prefix::parse("10.1.0.0/24")}));
+  OK(rt_->create_network({.name = "two", .subnet = *Prefix::parse("10.2.0.0/24")}));
+  api::ContainerSpec bad = at("c", "one", "10.1.0.5");
+  bad.networks.push_back({.network = "two", .ip = *IpAddr::parse("10.2.0.1")});  // the gateway: refused
+  auto r = rt_->create_container(bad);
+  ASSERT_FALSE(r) << "a container took network two's gateway address";
+  EXPECT_THAT(r.error().message(), HasSubstr("attach to network two"));
+  EXPECT_FALSE(rt_->inspect("c"));
+  auto again = rt_->create_container(at("d", "one", "10.1.0.5"));
+  EXPECT_TRUE(again) << again.error().message();
+}
+
 }  // namespace
 }  // namespace nc::runtime
