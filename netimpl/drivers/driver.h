@@ -20,10 +20,11 @@
 
 namespace nc::drivers {
 
-// What a driver needs of the host: its namespaces and a netlink client bound to it.
+// What a driver needs of the host: its namespaces and a netlink client bound to it (the
+// real Rtnl, or a fake in unit tests: netimpl/netlink/links.h).
 struct HostContext {
   const Namespaces* ns = nullptr;
-  netlink::Rtnl* rtnl = nullptr;
+  netlink::Links* rtnl = nullptr;
 };
 
 // One network as the runtime keeps it.
@@ -52,7 +53,7 @@ struct EndpointState {
 struct SandboxContext {
   std::string name;
   const Namespaces* ns = nullptr;
-  netlink::Rtnl* rtnl = nullptr;  // bound to the container's network namespace
+  netlink::Links* rtnl = nullptr;  // bound to the container's network namespace
 };
 
 // The default route a container's endpoints ask for, in attach order: the first endpoint

@@ -102,7 +102,7 @@ struct Recorder {
   std::vector<SubLinkRequest> seen;
   Result<void> answer;
   SubLinkExecutor exec() {
-    return [this](netlink::Rtnl*, const SubLinkRequest& r) -> Result<void> {
+    return [this](netlink::Links*, const SubLinkRequest& r) -> Result<void> {
       seen.push_back(r);
       return answer;
     };

@@ -148,7 +148,7 @@ TEST(IpvlanKernel, L3ContainerGetsADirectDefaultRouteAndNoGateway) {
   ASSERT_TRUE(c) << c.error().message();
   // The executor the driver is given: what it asks for, made as a veth into the container.
   std::vector<drivers::SubLinkRequest> asked;
-  drivers::SubLinkDriver driver(drivers::SubLinkDriver::Kind::kIpvlan, [&](netlink::Rtnl* rtnl, const drivers::SubLinkRequest& r) -> Result<void> {
+  drivers::SubLinkDriver driver(drivers::SubLinkDriver::Kind::kIpvlan, [&](netlink::Links* rtnl, const drivers::SubLinkRequest& r) -> Result<void> {
     asked.push_back(r);
     return rtnl->create_veth({.name = r.temp_name, .peer = r.ifname, .peer_ns = r.target_ns});
   });
