@@ -21,7 +21,7 @@ Result<PortRange> ephemeral_range() {
 
 // Opens and binds the socket that holds `key` (IPv4). EADDRINUSE gets the documented text.
 Result<UniqueFd> hold(const HostKey& key) {
-  bool tcp = key.proto == "tcp";
+  bool tcp = key.proto == Proto::kTcp;
   UniqueFd fd(::socket(AF_INET, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0));
   if (!fd) return sys_fail(fmt::format("socket for {}", key.str()));
   int one = 1;
@@ -64,7 +64,6 @@ Result<std::vector<PortAllocator::Held>> PortAllocator::try_place(const std::str
 }
 
 Result<std::vector<Binding>> PortAllocator::reserve(const std::string& owner, const api::PortSpec& spec) {
-  if (spec.proto != "tcp" && spec.proto != "udp") return failf("publish: unknown protocol '{}'", spec.proto);
   if (spec.host_ip && !spec.host_ip->is_v4()) return failf("publish on {}: IPv6 host addresses are not supported yet", *spec.host_ip);
   auto placed = host_->run([&]() -> Result<std::vector<Held>> {
     PortRange eph{};
