@@ -120,13 +120,13 @@ Result<double> publish_time(const Namespaces& host, int n) {
   nft::FirewallModel base{.bridges = {{"docker0", *Prefix::parse("172.17.0.0/16")}}, .ports = {}};
   NC_TRY_VOID(fw.apply(base));
   api::PortSpec spec{.host_ip = std::nullopt, .host_first = 9090, .host_last = 9090, .container_first = 80,
-                     .container_last = 80, .proto = "tcp"};
+                     .container_last = 80, .proto = Proto::kTcp};
   std::vector<double> ms;
   for (int i = 0; i < n; ++i) {
     auto t = Clock::now();
     auto b = NC_TRY(ports.reserve("bench", spec));
     nft::FirewallModel m = base;
-    m.ports.push_back({"tcp", std::nullopt, b[0].host.port, *IpAddr::parse("172.17.0.2"), 80, "docker0"});
+    m.ports.push_back({Proto::kTcp, std::nullopt, b[0].host.port, *IpAddr::parse("172.17.0.2"), 80, "docker0"});
     NC_TRY_VOID(fw.apply(m));
     ms.push_back(us_since(t) / 1000);
     ports.release("bench");
@@ -142,7 +142,7 @@ struct Figures {
 
 api::PortSpec tcp_port(uint16_t host, uint16_t container) {
   return api::PortSpec{.host_ip = std::nullopt, .host_first = host, .host_last = host, .container_first = container,
-                       .container_last = container, .proto = "tcp"};
+                       .container_last = container, .proto = Proto::kTcp};
 }
 
 const IpAddr kHostIp = *IpAddr::parse("203.0.113.10");

@@ -99,7 +99,7 @@ std::optional<Outcome> parse_outcome(std::string_view name);
 
 // Probe: open a connection and exchange one message with the probe server at the far end.
 struct Connect {
-  std::string proto;  // "tcp" | "udp"
+  Proto proto = Proto::kTcp;
   Template host;      // an address or a variable: "${api.ip.appnet}", "172.18.0.2", "fd00::1"
   uint16_t port = 0;  // 0: a variable (${web.port.80}), known at step time
   Template url;       // the whole text as written, for reports: "tcp://${api.ip}:8080"

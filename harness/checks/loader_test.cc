@@ -68,7 +68,7 @@ TEST_F(FullFile, ContainersInFileOrder) {
   EXPECT_EQ(api.hostname, "api-host");
   ASSERT_EQ(api.publish.size(), 3u);
   EXPECT_EQ(api.publish[1].host_ip, ip("127.0.0.1"));
-  EXPECT_EQ(api.publish[2].proto, "udp");
+  EXPECT_EQ(api.publish[2].proto, Proto::kUdp);
   EXPECT_EQ(api.dns, std::vector<IpAddr>{ip("203.0.113.53")});
   EXPECT_EQ(api.command, (std::vector<std::string>{"serve", "tcp://0.0.0.0:80"}));
   EXPECT_EQ(c_.containers[1].command, (std::vector<std::string>{"serve", "udp://0.0.0.0:53"}));
@@ -95,7 +95,7 @@ TEST_F(FullFile, ProbeSteps) {
   EXPECT_EQ(s.pos.col, 5);
   auto* connect = s.get<Connect>();
   ASSERT_TRUE(connect);
-  EXPECT_EQ(connect->proto, "tcp");
+  EXPECT_EQ(connect->proto, Proto::kTcp);
   EXPECT_EQ(connect->host, "${api.ip.appnet}");
   EXPECT_EQ(connect->port, 80);
   EXPECT_EQ(connect->url, "tcp://${api.ip.appnet}:80");
@@ -153,7 +153,7 @@ TEST_F(FullFile, RuntimeSteps) {
   EXPECT_EQ(connect->attachment.ip, ip("172.31.0.9"));
 
   const auto* v6 = c_.steps[9].get<Connect>();
-  EXPECT_EQ(v6->proto, "udp");
+  EXPECT_EQ(v6->proto, Proto::kUdp);
   EXPECT_EQ(v6->host, "fd00::1");
   EXPECT_EQ(v6->port, 53);
   EXPECT_EQ(c_.steps[9].expect.outcomes, std::vector<Outcome>{Outcome::kRefused});

@@ -72,44 +72,33 @@ Result<Split> split_spec(std::string_view body) {
   return fail("too many ':' (write IPv6 addresses in brackets: [::1]:8080:80)");
 }
 
-Result<api::PortSpec> parse_body(std::string_view body, std::string proto) {
+Result<api::PortSpec> parse_body(std::string_view body, Proto proto) {
   auto split = NC_TRY(split_spec(body));
   Range container = NC_TRY(parse_range(split.container));
   Range host;
   if (!split.host.empty()) host = NC_TRY(parse_range(split.host));
   if (!split.host.empty() && host.length() != container.length() && container.length() != 1)
     return failf("host range {} and container range {} differ in length", split.host, split.container);
-  return api::PortSpec{split.ip, host.first, host.last, container.first, container.last, std::move(proto)};
-}
-
-std::string format_range(uint16_t first, uint16_t last) {
-  return first == last ? fmt::format("{}", first) : fmt::format("{}-{}", first, last);
+  return api::PortSpec{split.ip, host.first, host.last, container.first, container.last, proto};
 }
 
 }  // namespace
 
 Result<api::PortSpec> parse_publish(std::string_view text) {
-  std::string proto = "tcp";
+  Proto proto = Proto::kTcp;
   std::string_view body = text;
   if (auto slash = text.rfind('/'); slash != std::string_view::npos) {
-    proto = std::string(text.substr(slash + 1));
+    auto word = text.substr(slash + 1);
+    auto parsed = parse_proto(word);
+    if (!parsed) return failf("bad publish spec '{}': protocol '{}' is not tcp or udp", text, word);
+    proto = *parsed;
     body = text.substr(0, slash);
-    if (proto != "tcp" && proto != "udp")
-      return failf("bad publish spec '{}': protocol '{}' is not tcp or udp", text, proto);
   }
-  auto spec = parse_body(body, std::move(proto));
+  auto spec = parse_body(body, proto);
   if (!spec)
     return failf("bad publish spec '{}': {}; expected [IP:][HOST:]CONTAINER[/tcp|/udp]", text,
                  spec.error().message());
   return spec;
-}
-
-std::string format_publish(const api::PortSpec& s) {
-  std::string out;
-  if (s.host_ip) out = s.host_ip->is_v6() ? fmt::format("[{}]:", *s.host_ip) : fmt::format("{}:", *s.host_ip);
-  if (s.host_first) out += format_range(s.host_first, s.host_last) + ":";
-  else if (s.host_ip) out += ":";
-  return out + format_range(s.container_first, s.container_last) + "/" + s.proto;
 }
 
 }  // namespace nc::checks

@@ -20,8 +20,6 @@ namespace nc::checks {
 // the range, which PortSpec shows as a host range and a container range of one).
 // Errors name the text and what is wrong, never throw.
 Result<api::PortSpec> parse_publish(std::string_view text);
-
-// The canonical text of a spec, e.g. "127.0.0.1:8080:80/tcp" (for reports).
-std::string format_publish(const api::PortSpec& spec);
+// Its text form (for reports, and what a runtime's `-p` takes): api::format_port_spec.
 
 }  // namespace nc::checks

@@ -23,11 +23,11 @@ TEST_P(PublishGood, Parses) {
   EXPECT_EQ(spec->host_last, c.host_last);
   EXPECT_EQ(spec->container_first, c.container_first);
   EXPECT_EQ(spec->container_last, c.container_last);
-  EXPECT_EQ(spec->proto, c.proto);
+  EXPECT_EQ(proto_name(spec->proto), c.proto);
   // The canonical text parses back to the same spec.
-  auto again = parse_publish(format_publish(*spec));
-  ASSERT_TRUE(again) << format_publish(*spec);
-  EXPECT_EQ(format_publish(*again), format_publish(*spec));
+  auto again = parse_publish(api::format_port_spec(*spec));
+  ASSERT_TRUE(again) << api::format_port_spec(*spec);
+  EXPECT_EQ(api::format_port_spec(*again), api::format_port_spec(*spec));
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -45,9 +45,9 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"65535:1", "", 65535, 65535, 1, 1, "tcp"}));
 
 TEST(PublishFormat, Canonical) {
-  EXPECT_EQ(format_publish(*parse_publish("8080:80")), "8080:80/tcp");
-  EXPECT_EQ(format_publish(*parse_publish("127.0.0.1::80/udp")), "127.0.0.1::80/udp");
-  EXPECT_EQ(format_publish(*parse_publish("[::1]:8000-8001:80-81")), "[::1]:8000-8001:80-81/tcp");
+  EXPECT_EQ(api::format_port_spec(*parse_publish("8080:80")), "8080:80/tcp");
+  EXPECT_EQ(api::format_port_spec(*parse_publish("127.0.0.1::80/udp")), "127.0.0.1::80/udp");
+  EXPECT_EQ(api::format_port_spec(*parse_publish("[::1]:8000-8001:80-81")), "[::1]:8000-8001:80-81/tcp");
 }
 
 class PublishBad : public ::testing::TestWithParam<std::pair<const char*, const char*>> {};

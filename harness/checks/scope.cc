@@ -17,7 +17,7 @@ std::string or_none(const std::vector<std::string>& names) {
 
 bool publishes(const std::vector<api::PortSpec>& ports, uint16_t port, std::string_view proto) {
   return std::ranges::any_of(ports, [&](const api::PortSpec& p) {
-    return p.proto == proto && port >= p.container_first && port <= std::max(p.container_first, p.container_last);
+    return proto_name(p.proto) == proto && port >= p.container_first && port <= std::max(p.container_first, p.container_last);
   });
 }
 
@@ -25,8 +25,8 @@ bool publishes(const std::vector<api::PortSpec>& ports, uint16_t port, std::stri
 std::string published(const std::vector<api::PortSpec>& ports) {
   std::vector<std::string> out;
   for (auto& p : ports)
-    out.push_back(p.container_last > p.container_first ? fmt::format("{}-{}/{}", p.container_first, p.container_last, p.proto)
-                                                        : fmt::format("{}/{}", p.container_first, p.proto));
+    out.push_back(p.container_last > p.container_first ? fmt::format("{}-{}/{}", p.container_first, p.container_last, proto_name(p.proto))
+                                                        : fmt::format("{}/{}", p.container_first, proto_name(p.proto)));
   return out.empty() ? "no port" : fmt::format("{}", fmt::join(out, ", "));
 }
 
@@ -149,7 +149,7 @@ std::string Scope::unanswerable(const Variable& var) const {
       !on_network(c->name, var.network))
     return fmt::format("container {} is not on network {} at this point; its networks: {}", c->name, var.network,
                        or_none(c->networks));
-  if (var.kind == K::kContainerPort && !publishes(c->publish, var.port, var.proto))
+  if (var.kind == K::kContainerPort && !publishes(c->publish, var.port, proto_name(var.proto)))
     return fmt::format("container {} does not publish port {}/{}; it publishes {}", c->name, var.port, var.proto,
                        published(c->publish));
   return "";

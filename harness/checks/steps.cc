@@ -104,9 +104,9 @@ Result<Connect> parse_connect(const Reader& r, const Value& v, const Scope& scop
   Connect c;
   c.url = NC_TRY(template_arg(r, v, scope));
   auto scheme = c.url.find("://");
-  c.proto = c.url.substr(0, scheme == std::string::npos ? 0 : scheme);
-  if (c.proto != "tcp" && c.proto != "udp")
-    return r.errorf(v.mark, "connect: '{}' is not tcp://HOST:PORT or udp://HOST:PORT", c.url);
+  auto proto = parse_proto(std::string_view(c.url).substr(0, scheme == std::string::npos ? 0 : scheme));
+  if (!proto) return r.errorf(v.mark, "connect: '{}' is not tcp://HOST:PORT or udp://HOST:PORT", c.url);
+  c.proto = *proto;
   std::string_view rest = std::string_view(c.url).substr(scheme + 3);
   bool bracket = rest.starts_with('[');
   auto colon = bracket ? rest.find("]:") + 1 : rest.rfind(':');

@@ -24,18 +24,19 @@ Result<Variable> make(Variable::Kind kind, std::string container, std::string ne
 
 // "80", "80/tcp", "53/udp" → a container port variable; nullopt when malformed.
 std::optional<Variable> container_port(std::string_view container, std::string_view spec, std::string_view text) {
-  std::string_view num = spec, proto = "tcp";
+  std::string_view num = spec;
+  std::optional<Proto> proto = Proto::kTcp;
   if (auto slash = spec.find('/'); slash != std::string_view::npos) {
     num = spec.substr(0, slash);
-    proto = spec.substr(slash + 1);
+    proto = parse_proto(spec.substr(slash + 1));
   }
-  if (proto != "tcp" && proto != "udp") return std::nullopt;
+  if (!proto) return std::nullopt;
   unsigned port = 0;
   auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), port);
   if (ec != std::errc() || end != num.data() + num.size() || port == 0 || port > 65535) return std::nullopt;
   Variable v{Variable::Kind::kContainerPort, std::string(container), "", std::string(text)};
   v.port = static_cast<uint16_t>(port);
-  v.proto = std::string(proto);
+  v.proto = *proto;
   return v;
 }
 

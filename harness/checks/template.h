@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "netimpl/base/error.h"
+#include "netimpl/base/proto.h"
 
 namespace nc::checks {
 
@@ -39,7 +40,7 @@ struct Variable {
   std::string network;    // kContainerGateway, kNetwork*; kContainerIp: empty = first network
   std::string text;       // as written between the braces: "api.ip.appnet"
   uint16_t port = 0;      // kContainerPort: the container port (1-65535)
-  std::string proto;      // kContainerPort: "tcp" or "udp"
+  Proto proto = Proto::kTcp;  // kContainerPort
 };
 
 // Parses the text between "${" and "}". The error names the text and the accepted forms.

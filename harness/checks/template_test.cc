@@ -40,11 +40,11 @@ TEST(ParseVariable, ContainerPort) {
   EXPECT_EQ(v->kind, K::kContainerPort);
   EXPECT_EQ(v->container, "web");
   EXPECT_EQ(v->port, 80);
-  EXPECT_EQ(v->proto, "tcp");
+  EXPECT_EQ(v->proto, Proto::kTcp);
   v = parse_variable("dns.port.53/udp");
   ASSERT_TRUE(v) << v.error().message();
   EXPECT_EQ(v->port, 53);
-  EXPECT_EQ(v->proto, "udp");
+  EXPECT_EQ(v->proto, Proto::kUdp);
   EXPECT_EQ(parse_variable("web.port.65535/tcp")->port, 65535);
 }
 

@@ -34,8 +34,6 @@ std::expected<std::pair<std::string_view, std::string_view>, std::string> split_
 
 }  // namespace
 
-std::string_view proto_name(Proto p) { return p == Proto::kTcp ? "tcp" : "udp"; }
-
 std::string Target::url() const { return std::string(proto_name(proto)) + "://" + addr.str(); }
 
 std::expected<Target, std::string> parse_target(std::string_view text) {

@@ -10,12 +10,12 @@
 #include <string_view>
 
 #include "harness/probe/sockaddr.h"
+#include "netimpl/base/proto.h"
 
 namespace nc::probe {
 
-enum class Proto { kTcp, kUdp };
-
-std::string_view proto_name(Proto p);  // "tcp" / "udp"
+using nc::Proto;        // the one protocol type (netimpl/base/proto.h)
+using nc::proto_name;   // "tcp" / "udp"
 
 struct Target {
   Proto proto = Proto::kTcp;

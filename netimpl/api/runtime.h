@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "netimpl/api/port_spec.h"
 #include "netimpl/base/error.h"
 #include "netimpl/base/ip.h"
 
@@ -43,16 +44,6 @@ struct NetworkInfo {
   std::optional<IpAddr> gateway;   // absent on internal networks of some runtimes
   bool internal = false;
   std::string bridge;              // the host-side link (bridge name), when there is one
-};
-
-// One published port range, as `docker run -p` takes it. A single port is a range of one.
-struct PortSpec {
-  std::optional<IpAddr> host_ip;   // absent: every address (0.0.0.0 and [::])
-  uint16_t host_first = 0;         // 0: a random port from ip_local_port_range
-  uint16_t host_last = 0;
-  uint16_t container_first = 0;
-  uint16_t container_last = 0;
-  std::string proto = "tcp";       // tcp | udp
 };
 
 struct Attachment {
@@ -86,7 +77,7 @@ struct Endpoint {
 };
 
 struct PublishedPort {
-  std::string proto;
+  Proto proto = Proto::kTcp;
   std::optional<IpAddr> host_ip;
   uint16_t host_port = 0;
   uint16_t container_port = 0;

@@ -41,10 +41,15 @@ Result<void> BridgeDriver::attach(HostContext& host, NetworkState& net, SandboxC
   auto& rtnl = *host.rtnl;
   // One request creates both ends, the peer directly inside the container's namespace and
   // the host end already enslaved to the bridge and up.
+  ep.mac = derived_mac(ep.ip);
   NC_TRY_VOID(rtnl.create_veth({.name = ep.host_ifname, .peer = ep.ifname, .peer_ns = sb.ns, .mtu = net.spec.mtu,
-                                .master = net.info.bridge, .up = true}));
+                                .master = net.info.bridge, .up = true, .peer_mac = ep.mac}));
   UndoList undo;
   undo.push([&rtnl, h = ep.host_ifname] { (void)rtnl.delete_link(h); });
+  // Hairpin, as Docker without its userland proxy: with br_netfilter on, a container's
+  // packet to its own published port is DNATed at the bridge and bridged straight back
+  // out of the port it came in on, which a bridge refuses unless the port is in hairpin mode.
+  NC_TRY_VOID(rtnl.set_hairpin(ep.host_ifname, true));
   NC_TRY_VOID(sb.rtnl->add_address(ep.ifname, Prefix(ep.ip, ep.prefix_len)));
   NC_TRY_VOID(sb.rtnl->set_up(ep.ifname));
   undo.commit();

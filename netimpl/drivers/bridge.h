@@ -1,6 +1,6 @@
 // The bridge driver: a Linux bridge per network on the host, a veth pair per endpoint
-// (host end enslaved to the bridge, container end named ethN), the gateway address on the
-// bridge. Forwarding policy (isolation, masquerade, published ports) is not here: the
+// (host end enslaved to the bridge in hairpin mode, container end named ethN with a MAC
+// derived from its address: derived_mac in driver.h), the gateway address on the bridge. Forwarding policy (isolation, masquerade, published ports) is not here: the
 // runtime derives it from all networks and applies it as one nftables batch.
 #pragma once
 

@@ -20,10 +20,11 @@
 
 namespace nc::drivers {
 
-// What a driver needs of the host: its namespaces and a netlink client bound to it.
+// What a driver needs of the host: its namespaces and a netlink client bound to it (the
+// real Rtnl, or a fake in unit tests: netimpl/netlink/links.h).
 struct HostContext {
   const Namespaces* ns = nullptr;
-  netlink::Rtnl* rtnl = nullptr;
+  netlink::Links* rtnl = nullptr;
 };
 
 // One network as the runtime keeps it.
@@ -39,6 +40,7 @@ struct EndpointState {
   std::string ifname;        // inside the container: eth0, eth1, ...
   std::string host_ifname;   // the host-side link (veth peer), when there is one
   IpAddr ip;
+  std::string mac;           // the container end's MAC, when the driver chose it
   int prefix_len = 0;
   std::optional<IpAddr> gateway;  // the network's gateway (absent: internal or none)
   // No gateway, but the default route may go through this link itself ("default dev
@@ -51,13 +53,26 @@ struct EndpointState {
 struct SandboxContext {
   std::string name;
   const Namespaces* ns = nullptr;
-  netlink::Rtnl* rtnl = nullptr;  // bound to the container's network namespace
+  netlink::Links* rtnl = nullptr;  // bound to the container's network namespace
 };
 
 // The default route a container's endpoints ask for, in attach order: the first endpoint
 // with a gateway or default_dev gives it (Docker picks the gateway network the same way);
 // none: no default route.
 std::optional<netlink::RouteSpec> default_route(const std::vector<EndpointState>& endpoints);
+
+// The MAC an endpoint at `ip` gets, as Docker up to 27 gives it (libnetwork
+// netutils.GenerateMACFromIP): 02:42 followed by the IPv4 address's four bytes, so
+// 172.18.0.2 is 02:42:ac:12:00:02. "" for an IPv6 address (the kernel picks one).
+//
+// Why derived and not random: a container re-created at an address a peer talked to a
+// moment ago gets the same MAC, so the peer's neighbour entry (REACHABLE for 15-45 s) stays
+// right (BR-012). Docker 28 went to random MACs plus unsolicited ARP / neighbour
+// advertisements at link-up (moby pull request 48808) instead; an announcement at
+// link-up races the host end's bridge port coming up (the kernel's arp_notify fires
+// before the port forwards), so it needs repeats and is timing-dependent, where the
+// derived MAC is right by construction. IPv6-only endpoints will need the announcement.
+std::string derived_mac(const IpAddr& ip);
 
 class Driver {
  public:
@@ -68,6 +83,18 @@ class Driver {
   virtual std::vector<std::string> requirements() const { return {}; }
   // false: networks of this driver have no subnet and endpoints no address (host, none).
   virtual bool assigns_addresses() const { return true; }
+  // The container shares the host's network namespace (host): the runtime builds it on
+  // the host's namespaces and ignores its published ports, as Docker does.
+  virtual bool shares_host_ns() const { return false; }
+  // A container on a network of this driver may be on no other network (host, none).
+  virtual bool exclusive() const { return false; }
+  // Containers on networks of this driver find each other by name through the embedded
+  // DNS (all but host and none; the default bridge network has none either, by Docker's
+  // rule for that one network, which the runtime applies).
+  virtual bool name_discovery() const { return true; }
+  // One network of this driver spans the hosts of a multi-host lab (overlay): its
+  // addresses are unique across hosts and its names are known on every host.
+  virtual bool spans_hosts() const { return false; }
   // Refuses specs this driver cannot honour, naming the network and the option.
   virtual Result<void> validate(const api::NetworkSpec& spec) const = 0;
   virtual Result<void> create_network(HostContext& host, NetworkState& net) = 0;

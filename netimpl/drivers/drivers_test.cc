@@ -32,6 +32,24 @@ TEST(DriversTest, RegistryHasEveryDriverWithItsKernelNeeds) {
   EXPECT_EQ(driver_needs().size(), 6u);
 }
 
+// What the runtime asks of a driver instead of comparing its name.
+TEST(DriversTest, EachDriverTellsItsProperties) {
+  auto m = make_drivers(std::make_shared<OverlayControlPlane>());
+  for (auto& [name, d] : m) {
+    EXPECT_EQ(d->shares_host_ns(), name == "host") << name;
+    EXPECT_EQ(d->exclusive(), name == "host" || name == "none") << name;
+    EXPECT_EQ(d->name_discovery(), name != "host" && name != "none") << name;
+    EXPECT_EQ(d->spans_hosts(), name == "overlay") << name;
+  }
+}
+
+// Docker up to 27: 02:42 and the IPv4 address's bytes; the kernel's choice for IPv6.
+TEST(DriversTest, DerivedMacIsTheDockerOneForIpv4Only) {
+  EXPECT_EQ(derived_mac(*IpAddr::parse("172.18.0.2")), "02:42:ac:12:00:02");
+  EXPECT_EQ(derived_mac(*IpAddr::parse("10.255.1.254")), "02:42:0a:ff:01:fe");
+  EXPECT_EQ(derived_mac(*IpAddr::parse("2001:db8::2")), "");
+}
+
 TEST(DriversTest, HostAndNoneRefuseOptionsAndSecondInstances) {
   EXPECT_TRUE(HostDriver().validate(spec("host", "host")));
   auto s = spec("host", "host");
@@ -84,7 +102,7 @@ struct Recorder {
   std::vector<SubLinkRequest> seen;
   Result<void> answer;
   SubLinkExecutor exec() {
-    return [this](netlink::Rtnl*, const SubLinkRequest& r) -> Result<void> {
+    return [this](netlink::Links*, const SubLinkRequest& r) -> Result<void> {
       seen.push_back(r);
       return answer;
     };

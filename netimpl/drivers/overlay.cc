@@ -71,15 +71,19 @@ Result<void> OverlayDriver::remove_network(HostContext& host, NetworkState& net)
 Result<void> OverlayDriver::attach(HostContext& host, NetworkState& net, SandboxContext& sb, EndpointState& ep) {
   auto& rtnl = *host.rtnl;
   int mtu = mtu_of(net);
+  ep.mac = derived_mac(ep.ip);
   NC_TRY_VOID(rtnl.create_veth({.name = ep.host_ifname, .peer = ep.ifname, .peer_ns = sb.ns, .mtu = mtu,
-                                .master = link_name("ov", net.spec.name), .up = true}));
+                                .master = link_name("ov", net.spec.name), .up = true, .peer_mac = ep.mac}));
   UndoList undo;
   undo.push([&rtnl, h = ep.host_ifname] { (void)rtnl.delete_link(h); });
   NC_TRY_VOID(sb.rtnl->add_address(ep.ifname, Prefix(ep.ip, ep.prefix_len)));
   NC_TRY_VOID(sb.rtnl->set_up(ep.ifname));
-  auto link = NC_TRY(sb.rtnl->find_link(ep.ifname));
-  if (!link) return failf("attach {} to overlay {}: {} vanished", sb.name, net.spec.name, ep.ifname);
-  NC_TRY_VOID(control_->add_endpoint(net.spec.name, {.host = host.rtnl, .mac = link->mac, .ip = ep.ip}));
+  if (ep.mac.empty()) {  // the kernel chose it
+    auto link = NC_TRY(sb.rtnl->find_link(ep.ifname));
+    if (!link) return failf("attach {} to overlay {}: {} vanished", sb.name, net.spec.name, ep.ifname);
+    ep.mac = link->mac;
+  }
+  NC_TRY_VOID(control_->add_endpoint(net.spec.name, {.host = host.rtnl, .mac = ep.mac, .ip = ep.ip}));
   ep.gateway.reset();
   undo.commit();
   return {};

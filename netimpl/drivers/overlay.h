@@ -31,6 +31,7 @@ class OverlayDriver : public Driver {
   explicit OverlayDriver(std::shared_ptr<OverlayControlPlane> control) : control_(std::move(control)) {}
   std::string name() const override { return "overlay"; }
   std::vector<std::string> requirements() const override { return {"vxlan", "bridge", "veth"}; }
+  bool spans_hosts() const override { return true; }
   Result<void> validate(const api::NetworkSpec& spec) const override;
   Result<void> create_network(HostContext& host, NetworkState& net) override;
   Result<void> remove_network(HostContext& host, NetworkState& net) override;

@@ -44,7 +44,7 @@ Result<void> OverlayControlPlane::join(const std::string& network, const Member&
   return {};
 }
 
-Result<void> OverlayControlPlane::leave(const std::string& network, netlink::Rtnl* host) {
+Result<void> OverlayControlPlane::leave(const std::string& network, netlink::Links* host) {
   auto it = nets_.find(network);
   if (it == nets_.end()) return {};
   auto& net = it->second;

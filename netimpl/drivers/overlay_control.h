@@ -29,12 +29,12 @@ namespace nc::drivers {
 class OverlayControlPlane {
  public:
   struct Member {
-    netlink::Rtnl* rtnl = nullptr;  // the host's; identifies the member
+    netlink::Links* rtnl = nullptr;  // the host's; identifies the member
     std::string vxlan;              // its VXLAN device for this network
     std::optional<IpAddr> vtep;     // its underlay address (absent: single host, no peers)
   };
   struct Endpoint {
-    netlink::Rtnl* host = nullptr;  // the member it lives on
+    netlink::Links* host = nullptr;  // the member it lives on
     std::string mac;
     IpAddr ip;
   };
@@ -46,7 +46,7 @@ class OverlayControlPlane {
   Result<void> add_endpoint(const std::string& network, const Endpoint& ep);
   // Teardown: the bookkeeping is always dropped; the first failed delete is returned.
   // Unknown networks, hosts and endpoints are success.
-  Result<void> leave(const std::string& network, netlink::Rtnl* host);
+  Result<void> leave(const std::string& network, netlink::Links* host);
   Result<void> remove_endpoint(const std::string& network, const IpAddr& ip);
 
  private:

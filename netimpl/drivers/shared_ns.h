@@ -18,6 +18,9 @@ class HostDriver : public Driver {
  public:
   std::string name() const override { return "host"; }
   bool assigns_addresses() const override { return false; }
+  bool shares_host_ns() const override { return true; }
+  bool exclusive() const override { return true; }
+  bool name_discovery() const override { return false; }
   Result<void> validate(const api::NetworkSpec& spec) const override { return validate_optionless(spec, "host"); }
   Result<void> create_network(HostContext&, NetworkState&) override { return {}; }
   Result<void> remove_network(HostContext&, NetworkState&) override { return {}; }
@@ -29,6 +32,8 @@ class NoneDriver : public Driver {
  public:
   std::string name() const override { return "none"; }
   bool assigns_addresses() const override { return false; }
+  bool exclusive() const override { return true; }
+  bool name_discovery() const override { return false; }
   Result<void> validate(const api::NetworkSpec& spec) const override { return validate_optionless(spec, "none"); }
   Result<void> create_network(HostContext&, NetworkState&) override { return {}; }
   Result<void> remove_network(HostContext&, NetworkState&) override { return {}; }

@@ -24,7 +24,7 @@ Result<netlink::IpvlanMode> ipvlan_mode(const api::NetworkSpec& spec) {
 }  // namespace
 
 SubLinkExecutor rtnl_executor() {
-  return [](netlink::Rtnl* rtnl, const SubLinkRequest& r) -> Result<void> {
+  return [](netlink::Links* rtnl, const SubLinkRequest& r) -> Result<void> {
     if (r.kind == SubLinkRequest::Kind::kMacvlan)
       return rtnl->create_macvlan(r.temp_name, r.parent, r.macvlan_mode, r.target_ns, r.ifname);
     return rtnl->create_ipvlan(r.temp_name, r.parent, r.ipvlan_mode, r.target_ns, r.ifname);

@@ -49,7 +49,7 @@ struct SubLinkRequest {
 
 // Creates the link a request describes through `host_rtnl` (bound to the host's namespace,
 // where the parent is). Errors carry the kernel's reason.
-using SubLinkExecutor = std::function<Result<void>(netlink::Rtnl* host_rtnl, const SubLinkRequest& req)>;
+using SubLinkExecutor = std::function<Result<void>(netlink::Links* host_rtnl, const SubLinkRequest& req)>;
 
 // The real executor: Rtnl::create_macvlan / create_ipvlan.
 SubLinkExecutor rtnl_executor();

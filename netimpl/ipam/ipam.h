@@ -21,8 +21,9 @@ namespace nc::ipam {
 // The addresses of one subnet: the gateway is reserved, so are the network and broadcast
 // addresses. Allocation is serial, as Docker's IPAM does it: each search starts after the
 // last address handed out and wraps around, so a released address is not reused at once.
-// (Reusing it at once gives a new container the old one's IP with a new MAC while peers'
-// neighbour caches still hold the old MAC: its first packets vanish for seconds.)
+// (This also kept a reused address away from peers' neighbour caches while MACs were
+// random; endpoint MACs are now derived from the address, drivers::derived_mac, so a fixed
+// address given again is reached at once too: BR-012.)
 class SubnetPool {
  public:
   SubnetPool(Prefix subnet, std::optional<IpAddr> gateway);

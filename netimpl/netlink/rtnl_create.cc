@@ -90,6 +90,10 @@ Result<void> Rtnl::create_veth(const VethSpec& spec) {
   // attributes): one request, and the peer never exists under its name here.
   LinkPtr peer(rtnl_link_veth_get_peer(l.get()));
   name_and_mtu(peer.get(), spec.peer, spec.mtu);
+  if (!spec.peer_mac.empty()) {
+    auto mac = NC_TRY_CTX(mac_to_nl(spec.peer_mac), "{}", ctx());
+    rtnl_link_set_addr(peer.get(), mac.get());
+  }
   NC_TRY_VOID_CTX(in_ns(peer.get(), spec.peer_ns), "{}", ctx());
   NC_TRY_VOID_CTX(add_link(sock_.get(), l.get()), "{}", ctx());
   return {};

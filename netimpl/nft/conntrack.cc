@@ -22,7 +22,7 @@ using Handle = std::unique_ptr<nfct_handle, HandleClose>;
 using Entry = std::unique_ptr<nf_conntrack, CtDestroy>;
 
 bool matches(const nf_conntrack* ct, const PortMapping& m) {
-  uint8_t proto = m.proto == "udp" ? IPPROTO_UDP : IPPROTO_TCP;
+  uint8_t proto = ip_proto(m.proto);
   if (nfct_get_attr_u8(ct, ATTR_ORIG_L4PROTO) != proto) return false;
   if (nfct_get_attr_u16(ct, ATTR_ORIG_PORT_DST) != htons(m.host_port)) return false;
   if (!m.host_ip) return true;
@@ -50,7 +50,7 @@ Result<Handle> open_handle() {
 }  // namespace
 
 Result<int> flush_conntrack(const Namespaces& ns, const PortMapping& mapping) {
-  auto ctx = [&] { return fmt::format("flush conntrack {}/{} in netns {}", mapping.proto, mapping.host_port, ns.name()); };
+  auto ctx = [&] { return fmt::format("flush conntrack {}/{} in netns {}", proto_name(mapping.proto), mapping.host_port, ns.name()); };
   Handle h = NC_TRY_CTX(ns.run(open_handle), "{}", ctx());
   Dump dump{&mapping, {}};
   nfct_callback_register(h.get(), NFCT_T_ALL, collect, &dump);

@@ -47,7 +47,7 @@ class ConntrackKernel : public ::testing::Test {
 };
 
 TEST_F(ConntrackKernel, FlushEndsAUdpFlowTheRemovedRuleLeftRunning) {
-  PortMapping udp{"udp", std::nullopt, 9999, *IpAddr::parse("172.18.0.2"), 9999, "br-a"};
+  PortMapping udp{Proto::kUdp, std::nullopt, 9999, *IpAddr::parse("172.18.0.2"), 9999, "br-a"};
   FirewallModel published{.bridges = {{"br-a", *Prefix::parse("172.18.0.0/16")}}, .ports = {udp}};
   FirewallModel unpublished{.bridges = published.bridges};
   auto fw = Firewall::open(lab_->host);

@@ -61,13 +61,13 @@ std::vector<Json> objects(const Json& d, const std::string& kind) {
 
 FirewallModel model_a() {
   return {.bridges = {{"br-a", net("172.18.0.0/16")}, {"br-b", net("172.19.0.0/16"), false, false}},
-          .ports = {{"tcp", std::nullopt, 8080, ip("172.18.0.2"), 80, "br-a"},
-                    {"udp", ip("203.0.113.10"), 5353, ip("172.19.0.2"), 53, "br-b"}}};
+          .ports = {{Proto::kTcp, std::nullopt, 8080, ip("172.18.0.2"), 80, "br-a"},
+                    {Proto::kUdp, ip("203.0.113.10"), 5353, ip("172.19.0.2"), 53, "br-b"}}};
 }
 
 FirewallModel model_b() {
   return {.bridges = {{"br-c", net("172.20.0.0/16"), true}},
-          .ports = {{"tcp", std::nullopt, 9090, ip("172.20.0.5"), 90, "br-c"}}};
+          .ports = {{Proto::kTcp, std::nullopt, 9090, ip("172.20.0.5"), 90, "br-c"}}};
 }
 
 // The machine's ruleset before and after the suite (listed read-only).
@@ -280,7 +280,7 @@ FirewallModel big_model(int ports) {
   for (int i = 0; i < 3; ++i)
     m.bridges.push_back({fmt::format("br-{}", i), Prefix(IpAddr::v4((172u << 24) | ((18u + i) << 16)), 16)});
   for (int p = 0; p < ports; ++p)
-    m.ports.push_back({p % 2 ? "udp" : "tcp", std::nullopt, uint16_t(8000 + p),
+    m.ports.push_back({p % 2 ? Proto::kUdp : Proto::kTcp, std::nullopt, uint16_t(8000 + p),
                        IpAddr::v4((172u << 24) | ((18u + p % 3) << 16) | (2 + p)), 80, fmt::format("br-{}", p % 3)});
   return m;
 }

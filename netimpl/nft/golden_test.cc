@@ -33,25 +33,25 @@ const BridgeNet kDocker0{"docker0", net("172.17.0.0/16")};
 TEST(Golden, NothingPublished) { golden("bridge-only", {.bridges = {kDocker0}}); }
 
 TEST(Golden, OnePortOnEveryAddress) {
-  golden("publish-8080", {.bridges = {kDocker0}, .ports = {{"tcp", std::nullopt, 8080, ip("172.17.0.2"), 80, "docker0"}}});
+  golden("publish-8080", {.bridges = {kDocker0}, .ports = {{Proto::kTcp, std::nullopt, 8080, ip("172.17.0.2"), 80, "docker0"}}});
 }
 
 TEST(Golden, LoopbackOnlyPort) {
   golden("publish-loopback",
-         {.bridges = {kDocker0}, .ports = {{"tcp", ip("127.0.0.1"), 5432, ip("172.17.0.2"), 5432, "docker0"}}});
+         {.bridges = {kDocker0}, .ports = {{Proto::kTcp, ip("127.0.0.1"), 5432, ip("172.17.0.2"), 5432, "docker0"}}});
 }
 
 TEST(Golden, UdpRangeAndAUserDefinedBridgeWithIccOff) {
   golden("publish-udp-range-icc",
          {.bridges = {kDocker0, {"br-app", net("172.18.0.0/16"), false, false}},
-          .ports = {{"udp", std::nullopt, 5353, ip("172.18.0.2"), 53, "br-app"},
-                    {"tcp", std::nullopt, 8000, ip("172.18.0.3"), 80, "br-app"},
-                    {"tcp", std::nullopt, 8001, ip("172.18.0.3"), 81, "br-app"}}});
+          .ports = {{Proto::kUdp, std::nullopt, 5353, ip("172.18.0.2"), 53, "br-app"},
+                    {Proto::kTcp, std::nullopt, 8000, ip("172.18.0.3"), 80, "br-app"},
+                    {Proto::kTcp, std::nullopt, 8001, ip("172.18.0.3"), 81, "br-app"}}});
 }
 
 TEST(Golden, InternalNetworkPublishesNothing) {
   golden("publish-internal", {.bridges = {kDocker0, {"br-sealed", net("172.19.0.0/16"), true}},
-                              .ports = {{"tcp", std::nullopt, 5432, ip("172.19.0.2"), 5432, "br-sealed"}}});
+                              .ports = {{Proto::kTcp, std::nullopt, 5432, ip("172.19.0.2"), 5432, "br-sealed"}}});
 }
 
 }  // namespace

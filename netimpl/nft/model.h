@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "netimpl/base/ip.h"
+#include "netimpl/base/proto.h"
 
 namespace nc::nft {
 
@@ -22,7 +23,7 @@ struct BridgeNet {
 };
 
 struct PortMapping {
-  std::string proto;               // "tcp" | "udp"
+  Proto proto = Proto::kTcp;
   std::optional<IpAddr> host_ip;   // absent: any local address of the container's family
   uint16_t host_port = 0;
   IpAddr container_ip;

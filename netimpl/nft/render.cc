@@ -21,7 +21,7 @@ Term daddr(const IpAddr& a) { return AddrMatch{true, Prefix(a, a.is_v4() ? 32 : 
 Term established() {
   return CtStateMatch{NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED)};
 }
-uint8_t l4proto(const PortMapping& p) { return p.proto == "udp" ? IPPROTO_UDP : IPPROTO_TCP; }
+uint8_t l4proto(const PortMapping& p) { return ip_proto(p.proto); }
 
 const BridgeNet* find_bridge(const FirewallModel& m, const std::string& name) {
   for (const BridgeNet& b : m.bridges)
@@ -131,8 +131,7 @@ Result<void> validate_bridge(const BridgeNet& b, std::set<std::string>& seen) {
 }
 
 Result<void> validate_port(const FirewallModel& m, const PortMapping& p) {
-  std::string what = fmt::format("port mapping {}/{} -> {}:{}", p.proto, p.host_port, p.container_ip, p.container_port);
-  if (p.proto != "tcp" && p.proto != "udp") return failf("{}: proto must be tcp or udp", what);
+  std::string what = fmt::format("port mapping {}/{} -> {}:{}", proto_name(p.proto), p.host_port, p.container_ip, p.container_port);
   if (p.host_port == 0 || p.container_port == 0) return failf("{}: port 0", what);
   if (p.host_ip && p.host_ip->family() != p.container_ip.family())
     return failf("{}: host address {} and container address differ in family", what, *p.host_ip);

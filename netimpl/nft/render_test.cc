@@ -66,7 +66,7 @@ TEST(Render, TwoBridgesPutEveryIntoRuleBeforeAnyFromRule) {
 
 TEST(Render, InternalBridgeHasNoEgressNoMasqueradeNoPorts) {
   FirewallModel m{.bridges = {{"br-i", net("172.20.0.0/16"), /*internal=*/true}},
-                  .ports = {{"tcp", std::nullopt, 8080, ip("172.20.0.2"), 80, "br-i"}}};
+                  .ports = {{Proto::kTcp, std::nullopt, 8080, ip("172.20.0.2"), 80, "br-i"}}};
   Table t = must_render(m);
   EXPECT_EQ(rules_of(t, "forward"), (std::vector<std::string>{
                                         R"(oifname "br-i" ct state established,related accept)",
@@ -89,9 +89,9 @@ TEST(Render, IccFalseDropsSameBridgeTrafficAndNeedsBrNetfilter) {
 
 TEST(Render, PortMappings) {
   FirewallModel m{.bridges = {{"br-a", net("172.18.0.0/16")}, {"br-b", net("172.19.0.0/16")}},
-                  .ports = {{"tcp", std::nullopt, 8080, ip("172.18.0.2"), 80, "br-a"},
-                            {"udp", ip("203.0.113.10"), 5353, ip("172.19.0.2"), 53, "br-b"},
-                            {"tcp", ip("127.0.0.1"), 8443, ip("172.18.0.3"), 443, "br-a"}}};
+                  .ports = {{Proto::kTcp, std::nullopt, 8080, ip("172.18.0.2"), 80, "br-a"},
+                            {Proto::kUdp, ip("203.0.113.10"), 5353, ip("172.19.0.2"), 53, "br-b"},
+                            {Proto::kTcp, ip("127.0.0.1"), 8443, ip("172.18.0.3"), 443, "br-a"}}};
   Table t = must_render(m);
   EXPECT_EQ(rules_of(t, "forward"), (std::vector<std::string>{
                                         R"(oifname "br-a" ct state established,related accept)",
@@ -136,7 +136,7 @@ TEST(Render, PortMappings) {
 
 TEST(Render, Ipv6MappingUsesIp6Terms) {
   FirewallModel m{.bridges = {{"br-6", net("fd00:1::/64")}},
-                  .ports = {{"tcp", std::nullopt, 8080, ip("fd00:1::2"), 80, "br-6"}}};
+                  .ports = {{Proto::kTcp, std::nullopt, 8080, ip("fd00:1::2"), 80, "br-6"}}};
   Table t = must_render(m);
   EXPECT_EQ(rules_of(t, "postrouting")[0], R"(meta nfproto ipv6 ip6 saddr fd00:1::/64 oifname != "br-6" masquerade)");
   EXPECT_EQ(rules_of(t, "prerouting")[0],
@@ -147,7 +147,7 @@ TEST(Render, Ipv6MappingUsesIp6Terms) {
 
 TEST(Render, RenderingIsAPureFunctionOfTheModel) {
   FirewallModel m{.bridges = {{"br-a", net("172.18.0.0/16")}},
-                  .ports = {{"tcp", std::nullopt, 8080, ip("172.18.0.2"), 80, "br-a"}}};
+                  .ports = {{Proto::kTcp, std::nullopt, 8080, ip("172.18.0.2"), 80, "br-a"}}};
   EXPECT_EQ(to_string(must_render(m)), to_string(must_render(m)));
 }
 
@@ -162,13 +162,11 @@ TEST(Render, InvalidModelsAreRejectedWithTheObjectNamed) {
       {{.bridges = {{"a-name-of-16-byt", s}}}, "bridge name 'a-name-of-16-byt' must have 1 to 15 bytes"},
       {{.bridges = {{"", s}}}, "bridge name '' must have 1 to 15 bytes"},
       {{.bridges = {{"br-a", s}, {"br-a", s}}}, "bridge br-a is given twice"},
-      {{.bridges = {{"br-a", s}}, .ports = {{"sctp", std::nullopt, 1, ip("172.18.0.2"), 1, "br-a"}}},
-       "port mapping sctp/1 -> 172.18.0.2:1: proto must be tcp or udp"},
-      {{.bridges = {{"br-a", s}}, .ports = {{"tcp", std::nullopt, 0, ip("172.18.0.2"), 1, "br-a"}}},
+      {{.bridges = {{"br-a", s}}, .ports = {{Proto::kTcp, std::nullopt, 0, ip("172.18.0.2"), 1, "br-a"}}},
        "port mapping tcp/0 -> 172.18.0.2:1: port 0"},
-      {{.bridges = {{"br-a", s}}, .ports = {{"tcp", std::nullopt, 80, ip("172.18.0.2"), 80, "br-x"}}},
+      {{.bridges = {{"br-a", s}}, .ports = {{Proto::kTcp, std::nullopt, 80, ip("172.18.0.2"), 80, "br-x"}}},
        "port mapping tcp/80 -> 172.18.0.2:80: unknown bridge 'br-x'"},
-      {{.bridges = {{"br-a", s}}, .ports = {{"tcp", ip("::1"), 80, ip("172.18.0.2"), 80, "br-a"}}},
+      {{.bridges = {{"br-a", s}}, .ports = {{Proto::kTcp, ip("::1"), 80, ip("172.18.0.2"), 80, "br-a"}}},
        "port mapping tcp/80 -> 172.18.0.2:80: host address ::1 and container address differ in family"},
   };
   for (const BadModel& c : cases) {

@@ -113,7 +113,7 @@ TEST_F(FirewallTrafficKernel, IccFalseDropsSameBridgeButNotEgress) {
 
 TEST_F(FirewallTrafficKernel, PublishedPortIsReachableFromOutsideWithTheClientAddress) {
   FirewallModel m = model();
-  m.ports.push_back({"tcp", std::nullopt, 8080, ip("172.18.0.2"), 80, "br-a"});
+  m.ports.push_back({Proto::kTcp, std::nullopt, 8080, ip("172.18.0.2"), 80, "br-a"});
   apply(m);
   auto [o, peer] = connect(lab_->outside, *c1_, kHostLan, 8080, /*listen_port=*/80);
   ASSERT_EQ(o, Outcome::kOk);
@@ -127,7 +127,7 @@ TEST_F(FirewallTrafficKernel, DirectAccessToAContainerAddressIsDropped) {
   ASSERT_TRUE(lab_->outside_route(net("172.18.0.0/16"), kHostLan));
   ASSERT_EQ(outcome(lab_->outside, *c1_, ip("172.18.0.2"), 81), Outcome::kOk) << "routed without a firewall";
   FirewallModel m = model();
-  m.ports.push_back({"tcp", std::nullopt, 8080, ip("172.18.0.2"), 80, "br-a"});
+  m.ports.push_back({Proto::kTcp, std::nullopt, 8080, ip("172.18.0.2"), 80, "br-a"});
   apply(m);
   EXPECT_EQ(outcome(lab_->outside, *c1_, ip("172.18.0.2"), 81), Outcome::kTimeout);
 }

@@ -23,7 +23,7 @@ Result<PortRange> ephemeral_range() {
 
 // Opens and binds the socket that holds `key` (IPv4). EADDRINUSE gets the documented text.
 Result<UniqueFd> hold(const HostKey& key) {
-  bool tcp = key.proto == "tcp";
+  bool tcp = key.proto == Proto::kTcp;
   UniqueFd fd(::socket(AF_INET, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0));
   if (!fd) return sys_fail(fmt::format("socket for {}", key.str()));
   int one = 1;
@@ -66,7 +66,6 @@ Result<std::vector<PortAllocator::Held>> PortAllocator::try_place(const std::str
 }
 
 Result<std::vector<Binding>> PortAllocator::reserve(const std::string& owner, const api::PortSpec& spec) {
-  if (spec.proto != "tcp" && spec.proto != "udp") return failf("publish: unknown protocol '{}'", spec.proto);
   if (spec.host_ip && !spec.host_ip->is_v4()) return failf("publish on {}: IPv6 host addresses are not supported yet", *spec.host_ip);
   auto placed = host_->run([&]() -> Result<std::vector<Held>> {
     PortRange eph{};
@@ -87,7 +86,7 @@ Result<std::vector<Binding>> PortAllocator::reserve(const std::string& owner, co
     // portallocator, RequestPortsInRange), not the clash of one requested port.
     if (alts.size() > 1 && every_one_held) {
       auto [lo, hi] = std::ranges::minmax(alts | std::views::transform([](auto& a) { return a.front().host_port; }));
-      return failf("all ports are allocated: host ports {}-{}/{} on {}", lo, hi, spec.proto,
+      return failf("all ports are allocated: host ports {}-{}/{} on {}", lo, hi, proto_name(spec.proto),
                    spec.host_ip ? spec.host_ip->str() : "0.0.0.0");
     }
     return std::unexpected(*last);

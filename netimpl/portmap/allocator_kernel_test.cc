@@ -70,7 +70,7 @@ TEST_F(PortAllocatorKernel, ASecondMappingOfThePortIsAlreadyAllocatedAndTheFirst
   EXPECT_FALSE(foreign_can_bind(8080));
   // UDP on the same number is another port.
   auto u = tcp(8080, 8080, 80, 80);
-  u.proto = "udp";
+  u.proto = Proto::kUdp;
   EXPECT_TRUE(a.reserve("db", u));
 }
 

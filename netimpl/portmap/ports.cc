@@ -41,7 +41,7 @@ Result<PortRange> parse_port_range(std::string_view text) {
 std::string HostKey::str() const {
   std::string addr = ip ? ip->str() : (family == AF_INET6 ? "::" : "0.0.0.0");
   if (family == AF_INET6) addr = "[" + addr + "]";
-  return fmt::format("{}:{}/{}", addr, port, proto);
+  return fmt::format("{}:{}/{}", addr, port, proto_name(proto));
 }
 
 bool clashes(const HostKey& a, const HostKey& b) {

@@ -26,7 +26,7 @@ Result<PortRange> parse_port_range(std::string_view text);
 
 // A host port held for one mapping: what a clash is judged on.
 struct HostKey {
-  std::string proto;             // "tcp" | "udp"
+  Proto proto = Proto::kTcp;
   std::optional<IpAddr> ip;      // absent: every address of the family (0.0.0.0 / [::])
   int family = 0;                // AF_INET | AF_INET6
   uint16_t port = 0;

@@ -28,15 +28,15 @@ TEST(PortRange, ParsesTheSysctlText) {
 }
 
 TEST(Clashes, WildcardClashesWithEveryAddressOfTheFamily) {
-  HostKey any{"tcp", std::nullopt, AF_INET, 8080};
-  HostKey lo{"tcp", *IpAddr::parse("127.0.0.1"), AF_INET, 8080};
-  HostKey other{"tcp", *IpAddr::parse("203.0.113.10"), AF_INET, 8080};
+  HostKey any{Proto::kTcp, std::nullopt, AF_INET, 8080};
+  HostKey lo{Proto::kTcp, *IpAddr::parse("127.0.0.1"), AF_INET, 8080};
+  HostKey other{Proto::kTcp, *IpAddr::parse("203.0.113.10"), AF_INET, 8080};
   EXPECT_TRUE(clashes(any, lo));
   EXPECT_TRUE(clashes(lo, any));
   EXPECT_TRUE(clashes(lo, lo));
   EXPECT_FALSE(clashes(lo, other));
   HostKey udp = any;
-  udp.proto = "udp";
+  udp.proto = Proto::kUdp;
   EXPECT_FALSE(clashes(any, udp));
   HostKey port = any;
   port.port = 8081;

@@ -40,7 +40,7 @@ Result<Container> make_container(std::string name, std::string id, std::string h
     return rtnl->set_up("lo");
   };
   c.ns = NC_TRY_CTX(Namespaces::create(c.name, kNsNet | kNsMnt | kNsUts, inside), "create container {}", c.name);
-  c.rtnl = std::move(rtnl);
+  c.rtnl = std::make_unique<netlink::Rtnl>(std::move(*rtnl));
   return c;
 }
 

@@ -6,6 +6,7 @@
 // and with them the host ends.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,14 +23,14 @@ struct Container {
   std::string id;        // 64 hex digits, like Docker's
   std::string hostname;  // the UTS hostname: the spec's, else the short id
   Namespaces ns;
-  std::optional<netlink::Rtnl> rtnl;
+  std::unique_ptr<netlink::Links> rtnl;  // a netlink::Rtnl; a fake in unit tests
   std::vector<drivers::EndpointState> endpoints;  // in the order they were attached
   std::optional<IpAddr> default_gateway;          // the installed default route, if any
   std::string default_route_dev;                  // ...and the link it goes through
   std::optional<Process> main;                    // the probe the container runs
   bool shares_host_net = false;                   // host mode: ns holds the host's net + UTS
 
-  drivers::SandboxContext sandbox() { return {name, &ns, &*rtnl}; }
+  drivers::SandboxContext sandbox() { return {name, &ns, rtnl.get()}; }
   drivers::EndpointState* endpoint(std::string_view network);
   // The lowest ethN not in use.
   std::string next_ifname() const;

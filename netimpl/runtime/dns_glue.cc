@@ -26,11 +26,6 @@ dns::ResolvConf host_resolv_conf(const Namespaces& host) {
 
 }  // namespace
 
-bool has_discovery(const api::NetworkSpec& spec) {
-  return spec.name != api::kDefaultBridge && spec.name != "host" && spec.name != "none" && spec.driver != "host" &&
-         spec.driver != "none";
-}
-
 Result<std::unique_ptr<DnsGlue>> DnsGlue::start(const Namespaces& host, dns::ServerOptions opts) {
   auto server = NC_TRY_CTX(dns::Server::start(opts), "start embedded DNS");
   auto rc = host_resolv_conf(host);
@@ -41,7 +36,6 @@ Result<std::unique_ptr<DnsGlue>> DnsGlue::start(const Namespaces& host, dns::Ser
 }
 
 void DnsGlue::network_added(const api::NetworkSpec& spec) {
-  if (!has_discovery(spec)) return;
   networks_.insert(spec.name);
   server_->edit_table([&](dns::NameTable& t) { t.set_network(spec.name, spec.internal); });
 }

@@ -1,10 +1,10 @@
 // The runtime's side of the embedded DNS: keeps the DNS server (netimpl/dns) in step with
 // networks and containers, and gives every container its /etc/resolv.conf and /etc/hosts.
 //
-// User-defined networks (every network but the predefined bridge, host and none) take
-// part in name resolution; a container on at least one of them is served at 127.0.0.11
-// and gets `nameserver 127.0.0.11`; any other container gets the host's servers
-// (resolv_conf.h). The host's resolv.conf is read once, at start, in the host's mount
+// Networks with name discovery (the runtime tells: all but the default bridge and the
+// host and none networks) take part in name resolution; a container on at least one of
+// them is served at 127.0.0.11 and gets `nameserver 127.0.0.11`; any other container gets
+// the host's servers (resolv_conf.h). The host's resolv.conf is read once, at start, in the host's mount
 // namespace. Used from the runtime's thread only.
 #pragma once
 
@@ -25,6 +25,7 @@ class DnsGlue {
  public:
   static Result<std::unique_ptr<DnsGlue>> start(const Namespaces& host, dns::ServerOptions opts = {});
 
+  // A network with name discovery (the runtime asks its driver; never the default bridge).
   void network_added(const api::NetworkSpec& spec);
   void network_removed(std::string_view name);
   // Binds the container's resolv.conf and hosts and starts serving it if it has names.
@@ -51,8 +52,5 @@ class DnsGlue {
   std::set<std::string, std::less<>> networks_;  // user-defined
   std::map<std::string, Files, std::less<>> files_;
 };
-
-// True for networks with name resolution: all but "bridge", "host" and "none".
-bool has_discovery(const api::NetworkSpec& spec);
 
 }  // namespace nc::runtime

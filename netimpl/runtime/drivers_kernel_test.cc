@@ -10,6 +10,8 @@
 
 #include <unistd.h>
 
+#include <sstream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -111,7 +113,15 @@ TEST_F(MultiHostKernel, DisconnectedEndpointLeavesNoEntryOnTheOtherHost) {
 // The bad-input list: each is refused before anything exists on any host, with an
 // error naming the network and the option.
 TEST_F(MultiHostKernel, BadNetworksAreRefusedBeforeAnythingIsCreated) {
-  auto links = [&] { return run_in(hosts_[0], {"ip", "-br", "link"}) + run_in(hosts_[1], {"ip", "-br", "link"}); };
+  // Names and MACs only: a bridge's operstate settles asynchronously (UNKNOWN, then UP).
+  auto names = [&](const Namespaces& ns) {
+    std::string out;
+    std::istringstream in(run_in(ns, {"ip", "-br", "link"}));
+    for (std::string name, state, mac, rest; in >> name >> state >> mac && std::getline(in, rest);)
+      out += name + " " + mac + "\n";
+    return out;
+  };
+  auto links = [&] { return names(hosts_[0]) + names(hosts_[1]); };
   const std::string before = links();
   auto refused = [&](api::NetworkSpec spec, const std::string& text) {
     auto r = rt_->create_network(spec);
@@ -138,7 +148,7 @@ TEST(IpvlanKernel, L3ContainerGetsADirectDefaultRouteAndNoGateway) {
   ASSERT_TRUE(c) << c.error().message();
   // The executor the driver is given: what it asks for, made as a veth into the container.
   std::vector<drivers::SubLinkRequest> asked;
-  drivers::SubLinkDriver driver(drivers::SubLinkDriver::Kind::kIpvlan, [&](netlink::Rtnl* rtnl, const drivers::SubLinkRequest& r) -> Result<void> {
+  drivers::SubLinkDriver driver(drivers::SubLinkDriver::Kind::kIpvlan, [&](netlink::Links* rtnl, const drivers::SubLinkRequest& r) -> Result<void> {
     asked.push_back(r);
     return rtnl->create_veth({.name = r.temp_name, .peer = r.ifname, .peer_ns = r.target_ns});
   });

@@ -22,7 +22,7 @@ Result<Container> make_host_container(std::string name, std::string id, const Na
     return Namespaces::current(c.name, kNsNet | kNsMnt | kNsUts);
   }),
                     "{}", ctx);
-  c.rtnl = NC_TRY_CTX(netlink::Rtnl::open(c.ns), "{}", ctx);
+  c.rtnl = std::make_unique<netlink::Rtnl>(NC_TRY_CTX(netlink::Rtnl::open(c.ns), "{}", ctx));
   return c;
 }
 

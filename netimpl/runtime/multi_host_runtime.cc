@@ -50,7 +50,7 @@ Result<api::NetworkInfo> MultiHostRuntime::create_network(const api::NetworkSpec
     NC_TRY_VOID_CTX(hosts_[i].rt->create_network(fixed), "on {}", hosts_[i].name);
     undo.push([rt = hosts_[i].rt.get(), n = spec.name] { (void)rt->remove_network(n); });
   }
-  if (spec.driver == "overlay")
+  if (hosts_.front().rt->spans_hosts(spec.name))
     overlay_pools_.insert_or_assign(spec.name, ipam::SubnetPool(first.subnet, first.gateway));
   undo.commit();
   return first;

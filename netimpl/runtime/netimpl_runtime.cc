@@ -11,12 +11,6 @@ namespace nc::runtime {
 
 using api::kDefaultBridge;
 
-namespace {
-// The predefined networks "host" and "none" (named after their drivers): a container on
-// one of them is on no other network.
-bool is_shared_ns(std::string_view network) { return network == "host" || network == "none"; }
-}  // namespace
-
 Result<std::unique_ptr<NetimplRuntime>> NetimplRuntime::create(const Namespaces& host, NetimplOptions opts) {
   auto rtnl = NC_TRY_CTX(netlink::Rtnl::open(host), "start netimpl");
   auto fw = NC_TRY_CTX(nft::Firewall::open(host), "start netimpl");
@@ -31,6 +25,7 @@ Result<std::unique_ptr<NetimplRuntime>> NetimplRuntime::create(const Namespaces&
   // The other predefined networks, as in Docker: "host" and "none".
   for (auto name : {"host", "none"})
     NC_TRY_VOID_CTX(rt->create_network({.name = name, .driver = name}), "start netimpl: network {}", name);
+  rt->predefined_ = rt->network_order_;
   return rt;
 }
 
@@ -50,6 +45,14 @@ std::set<std::string> NetimplRuntime::capabilities() const {
 drivers::Driver* NetimplRuntime::driver_for(std::string_view name) {
   auto it = drivers_.find(name);
   return it == drivers_.end() ? nullptr : it->second.get();
+}
+
+const drivers::Driver& NetimplRuntime::driver_of(std::string_view network) const {
+  return *drivers_.find(networks_.find(network)->second.spec.driver)->second;
+}
+
+bool NetimplRuntime::spans_hosts(std::string_view network) const {
+  return networks_.contains(network) && driver_of(network).spans_hosts();
 }
 
 Result<drivers::NetworkState*> NetimplRuntime::network(std::string_view name) {
@@ -95,7 +98,8 @@ Result<api::NetworkInfo> NetimplRuntime::create_network(const api::NetworkSpec& 
   });
   NC_TRY_VOID_CTX(sync_firewall(), "{}", ctx());
   undo.commit();
-  dns_->network_added(spec);
+  // The default bridge has no name discovery, whatever its driver offers (Docker's rule).
+  if (drv->name_discovery() && spec.name != kDefaultBridge) dns_->network_added(spec);
   return stored.info;
 }
 
@@ -127,8 +131,9 @@ Result<void> NetimplRuntime::attach(Container& c, const api::Attachment& att) {
   ep.prefix_len = net->info.subnet.len();
   ep.gateway = net->spec.internal ? std::nullopt : net->info.gateway;
   ep.aliases = att.aliases;
-  bool exclusive = is_shared_ns(att.network) || std::ranges::any_of(c.endpoints, [](auto& e) { return is_shared_ns(e.network); });
-  if (exclusive && !c.endpoints.empty())
+  auto exclusive = [this](std::string_view network) { return driver_of(network).exclusive(); };
+  if (!c.endpoints.empty() &&
+      (exclusive(att.network) || std::ranges::any_of(c.endpoints, [&](auto& e) { return exclusive(e.network); })))
     return failf("container {} cannot be on network {} and another network: host and none are exclusive", c.name,
                  att.network);
   UndoList undo;
@@ -151,10 +156,6 @@ Result<void> NetimplRuntime::attach(Container& c, const api::Attachment& att) {
     (void)driver_for(net->spec.driver)->detach(h, *net, s, c.endpoints.back());
     c.endpoints.pop_back();
   });
-  // Hairpin, as Docker without its userland proxy: with br_netfilter on, a container's
-  // packet to its own published port is DNATed at the bridge and bridged straight back
-  // out of the port it came in on, which a bridge refuses unless the port is in hairpin mode.
-  if (net->spec.driver == "bridge") NC_TRY_VOID(rtnl_.set_hairpin(ep.host_ifname, true));
   NC_TRY_VOID(sync_default_route(c));
   undo.commit();
   return {};
@@ -165,7 +166,7 @@ Result<void> NetimplRuntime::detach(Container& c, drivers::EndpointState& ep) {
   auto host = host_ctx();
   auto sb = c.sandbox();
   NC_TRY_VOID(driver_for(net->spec.driver)->detach(host, *net, sb, ep));
-  if (net->pool) net->pool->release(ep.ip);
+  release_address(ep);
   // The kernel dropped the default route with its link, if it went through this one.
   if (c.default_route_dev == ep.ifname) {
     c.default_gateway.reset();
@@ -203,44 +204,50 @@ Result<api::ContainerInfo> NetimplRuntime::create_container(const api::Container
   if (atts.empty()) atts.push_back({.network = std::string(kDefaultBridge)});
   for (auto& a : atts) NC_TRY_VOID_CTX(network(a.network), "{}", ctx);  // validate before any side effect
   NC_TRY_VOID_CTX(Publisher::validate(spec.publish), "{}", ctx);
-  // Host mode ignores -p, as Docker does; so do internal (or non-bridge) networks only.
-  bool publishes = !spec.publish.empty() && std::ranges::none_of(atts, [](auto& a) { return a.network == "host"; }) &&
+  // Host mode: the container gets the host's network namespace itself (and ignores -p,
+  // like Docker, which warns "Published ports are discarded when using host network mode").
+  bool host_mode = std::ranges::any_of(atts, [this](auto& a) { return driver_of(a.network).shares_host_ns(); });
+  // So do internal (or non-bridge) networks only.
+  bool publishes = !spec.publish.empty() && !host_mode &&
                    std::ranges::any_of(atts, [this](auto& a) {
                      auto& n = networks_.at(a.network);
                      return !n.spec.internal && !n.info.bridge.empty();
                    });
+  // One undo for the whole create: each step that succeeded pushes its inverse, and a
+  // failure anywhere undoes them all, newest first. The container's links and namespaces
+  // go when `c` is dropped (before the undo runs: it is declared after it).
+  UndoList undo;
   // Host ports first: a clash fails before any namespace or link exists.
-  if (publishes) NC_TRY_VOID_CTX(ports_.publish(spec.name, spec.publish), "{}", ctx);
-  UndoList unpublish;
-  unpublish.push([this, n = spec.name] { ports_.release(n); });
-
-  // Host mode: the container gets the host's network namespace itself (and ignores -p,
-  // like Docker, which warns "Published ports are discarded when using host network mode").
-  bool host_mode = std::ranges::any_of(atts, [](auto& a) { return a.network == "host"; });
+  if (publishes) {
+    NC_TRY_VOID_CTX(ports_.publish(spec.name, spec.publish), "{}", ctx);
+    undo.push([this, n = spec.name] { ports_.release(n); });
+  }
   auto c = NC_TRY(host_mode ? make_host_container(spec.name, random_id(), *host_)
                             : make_container(spec.name, random_id(), spec.hostname));
-  for (auto& a : atts) NC_TRY_VOID_CTX(attach(c, a), "{}: attach to network {}", ctx, a.network);
+  for (auto& a : atts) {
+    NC_TRY_VOID_CTX(attach(c, a), "{}: attach to network {}", ctx, a.network);
+    undo.push([this, ep = c.endpoints.back()] { release_address(ep); });
+  }
+  undo.push([this, n = spec.name] { dns_->container_removed(n); });
   NC_TRY_VOID(dns_->container_created(c, spec));
-  if (opts_.start_processes)
-    if (auto r = start_main(c, spec.command); !r) {
-      dns_->container_removed(c.name);
-      return std::unexpected(r.error());
-    }
+  if (opts_.start_processes) NC_TRY_VOID(start_main(c, spec.command));
   auto& stored = containers_.emplace(spec.name, std::move(c)).first->second;
-  unpublish.commit();
-  if (publishes)
-    if (auto r = sync_firewall(); !r) {
-      (void)remove_container(spec.name);
-      return std::unexpected(with_context(std::move(r), ctx).error());
-    }
+  // From here on the container is the runtime's: removing it undoes all of the above.
+  undo.commit();
+  undo.push([this, n = spec.name] { (void)remove_container(n); });
+  if (publishes) NC_TRY_VOID_CTX(sync_firewall(), "{}", ctx);
+  undo.commit();
   return info(stored);
+}
+
+void NetimplRuntime::release_address(const drivers::EndpointState& ep) {
+  if (auto n = networks_.find(ep.network); n != networks_.end() && n->second.pool) n->second.pool->release(ep.ip);
 }
 
 Result<void> NetimplRuntime::remove_container(std::string_view name) {
   auto it = containers_.find(name);
   if (it == containers_.end()) return failf("remove container {}: not found", name);
-  for (auto& ep : it->second.endpoints)
-    if (auto n = networks_.find(ep.network); n != networks_.end() && n->second.pool) n->second.pool->release(ep.ip);
+  for (auto& ep : it->second.endpoints) release_address(ep);
   // Dropping the container kills its probe and closes its namespaces; the kernel removes
   // the veth pairs with them.
   dns_->container_removed(it->second.name);
@@ -284,9 +291,9 @@ api::ContainerInfo NetimplRuntime::info(const Container& c) const {
   api::ContainerInfo out{.name = c.name, .id = c.id, .hostname = c.hostname, .endpoints = {}, .ports = {}};
   out.ports = ports_.ports(c.name);
   for (auto& e : c.endpoints)
-    if (!is_shared_ns(e.network))  // as in `docker inspect`: no address on host or none
+    if (driver_of(e.network).assigns_addresses())  // as `docker inspect`: none on host or none
       out.endpoints.push_back({.network = e.network, .ip = e.ip, .prefix_len = e.prefix_len, .gateway = e.gateway,
-                             .mac = "", .aliases = e.aliases});
+                             .mac = e.mac, .aliases = e.aliases});
   return out;
 }
 
@@ -320,13 +327,16 @@ Result<void> NetimplRuntime::reset() {
   NC_TRY_VOID_CTX(netlink::wait_links_gone(*host_, host_links, std::chrono::seconds(5)), "reset");
   std::vector<std::string> names;
   for (auto& n : network_order_)
-    if (n != kDefaultBridge && !is_shared_ns(n)) names.push_back(n);
+    if (std::ranges::find(predefined_, n) == predefined_.end()) names.push_back(n);
   for (auto& n : names) NC_TRY_VOID_CTX(remove_network(n), "reset");
   NC_TRY_VOID_CTX(sync_firewall(), "reset");
-  // Verify from the kernel's side: only docker0 and no veth may remain on the host.
+  // Verify from the kernel's side: only the predefined networks' bridges (docker0) and no
+  // veth may remain on the host.
+  std::vector<std::string> kept;
+  for (auto& n : predefined_) kept.push_back(networks_.at(n).info.bridge);
   auto links = NC_TRY_CTX(rtnl_.links(), "reset: list host links");
   for (auto& l : links)
-    if ((l.kind == "veth" && l.name.starts_with("veth")) || (l.kind == "bridge" && l.name != "docker0"))
+    if ((l.kind == "veth" && l.name.starts_with("veth")) || (l.kind == "bridge" && std::ranges::find(kept, l.name) == kept.end()))
       return failf("reset: host link {} ({}) is still present", l.name, l.kind);
   return {};
 }

@@ -68,14 +68,19 @@ class NetimplRuntime : public api::Runtime {
   // to be passed here.
   void put_remote_names(dns::TableContainer c);
   void remove_remote_names(const std::string& container);
+  // Whether `network` exists here and is of a driver whose networks span hosts (overlay).
+  bool spans_hosts(std::string_view network) const;
 
  private:
   NetimplRuntime(const Namespaces& host, netlink::Rtnl rtnl, nft::Firewall fw, NetimplOptions opts);
   drivers::Driver* driver_for(std::string_view name);
+  const drivers::Driver& driver_of(std::string_view network) const;  // `network` must exist
   Result<drivers::NetworkState*> network(std::string_view name);
   Result<Container*> container(std::string_view name);
   Result<void> attach(Container& c, const api::Attachment& att);
   Result<void> detach(Container& c, drivers::EndpointState& ep);
+  // Gives an endpoint's address back to its network's pool (no-op without one).
+  void release_address(const drivers::EndpointState& ep);
   Result<void> start_main(Container& c, const std::vector<std::string>& command);
   Result<void> sync_firewall();
   Result<void> sync_ports(const Container& c);
@@ -90,6 +95,7 @@ class NetimplRuntime : public api::Runtime {
   std::map<std::string, std::unique_ptr<drivers::Driver>, std::less<>> drivers_;
   std::map<std::string, drivers::NetworkState, std::less<>> networks_;
   std::vector<std::string> network_order_;  // creation order, for a stable ruleset
+  std::vector<std::string> predefined_;     // bridge, host, none: reset keeps them
   std::map<std::string, Container, std::less<>> containers_;
   uint32_t veth_seq_ = 0;
   Publisher ports_{*host_};  // published ports: host sockets, mappings, conntrack

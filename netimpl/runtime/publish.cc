@@ -7,12 +7,6 @@
 namespace nc::runtime {
 namespace {
 
-std::string spec_text(const api::PortSpec& s) {
-  std::string host = s.host_first == 0 ? "" : fmt::format("{}-{}:", s.host_first, s.host_last);
-  return fmt::format("{}{}{}-{}/{}", s.host_ip ? s.host_ip->str() + ":" : "", host, s.container_first,
-                     s.container_last, s.proto);
-}
-
 // The endpoint published traffic is sent to (see publish.h), or null.
 const drivers::EndpointState* target(const Container& c, const Publisher::Networks& networks) {
   const drivers::EndpointState* first = nullptr;
@@ -31,8 +25,7 @@ Publisher::Publisher(const Namespaces& host) : host_(&host), alloc_(host) {}
 
 Result<void> Publisher::validate(const std::vector<api::PortSpec>& specs) {
   for (const auto& s : specs) {
-    auto ctx = fmt::format("publish {}", spec_text(s));
-    if (s.proto != "tcp" && s.proto != "udp") return failf("{}: protocol must be tcp or udp", ctx);
+    auto ctx = fmt::format("publish {}", api::format_port_spec(s));
     if (s.host_ip && !s.host_ip->is_v4()) return failf("{}: IPv6 host addresses are not supported yet", ctx);
     NC_TRY_VOID_CTX(portmap::alternatives(s, {1, 65535}, 1), "{}", ctx);
   }

@@ -35,7 +35,7 @@ Json ruleset(const Namespaces& ns) {
   return r ? *r : Json();
 }
 
-api::PortSpec port(uint16_t host, uint16_t container, const char* proto = "tcp", const char* ip = nullptr) {
+api::PortSpec port(uint16_t host, uint16_t container, Proto proto = Proto::kTcp, const char* ip = nullptr) {
   api::PortSpec p;
   if (ip) p.host_ip = *IpAddr::parse(ip);
   p.host_first = p.host_last = host;
@@ -131,7 +131,7 @@ class PublishKernel : public ::testing::Test {
 
 TEST_F(PublishKernel, UnpublishingRestoresTheRulesetExactly) {
   Json start = ruleset(lab_->host);
-  create("web", {port(8080, 80), port(8443, 443, "tcp", "127.0.0.1"), port(5353, 53, "udp")}, {"serve", "tcp://0.0.0.0:80"});
+  create("web", {port(8080, 80), port(8443, 443, Proto::kTcp, "127.0.0.1"), port(5353, 53, Proto::kUdp)}, {"serve", "tcp://0.0.0.0:80"});
   Json published = ruleset(lab_->host);
   EXPECT_NE(published, start);
   EXPECT_NE(published.dump().find("8443"), std::string::npos);
@@ -200,7 +200,7 @@ TEST_F(PublishKernel, FiveHundredPublishUnpublishCyclesLeaveTheRulesetAsItWas) {
   ASSERT_TRUE(bare) << bare.error().message();
   Json start = ruleset((*lab)->host);
   for (int i = 0; i < 500; ++i) {
-    auto c = (*bare)->create_container({.name = "web", .publish = {port(8080, 80), port(5353, 53, "udp")}});
+    auto c = (*bare)->create_container({.name = "web", .publish = {port(8080, 80), port(5353, 53, Proto::kUdp)}});
     ASSERT_TRUE(c) << i << ": " << c.error().message();
     ASSERT_TRUE((*bare)->remove_container("web")) << i;
   }
@@ -305,7 +305,7 @@ TEST_F(PublishKernel, DisconnectingMovesThePublishedPortToTheRemainingNetwork) {
 TEST_F(PublishKernel, AUdpFlowFollowsTheMappingAfterTheOldContainerIsRemoved) {
   ASSERT_TRUE(rt_->create_network({.name = "n1"}));
   ASSERT_TRUE(rt_->create_network({.name = "n2"}));
-  create("old", {port(5353, 5300, "udp")}, {"serve", "udp://0.0.0.0:5300", "--reply", "old"}, "n1");
+  create("old", {port(5353, 5300, Proto::kUdp)}, {"serve", "udp://0.0.0.0:5300", "--reply", "old"}, "n1");
   auto sock = sockets::udp_connect(lab_->outside, kHostLan, 5353);
   ASSERT_TRUE(sock);
   auto ask = [&]() -> std::string {
@@ -315,7 +315,7 @@ TEST_F(PublishKernel, AUdpFlowFollowsTheMappingAfterTheOldContainerIsRemoved) {
   };
   EXPECT_NE(ask().find("\"reply\":\"old\""), std::string::npos);
   ASSERT_TRUE(rt_->remove_container("old"));
-  create("new", {port(5353, 5300, "udp")}, {"serve", "udp://0.0.0.0:5300", "--reply", "new"}, "n2");
+  create("new", {port(5353, 5300, Proto::kUdp)}, {"serve", "udp://0.0.0.0:5300", "--reply", "new"}, "n2");
   EXPECT_NE(ask().find("\"reply\":\"new\""), std::string::npos);
 }
 

@@ -27,15 +27,6 @@ std::string CliRuntime::from_runtime(std::string_view network) const {
   return network == d_.default_bridge ? std::string(api::kDefaultBridge) : std::string(network);
 }
 
-std::string publish_arg(const api::PortSpec& p) {
-  auto range = [](uint16_t a, uint16_t b) { return a == b || b == 0 ? fmt::format("{}", a) : fmt::format("{}-{}", a, b); };
-  std::string host;
-  if (p.host_ip) host = p.host_ip->is_v6() ? fmt::format("[{}]:", *p.host_ip) : fmt::format("{}:", *p.host_ip);
-  if (p.host_first != 0) host += range(p.host_first, p.host_last) + ":";
-  else if (p.host_ip) host += ":";
-  return fmt::format("{}{}/{}", host, range(p.container_first, p.container_last), p.proto);
-}
-
 Result<std::vector<std::string>> CliRuntime::network_args(const api::NetworkSpec& s) const {
   std::vector<std::string> a{"network", "create", "--driver", s.driver};
   if (s.subnet) a.insert(a.end(), {"--subnet", s.subnet->str()});
@@ -92,7 +83,7 @@ std::vector<std::string> CliRuntime::create_args(const api::ContainerSpec& s) co
   a.insert(a.end(), {"--network", to_runtime(first.network)});
   for (auto& al : first.aliases) a.insert(a.end(), {"--network-alias", al});
   if (first.ip) a.insert(a.end(), {"--ip", first.ip->str()});
-  for (auto& p : s.publish) a.insert(a.end(), {"-p", publish_arg(p)});
+  for (auto& p : s.publish) a.insert(a.end(), {"-p", api::format_port_spec(p)});
   for (auto& d : s.dns) a.insert(a.end(), {"--dns", d.str()});
   if (!o_.cgroup_parent.empty()) a.insert(a.end(), {"--cgroup-parent", o_.cgroup_parent});
   a.insert(a.end(), {"--entrypoint", o_.probe_in_image, o_.image});

@@ -88,7 +88,5 @@ class CliRuntime : public api::Runtime {
 // runtime's name for the default bridge (reported as "bridge").
 Result<api::ContainerInfo> parse_container(const nlohmann::json& j, std::string_view default_bridge);
 Result<api::NetworkInfo> parse_network(const nlohmann::json& j, std::string_view default_bridge);
-// `-p` text for one PortSpec: "127.0.0.1:8080-8081:80-81/udp", "80/tcp".
-std::string publish_arg(const api::PortSpec& p);
 
 }  // namespace nc::runtimes

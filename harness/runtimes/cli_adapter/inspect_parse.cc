@@ -49,17 +49,18 @@ Result<std::vector<api::PublishedPort>> ports(const json& p) {
     if (!binds.is_array()) continue;  // exposed, not published
     auto slash = key.find('/');
     int cport = std::atoi(key.substr(0, slash).c_str());
-    std::string proto = slash == std::string::npos ? "tcp" : key.substr(slash + 1);
+    auto proto = slash == std::string::npos ? Proto::kTcp : parse_proto(key.substr(slash + 1));
+    if (!proto) continue;  // sctp: no check publishes it
     for (auto& b : binds) {
       auto hip = str_at(b, "HostIp");
       int hport = std::atoi(str_at(b, "HostPort").c_str());
       if (hport <= 0 || hport > 65535 || cport <= 0 || cport > 65535)
         return failf("published port {}: bad host port '{}'", key, str_at(b, "HostPort"));
-      api::PublishedPort pp{.proto = proto, .host_ip = std::nullopt, .host_port = static_cast<uint16_t>(hport),
+      api::PublishedPort pp{.proto = *proto, .host_ip = std::nullopt, .host_port = static_cast<uint16_t>(hport),
                             .container_port = static_cast<uint16_t>(cport)};
       if (hip == "::" || hip == "[::]") {
         bool dup = false;
-        for (auto& o : out) dup |= !o.host_ip && o.host_port == pp.host_port && o.proto == proto;
+        for (auto& o : out) dup |= !o.host_ip && o.host_port == pp.host_port && o.proto == pp.proto;
         if (dup) continue;
       } else if (!hip.empty() && hip != "0.0.0.0") {
         pp.host_ip = ip_or_none(hip);

@@ -88,17 +88,5 @@ TEST(InspectParse, BadInputIsAnErrorNotACrash) {
   EXPECT_NE(bad_port.error().message().find("80/tcp"), std::string::npos);
 }
 
-TEST(PublishArg, AsDockerRunTakesIt) {
-  api::PortSpec p{.host_ip = std::nullopt, .host_first = 8080, .host_last = 8080, .container_first = 80,
-                  .container_last = 80, .proto = "tcp"};
-  EXPECT_EQ(publish_arg(p), "8080:80/tcp");
-  p.host_first = p.host_last = 0;
-  EXPECT_EQ(publish_arg(p), "80/tcp");
-  p.host_ip = *IpAddr::parse("127.0.0.1");
-  EXPECT_EQ(publish_arg(p), "127.0.0.1::80/tcp");
-  p.host_first = 8000, p.host_last = 8002, p.container_first = 80, p.container_last = 82, p.proto = "udp";
-  EXPECT_EQ(publish_arg(p), "127.0.0.1:8000-8002:80-82/udp");
-}
-
 }  // namespace
 }  // namespace nc::runtimes

@@ -60,7 +60,7 @@ TEST(ExecProtocol, ContainerSpecRoundTrips) {
   api::ContainerSpec s{.name = "web", .hostname = "w", .networks = {{.network = "a", .aliases = {"x", "y"}, .ip = ip("10.0.0.5")},
                                                                        {.network = "b", .aliases = {}, .ip = std::nullopt}},
                        .publish = {{.host_ip = ip("::1"), .host_first = 8080, .host_last = 8081, .container_first = 80,
-                                    .container_last = 81, .proto = "udp"}},
+                                    .container_last = 81, .proto = Proto::kUdp}},
                        .dns = {ip("203.0.113.53")},
                        .command = {"serve", "tcp", "0.0.0.0:80"},
                        .host = "host2"};
@@ -73,7 +73,7 @@ TEST(ExecProtocol, ContainerSpecRoundTrips) {
   EXPECT_EQ(b.publish[0].host_ip, ip("::1"));
   EXPECT_EQ(b.publish[0].host_last, 8081);
   EXPECT_EQ(b.publish[0].container_last, 81);
-  EXPECT_EQ(b.publish[0].proto, "udp");
+  EXPECT_EQ(b.publish[0].proto, Proto::kUdp);
   EXPECT_EQ(b.dns, s.dns);
   EXPECT_EQ(b.command, s.command);
   EXPECT_EQ(b.host, "host2");
@@ -83,7 +83,7 @@ TEST(ExecProtocol, ContainerInfoAndExecResultRoundTrip) {
   api::ContainerInfo i{.name = "web", .id = "abc", .hostname = "h",
                        .endpoints = {{.network = "bridge", .ip = ip("172.17.0.2"), .prefix_len = 16,
                                       .gateway = ip("172.17.0.1"), .mac = "02:42:ac:11:00:02", .aliases = {"web"}}},
-                       .ports = {{.proto = "tcp", .host_ip = std::nullopt, .host_port = 49153, .container_port = 80}}};
+                       .ports = {{.proto = Proto::kTcp, .host_ip = std::nullopt, .host_port = 49153, .container_port = 80}}};
   auto b = round_trip(i);
   ASSERT_EQ(b.endpoints.size(), 1u);
   EXPECT_EQ(b.endpoints[0].ip, ip("172.17.0.2"));
@@ -181,6 +181,8 @@ TEST(ExecProtocol, MissingAndMistypedFieldsAreNamed) {
       {json::parse(R"({"name":7,"endpoints":[],"ports":[]})"), "result.name: expected a string, got 7"},
       {json::parse(R"({"name":"w","endpoints":[],"ports":[{"proto":"tcp","host_port":70000,"container_port":80}]})"),
        "result.ports[0].host_port: expected an integer from 1 to 65535, got 70000"},
+      {json::parse(R"({"name":"w","endpoints":[],"ports":[{"proto":"sctp","host_port":80,"container_port":80}]})"),
+       "result.ports[0].proto: expected \"tcp\" or \"udp\", got \"sctp\""},
       {json::parse(R"([])"), "result: expected an object, got array"},
   };
   for (auto& c : cases) {

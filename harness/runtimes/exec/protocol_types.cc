@@ -33,6 +33,12 @@ class Fields {
     return v->get<std::string>();
   }
 
+  Result<Proto> proto(std::string_view key) const {
+    auto word = NC_TRY(str(key));
+    if (auto p = parse_proto(word)) return *p;
+    return failf("{}: expected \"tcp\" or \"udp\", got \"{}\"", path(key), word);
+  }
+
   Result<bool> boolean(std::string_view key, bool fallback) const {
     auto v = NC_TRY(at(key, false));
     if (!v) return fallback;
@@ -148,7 +154,7 @@ json to_json(const api::Attachment& a) {
 
 json to_json(const api::PortSpec& p) {
   json j{{"host_first", p.host_first},           {"host_last", p.host_last}, {"container_first", p.container_first},
-         {"container_last", p.container_last}, {"proto", p.proto}};
+         {"container_last", p.container_last}, {"proto", proto_name(p.proto)}};
   put_ip(j, "host_ip", p.host_ip);
   return j;
 }
@@ -169,7 +175,7 @@ json to_json(const api::Endpoint& e) {
 }
 
 json to_json(const api::PublishedPort& p) {
-  json j{{"proto", p.proto}, {"host_port", p.host_port}, {"container_port", p.container_port}};
+  json j{{"proto", proto_name(p.proto)}, {"host_port", p.host_port}, {"container_port", p.container_port}};
   put_ip(j, "host_ip", p.host_ip);
   return j;
 }
@@ -259,7 +265,7 @@ Result<api::PortSpec> from_json(const json& j, std::string_view where) {
   p.host_last = port(NC_TRY(f.integer("host_last", false, 0, 65535)));
   p.container_first = port(NC_TRY(f.integer("container_first", true, 1, 65535)));
   p.container_last = port(NC_TRY(f.integer("container_last", false, 0, 65535)));
-  p.proto = NC_TRY(f.str("proto"));
+  p.proto = NC_TRY(f.proto("proto"));
   return p;
 }
 
@@ -295,7 +301,7 @@ template <>
 Result<api::PublishedPort> from_json(const json& j, std::string_view where) {
   auto f = NC_TRY(Fields::of(j, where));
   api::PublishedPort p;
-  p.proto = NC_TRY(f.str("proto"));
+  p.proto = NC_TRY(f.proto("proto"));
   p.host_ip = NC_TRY(f.ip("host_ip"));
   p.host_port = port(NC_TRY(f.integer("host_port", true, 1, 65535)));
   p.container_port = port(NC_TRY(f.integer("container_port", true, 1, 65535)));
