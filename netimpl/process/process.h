@@ -19,7 +19,7 @@
 //     thread, not from a Namespaces::run() helper thread;
 //   - is the leader of a new process group, so a kill (terminate()'s SIGKILL, the
 //     destructor, run()'s timeout) takes its own children (`sh -c ...`) with it;
-//   - has stdin on /dev/null, default signal dispositions, an empty signal mask, and every
+//   - has stdin on /dev/null (or LaunchSpec::stdin_fd), default signal dispositions, an empty signal mask, and every
 //     inherited fd above 2 marked close-on-exec;
 //   - joins LaunchSpec::ns (net, uts, then mnt) before exec, by setns() on the held fds —
 //     what Namespaces::enter() does, minus its allocations; joining a mount namespace
@@ -53,6 +53,9 @@ struct LaunchSpec {
   bool capture_stdout = true;     // false: the child inherits our stdout
   bool capture_stderr = true;
   std::vector<std::string> env_extra;  // "KEY=value", added to (or replacing in) our environment
+  // The child's stdin: a file the caller owns (e.g. a memfd holding the input, positioned
+  // where the child should start reading); -1: /dev/null. Must stay open until spawn() returns.
+  int stdin_fd = -1;
 };
 
 struct RunResult;

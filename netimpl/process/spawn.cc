@@ -223,7 +223,7 @@ Result<Process> Process::spawn(const LaunchSpec& spec) {
     if (auto r = pipe_above_stdio(err_r, err_w); !r) return ctx(r.error());
 
   Plan plan = make_plan(spec);
-  plan.stdin_fd = devnull.get();
+  plan.stdin_fd = spec.stdin_fd >= 0 ? spec.stdin_fd : devnull.get();
   plan.stdout_fd = out_w.get();
   plan.stderr_fd = err_w.get();
   plan.error_fd = errp_w.get();
