@@ -6,7 +6,7 @@
 // What the loader guarantees about a Check it returns (the engine need not re-check):
 //  - `id` matches ^(BR|ISO|DNS|PORT|DRV|CNI|SCN)(-[A-Z]+)*-[0-9]{3}$ and, within one load_dir /
 //    load_catalogue call, is unique;
-//  - every capability in `requirements` is one of kCapabilities;
+//  - every capability in `requirements` is a row of api::kCapabilityTable;
 //  - `networks` and `containers` are in file order, fully typed (subnets, gateways, IPs and
 //    published ports parsed), and every network a container attaches to is declared in
 //    `networks` or predefined (kPredefinedNetworks);
@@ -32,17 +32,16 @@
 #include <vector>
 
 #include "harness/checks/template.h"
+#include "netimpl/api/capability.h"
 #include "netimpl/api/runtime.h"
 
 namespace nc::checks {
 
 using std::chrono::milliseconds;
 
-// Capabilities a check may require; the engine skips the check (with the missing names as
-// the reason) unless the kernel and the runtime offer all of them.
-inline constexpr std::array<std::string_view, 14> kCapabilities = {
-    "netns", "veth", "bridge", "br_netfilter", "nftables", "nat", "vxlan",
-    "macvlan", "ipvlan", "ipv6", "dns", "ports", "multihost", "cni"};
+// Capabilities a check may require: the names of api::kCapabilityTable (api/capability.h).
+// The engine skips the check (with the missing names as the reason) unless the kernel and
+// the runtime offer all of them.
 
 // Network drivers a network spec may name (api::NetworkSpec::driver).
 inline constexpr std::array<std::string_view, 6> kDrivers = {"bridge", "host", "none",

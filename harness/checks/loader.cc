@@ -36,8 +36,11 @@ Result<std::string> parse_id(const Reader& r, const Value& v) {
 Result<std::vector<std::string>> parse_requires(const Reader& r, const Value& v) {
   auto caps = NC_TRY(r.strings(v));
   for (const auto& cap : caps)
-    if (std::ranges::find(kCapabilities, cap) == kCapabilities.end())
-      return r.errorf(v.mark, "requires: unknown capability '{}'; expected any of {}", cap, fmt::join(kCapabilities, ", "));
+    if (!api::find_capability(cap)) {
+      std::vector<std::string_view> known;
+      for (auto& c : api::kCapabilityTable) known.push_back(c.name);
+      return r.errorf(v.mark, "requires: unknown capability '{}'; expected any of {}", cap, fmt::join(known, ", "));
+    }
   return caps;
 }
 

@@ -1,7 +1,5 @@
 #include "harness/cli/bench_attach.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <memory>
@@ -9,9 +7,7 @@
 #include <fmt/format.h>
 
 #include "harness/cli/bench_stats.h"
-#include "harness/lab/topology.h"
-#include "harness/runtimes/hosted.h"
-#include "netimpl/runtime/netimpl_runtime.h"
+#include "harness/runtimes/registry.h"
 
 namespace nc::cli {
 namespace {
@@ -19,32 +15,18 @@ namespace {
 using Clock = BenchClock;
 constexpr auto ms = ms_between;
 
-// One runtime under test; `keep` holds whatever owns it (a lab host, a daemon).
 struct Subject {
   std::string label;
+  std::unique_ptr<runtimes::RuntimeUnderTest> owner;
   api::Runtime* rt = nullptr;
-  std::shared_ptr<void> keep;
   std::vector<double> attach, detach;
 };
 
-Result<Subject> netimpl_subject(const BenchOptions& o) {
-  auto host = std::make_shared<lab::LabHost>(NC_TRY(lab::LabHost::create({})));
-  auto rt = NC_TRY(runtime::NetimplRuntime::create(host->host(), {.probe_path = o.probe_path}));
-  auto* raw = rt.get();
-  // The runtime goes before its host's namespaces.
-  auto keep = std::shared_ptr<void>(rt.release(), [host](void* p) { delete static_cast<runtime::NetimplRuntime*>(p); });
-  return Subject{.label = "netimpl", .rt = raw, .keep = std::move(keep), .attach = {}, .detach = {}};
-}
-
-Result<Subject> hosted_subject(const BenchOptions& o, const std::string& name) {
-  auto h = NC_TRY(runtimes::HostedRuntime::start({.runtime = name, .ip_forward = true, .probe_path = o.probe_path,
-                                                  .cgroup_parent = o.cgroup_parent,
-                                                  .state_dir = fmt::format("/run/netconform/bench-{}", name),
-                                                  .endpoint = ""}));
-  auto label = fmt::format("{} {}", name, h->runtime().version());
-  auto* raw = &h->runtime();
-  return Subject{.label = label, .rt = raw, .keep = std::shared_ptr<runtimes::HostedRuntime>(std::move(h)),
-                 .attach = {}, .detach = {}};
+Result<Subject> subject(const BenchOptions& o, const std::string& name) {
+  auto owner = NC_TRY(runtimes::make_runtime_under_test(name, {.probe_path = o.probe_path, .cgroup_parent = o.cgroup_parent}));
+  auto at = NC_TRY(owner->acquire({}));
+  auto label = name == "netimpl" ? name : fmt::format("{} {}", name, owner->version());
+  return Subject{.label = label, .owner = std::move(owner), .rt = at.runtime, .attach = {}, .detach = {}};
 }
 
 // A running container on benchnet, then disconnected: loopback only.
@@ -66,14 +48,11 @@ Result<void> one_round(Subject& s) {
 
 Result<std::vector<Subject>> start_subjects(const BenchOptions& o) {
   std::vector<Subject> out;
-  out.push_back(NC_TRY_CTX(netimpl_subject(o), "start netimpl"));
-  for (const char* name : {"docker", "podman"}) {
-    if (::access(name == std::string("docker") ? "/usr/sbin/dockerd" : "/usr/bin/podman", X_OK) != 0) {
-      fmt::print("  {} is not installed (ci/install-deps --with-runtimes): left out\n", name);
-      continue;
-    }
-    out.push_back(NC_TRY_CTX(hosted_subject(o, name), "start {}", name));
-  }
+  std::vector<std::string> left_out;
+  auto others = runtimes::comparable_runtimes(&left_out);
+  for (auto& why : left_out) fmt::print("  {}: left out\n", why);
+  others.insert(others.begin(), "netimpl");
+  for (auto& name : others) out.push_back(NC_TRY_CTX(subject(o, name), "start {}", name));
   for (auto& s : out) NC_TRY_VOID_CTX(prepare(*s.rt), "{}: prepare", s.label);
   return out;
 }

@@ -13,7 +13,7 @@
 
 #include "harness/cli/bench_stats.h"
 #include "harness/runtimes/cli/cli_runtime.h"
-#include "harness/runtimes/hosted.h"
+#include "harness/runtimes/registry.h"
 #include "netimpl/dns/server.h"
 #include "netimpl/netlink/rtnl.h"
 #include "netimpl/ns/namespaces.h"
@@ -137,17 +137,17 @@ Result<Perf> measure(Target& t, int outstanding) {
 // (Docker: DNATed in the container's own nat table to the daemon's resolver) or the
 // network's gateway (aardvark-dns).
 struct Foreign {
-  std::unique_ptr<runtimes::HostedRuntime> hosted;  // declared first: destroyed last
+  std::unique_ptr<runtimes::RuntimeUnderTest> owner;  // declared first: destroyed last
+  std::string label;
   Namespaces client;
   std::string server;
 };
 
 Result<Foreign> start_foreign(const std::string& runtime, const BenchOptions& o) {
   Foreign f;
-  f.hosted = NC_TRY(runtimes::HostedRuntime::start({.runtime = runtime, .ip_forward = true, .probe_path = o.probe_path,
-                                                    .cgroup_parent = o.cgroup_parent,
-                                                    .state_dir = fmt::format("/run/netconform/bench-dns-{}", runtime)}));
-  api::Runtime& rt = f.hosted->runtime();
+  f.owner = NC_TRY(runtimes::make_runtime_under_test(runtime, {.probe_path = o.probe_path, .cgroup_parent = o.cgroup_parent}));
+  api::Runtime& rt = *NC_TRY(f.owner->acquire({})).runtime;
+  f.label = fmt::format("{} {}", runtime, rt.version());
   auto net = NC_TRY(rt.create_network({.name = "benchnet"}));
   for (const char* name : {"target", "client"})
     NC_TRY_VOID(rt.create_container({.name = name, .networks = {{.network = "benchnet", .aliases = {}, .ip = {}}}}));
@@ -155,7 +155,7 @@ Result<Foreign> start_foreign(const std::string& runtime, const BenchOptions& o)
   if (!cli) return fail("not a CLI runtime");
   std::string pid = runtimes::trim(NC_TRY(cli->cli().out({"inspect", "--format", "{{.State.Pid}}", "client"})));
   f.client = NC_TRY(Namespaces::of_pid(runtime + " client", std::stoi(pid), kNsNet));
-  if (runtime == "docker") f.server = "127.0.0.11";
+  if (f.owner->family() == "docker") f.server = "127.0.0.11";
   else if (net.gateway) f.server = net.gateway->str();
   else return fail("network benchnet has no gateway for aardvark-dns");
   return f;
@@ -210,7 +210,8 @@ Result<int> run_bench(const BenchOptions& o) {
       {"dnsmasq", &client, "127.0.0.12", {}, [&] { return process_cpu_seconds(dnsmasq.pid()); }},
       {"nocache", &client2, "127.0.0.11", {}, [&] { return std::chrono::duration<double>(uncached->cpu_time()).count(); }}};
   std::vector<Foreign> foreign;
-  for (const char* rt : {"docker", "podman"}) {
+  std::vector<std::string> left_out;
+  for (auto& rt : runtimes::comparable_runtimes(&left_out)) {
     auto f = start_foreign(rt, o);
     if (!f) {
       fmt::print("  {}: not measured: {}\n", rt, f.error().message());
@@ -218,8 +219,9 @@ Result<int> run_bench(const BenchOptions& o) {
     }
     foreign.push_back(std::move(*f));
   }
+  for (auto& why : left_out) fmt::print("  {}: not measured\n", why);
   for (auto& f : foreign)
-    targets.push_back({f.hosted->runtime().name(), &f.client, f.server, {}, nullptr});
+    targets.push_back({f.label, &f.client, f.server, {}, nullptr});
   const int loads[2] = {20, 100};
   int rounds = std::max(1, o.rounds);
   for (int r = 0; r < rounds; ++r)

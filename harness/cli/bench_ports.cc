@@ -14,7 +14,7 @@
 #include "harness/cli/bench_stats.h"
 #include "harness/lab/topology.h"
 #include "harness/runtimes/cli/cli_runtime.h"
-#include "harness/runtimes/hosted.h"
+#include "harness/runtimes/registry.h"
 #include "netimpl/netlink/rtnl.h"
 #include "netimpl/nft/firewall.h"
 #include "netimpl/nft/testing/sockets.h"
@@ -152,17 +152,17 @@ const IpAddr kLoopback = *IpAddr::parse("127.0.0.1");
 // checks use), one idle container publishing the two ports, and the same servers as
 // netimpl's, listening in that container's network namespace.
 struct Foreign {
-  std::unique_ptr<runtimes::HostedRuntime> hosted;  // declared first: destroyed last
+  std::unique_ptr<runtimes::RuntimeUnderTest> owner;  // declared first: destroyed last
+  runtimes::Placement at;
   Namespaces container;
   std::unique_ptr<Servers> servers;
 };
 
 Result<Foreign> start_foreign(const std::string& runtime, const BenchOptions& o) {
   Foreign f;
-  f.hosted = NC_TRY(runtimes::HostedRuntime::start({.runtime = runtime, .ip_forward = true, .probe_path = o.probe_path,
-                                                    .cgroup_parent = o.cgroup_parent,
-                                                    .state_dir = fmt::format("/run/netconform/bench-ports-{}", runtime)}));
-  api::Runtime& rt = f.hosted->runtime();
+  f.owner = NC_TRY(runtimes::make_runtime_under_test(runtime, {.probe_path = o.probe_path, .cgroup_parent = o.cgroup_parent}));
+  f.at = NC_TRY(f.owner->acquire({}));
+  api::Runtime& rt = *f.at.runtime;
   NC_TRY_VOID(rt.create_container({.name = "srv", .publish = {tcp_port(kEchoHost, kEchoPort), tcp_port(kSinkHost, kSinkPort)}}));
   auto* cli = dynamic_cast<runtimes::CliRuntime*>(&rt);
   if (!cli) return fail("not a CLI runtime");
@@ -181,15 +181,14 @@ void add_foreign(const std::string& runtime, const BenchOptions& o, std::vector<
     return;
   }
   keep.push_back(std::move(*f));
-  const lab::LabHost& lab = keep.back().hosted->host();
-  if (runtime == "docker") {
-    // 20.10's default userland proxy: the host's own connections to 127.0.0.1 go through
+  const lab::LabHost& lab = *keep.back().at.host;
+  std::string family = keep.back().owner->family();
+  if (family == "docker") {
+    // Docker's default userland proxy: the host's own connections to 127.0.0.1 go through
     // docker-proxy (there is no DNAT for loopback); others are DNATed by iptables.
-    paths.push_back({"docker-proxy", &lab.host(), kLoopback, kEchoHost, kSinkHost});
-    paths.push_back({"docker DNAT", &lab.external(), kHostIp, kEchoHost, kSinkHost});
-  } else {
-    paths.push_back({"podman DNAT", &lab.external(), kHostIp, kEchoHost, kSinkHost});
+    paths.push_back({runtime == "docker" ? "docker-proxy" : runtime + " proxy", &lab.host(), kLoopback, kEchoHost, kSinkHost});
   }
+  paths.push_back({runtime + " DNAT", &lab.external(), kHostIp, kEchoHost, kSinkHost});
 }
 
 const Figures* find(const std::vector<PathVariant>& paths, const std::vector<Figures>& fig, std::string_view name) {
@@ -232,7 +231,9 @@ Result<void> run(const BenchOptions& o) {
                                     {"kernel DNAT", &lab.external(), kHostIp, kEchoHost, kSinkHost},
                                     {"kernel DNAT (lo)", &lab.host(), kLoopback, kEchoHost, kSinkHost}};
   std::vector<Foreign> foreign;
-  for (const char* name : {"docker", "podman"}) add_foreign(name, o, foreign, paths);
+  std::vector<std::string> left_out;
+  for (auto& name : runtimes::comparable_runtimes(&left_out)) add_foreign(name, o, foreign, paths);
+  for (auto& why : left_out) fmt::print("  {}: not measured\n", why);
   std::vector<Figures> fig(paths.size());
   for (int round = 0; round < o.rounds; ++round) {
     fmt::print("  round {}:", round + 1);

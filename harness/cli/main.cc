@@ -2,12 +2,14 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "harness/cli/bench_command.h"
 #include "harness/cli/info_commands.h"
 #include "harness/cli/paths.h"
 #include "harness/cli/report_command.h"
 #include "harness/cli/run_command.h"
+#include "harness/runtimes/registry.h"
 
 namespace {
 
@@ -45,7 +47,9 @@ int main(int argc, char** argv) {
   auto* cmd_run = app.add_subcommand("run", "Run checks in a throwaway lab and report.\n"
                                             "GoogleTest flags (--gtest_repeat, --gtest_shuffle, ...) pass through;\n"
                                             "tests are named RUNTIME.ID with '_' for '-' (netimpl.BR_001).");
-  cmd_run->add_option("--runtime", runtimes, "Runtimes to test, comma-separated")->delimiter(',')->default_str("netimpl");
+  std::string known;
+  for (auto& k : nc::runtimes::runtime_kinds()) known += fmt::format("\n  {:<24} {}", k.name.ends_with(':') ? k.name + "PATH[=NAME]" : k.name, k.summary);
+  cmd_run->add_option("--runtime", runtimes, "Runtimes to test, comma-separated:" + known)->delimiter(',')->default_str("netimpl");
   cmd_run->add_option("--suite", run.suite, "conformance, scenarios or all")
       ->check(CLI::IsMember({"conformance", "scenarios", "all"}))
       ->default_str("conformance");

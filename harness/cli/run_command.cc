@@ -18,6 +18,7 @@
 #include "harness/kernel/features.h"
 #include "harness/lab/lab.h"
 #include "harness/runtimes/cgroup_gc.h"
+#include "harness/runtimes/registry.h"
 #include "harness/report/json_writer.h"
 #include "harness/report/html_writer.h"
 #include "harness/report/junit_writer.h"
@@ -52,11 +53,19 @@ Result<std::vector<checks::Check>> select(std::vector<checks::Check> all, const 
 // The lab's runner: registers the checks with GoogleTest, runs them, and writes the run's
 // results as JSON to `out_fd` (a memfd the outer process reads afterwards).
 int lab_body(const std::vector<checks::Check>& checks, const RunOptions& o, int out_fd) {
-  SuiteRun run{.runtimes = o.runtimes, .probe_path = o.probe_path, .verbose = o.verbose, .features = {}, .results = {}};
-  run.cgroup_parent = o.cgroup_parent;
+  SuiteRun run{.probe_path = o.probe_path, .verbose = o.verbose};
   run.expectations_dir = (std::filesystem::path(o.checks_root) / "conformance" / "expectations").string();
-  if (!o.docker_host.empty()) run.endpoints["docker"] = o.docker_host;
-  if (!o.podman_url.empty()) run.endpoints["podman"] = o.podman_url;
+  runtimes::RunContext ctx{.probe_path = o.probe_path, .cgroup_parent = o.cgroup_parent, .endpoints = {}};
+  if (!o.docker_host.empty()) ctx.endpoints["docker"] = o.docker_host;
+  if (!o.podman_url.empty()) ctx.endpoints["podman"] = o.podman_url;
+  for (auto& name : o.runtimes) {
+    auto rut = runtimes::make_runtime_under_test(name, ctx);
+    if (!rut) {
+      fmt::print(stderr, "netconform run: {}\n", rut.error().message());
+      return kExitBadInput;
+    }
+    run.runtimes.push_back(std::move(*rut));
+  }
   run.features = kernel::probe_kernel();
   std::vector<std::string> args{"netconform"};
   args.insert(args.end(), o.gtest_args.begin(), o.gtest_args.end());
@@ -69,11 +78,12 @@ int lab_body(const std::vector<checks::Check>& checks, const RunOptions& o, int 
   // The verdict comes from our own results (they carry xfail/xpass); gtest's is implied.
   if (RUN_ALL_TESTS() != 0 && run.results.empty()) return kExitBadInput;
 
-  run.hosted.clear();  // stop the daemons while the lab still stands
   report::RunReport rep;
   rep.kernel = {.release = kernel::kernel_release(), .features = run.features};
   rep.results = std::move(run.results);
-  for (auto& [name, version] : run.versions) rep.runtimes.push_back({name, version});
+  for (auto& rt : run.runtimes)
+    if (!rt->version().empty()) rep.runtimes.push_back({rt->name(), rt->version()});
+  run.runtimes.clear();  // stop the daemons while the lab still stands
   if (!rep.runtimes.empty()) rep.runtime = rep.runtimes.front();
   std::string text = report::to_json_text(rep);
   for (size_t off = 0; off < text.size();) {
@@ -152,8 +162,8 @@ int run_command(const RunOptions& in) {
   RunOptions o = in;
   o.cgroup_parent = runtimes::run_cgroup_name(::getpid());
   for (auto& rt : o.runtimes)
-    if (rt != "netimpl" && rt != "docker" && rt != "podman") {
-      fmt::print(stderr, "netconform run: --runtime {}: unknown (available: netimpl, docker, podman)\n", rt);
+    if (!runtimes::find_runtime_kind(rt)) {
+      fmt::print(stderr, "netconform run: {}\n", runtimes::unknown_runtime_message(rt));
       return kExitBadInput;
     }
   if (!o.docker_host.empty())

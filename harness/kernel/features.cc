@@ -2,30 +2,32 @@
 
 #include <sys/utsname.h>
 
+#include <algorithm>
+#include <array>
 #include <map>
 
 #include "harness/kernel/link_probes.h"
 #include "harness/kernel/nft_probe.h"
+#include "netimpl/api/capability.h"
 #include "netimpl/netlink/rtnl.h"
 
 namespace nc::kernel {
 namespace {
 
-constexpr std::string_view kNames[] = {"netns",     "veth",      "bridge",  "br_netfilter",
-                                       "nftables",  "nat",       "conntrack", "vxlan",
-                                       "macvlan",   "ipvlan",    "ipv6"};
+// The kernel features: the capabilities with a kernel option (api/capability.h), in its order.
+constexpr auto kNames = [] {
+  constexpr auto n = std::ranges::count_if(api::kCapabilityTable, [](auto& c) { return !c.kernel_config.empty(); });
+  std::array<std::string_view, n> out{};
+  size_t i = 0;
+  for (auto& c : api::kCapabilityTable)
+    if (!c.kernel_config.empty()) out[i++] = c.name;
+  return out;
+}();
 
 // The kernel option behind each feature, named in "kernel lacks ..." details.
-constexpr std::pair<std::string_view, std::string_view> kConfig[] = {
-    {"netns", "CONFIG_NET_NS"},          {"veth", "CONFIG_VETH"},        {"bridge", "CONFIG_BRIDGE"},
-    {"br_netfilter", "CONFIG_BRIDGE_NETFILTER"}, {"nftables", "CONFIG_NF_TABLES"},
-    {"nat", "CONFIG_NFT_MASQ"},         {"conntrack", "CONFIG_NF_CONNTRACK"}, {"vxlan", "CONFIG_VXLAN"},
-    {"macvlan", "CONFIG_MACVLAN"},      {"ipvlan", "CONFIG_IPVLAN"},    {"ipv6", "CONFIG_IPV6"}};
-
 std::string_view config_of(std::string_view name) {
-  for (auto [n, c] : kConfig)
-    if (n == name) return c;
-  return name;
+  auto* c = api::find_capability(name);
+  return c ? c->kernel_config : name;
 }
 
 // The errnos by which the kernel says "no such thing here": an unknown link type or

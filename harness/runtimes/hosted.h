@@ -27,6 +27,7 @@
 #include "harness/lab/topology.h"
 #include "harness/runtimes/cli/cli_runtime.h"
 #include "harness/runtimes/docker/dockerd.h"
+#include "harness/runtimes/per_shard.h"
 
 namespace nc::runtimes {
 
@@ -41,13 +42,13 @@ struct HostedOptions {
   std::string endpoint;       // empty: start a private daemon in the lab host
 };
 
-class HostedRuntime {
+class HostedRuntime final : public ShardRuntime {
  public:
   static Result<std::unique_ptr<HostedRuntime>> start(const HostedOptions& o);
-  ~HostedRuntime();
+  ~HostedRuntime() override;
 
-  const lab::LabHost& host() const { return host_; }
-  api::Runtime& runtime() { return *rt_; }
+  const lab::LabHost& host() const override { return host_; }
+  api::Runtime& runtime() override { return *rt_; }
   bool ip_forward() const { return ip_forward_; }
   // The daemon's log tail, for a report on failure ("" without a daemon).
   std::string daemon_log() const;

@@ -138,6 +138,10 @@ class Rtnl {
   // link) that is already gone is success.
   Result<void> del_fdb(std::string_view ifname, std::string_view mac, const IpAddr& dst);
   Result<void> del_neigh(std::string_view ifname, const IpAddr& ip);
+  // Deletes every neighbour entry the kernel learned (IPv4 and IPv6, any link; permanent
+  // and NOARP entries stay): what a peer that went away leaves in the ARP/ND tables.
+  // Returns how many went.
+  Result<int> flush_neighbours();
 
  private:
   Rtnl() = default;

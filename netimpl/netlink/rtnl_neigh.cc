@@ -89,4 +89,27 @@ Result<void> Rtnl::del_neigh(std::string_view ifname, const IpAddr& ip) {
   return {};
 }
 
+Result<int> Rtnl::flush_neighbours() {
+  auto ctx = [&] { return fmt::format("flush neighbours in netns {}", ns_name_); };
+  nl_cache* raw = nullptr;
+  NC_TRY_VOID_CTX(nl_ok(rtnl_neigh_alloc_cache(sock_.get(), &raw)), "{}", ctx());
+  std::unique_ptr<nl_cache, decltype(&nl_cache_free)> cache(raw, &nl_cache_free);
+  std::vector<NeighPtr> learned;
+  for (nl_object* o = nl_cache_get_first(cache.get()); o; o = nl_cache_get_next(o)) {
+    auto* n = reinterpret_cast<rtnl_neigh*>(o);
+    int family = rtnl_neigh_get_family(n);
+    if (family != AF_INET && family != AF_INET6) continue;  // bridge FDB entries are the runtime's
+    if (rtnl_neigh_get_state(n) & (NUD_PERMANENT | NUD_NOARP)) continue;
+    nl_object_get(o);
+    learned.emplace_back(n);
+  }
+  int deleted = 0;
+  for (auto& n : learned) {
+    auto r = request(sock_.get(), [&](nl_msg** m) { return rtnl_neigh_build_delete_request(n.get(), 0, m); });
+    if (r) ++deleted;
+    else if (!gone(r.error())) return std::unexpected(std::move(r).error().context(ctx()));
+  }
+  return deleted;
+}
+
 }  // namespace nc::netlink

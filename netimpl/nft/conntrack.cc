@@ -66,4 +66,15 @@ Result<int> flush_conntrack(const Namespaces& ns, const PortMapping& mapping) {
   return deleted;
 }
 
+Result<int> flush_all_conntrack(const Namespaces& ns) {
+  auto ctx = [&] { return fmt::format("flush conntrack in netns {}", ns.name()); };
+  Handle h = NC_TRY_CTX(ns.run(open_handle), "{}", ctx());
+  int flushed = 0;
+  for (uint32_t family : {AF_INET, AF_INET6}) {
+    if (nfct_query(h.get(), NFCT_Q_FLUSH, &family) < 0 && errno != ENOENT) return sys_fail(ctx());
+    ++flushed;
+  }
+  return flushed;
+}
+
 }  // namespace nc::nft

@@ -21,4 +21,9 @@ namespace nc::nft {
 // Errors: "flush conntrack udp/5353 in netns host: ...".
 Result<int> flush_conntrack(const Namespaces& ns, const PortMapping& mapping);
 
+// Deletes every conntrack entry in `ns` (both families): what the lab does between two
+// checks that share a host, so that no flow of one reaches into the next. Returns the
+// number of families flushed. Errors: "flush conntrack in netns host: ...".
+Result<int> flush_all_conntrack(const Namespaces& ns);
+
 }  // namespace nc::nft

@@ -1,0 +1,51 @@
+// The capabilities a check can require (`requires:`), in one table that every side uses:
+// the check loader accepts exactly these names, the kernel probe (`netconform kernel`)
+// probes the ones with a kernel option, and each runtime says which it offers
+// (api::Runtime::capabilities). A check runs only where the kernel and the runtime offer
+// all it requires; otherwise it is skipped naming what is missing.
+//
+// Adding a capability is one row here; a probe for it in harness/kernel when it is a
+// kernel feature; and the runtimes that have it listing it.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+
+namespace nc::api {
+
+struct CapabilityInfo {
+  std::string_view name;
+  std::string_view kernel_config;  // the kernel option behind it; "" when not a kernel feature
+  std::string_view meaning;
+};
+
+inline constexpr std::array<CapabilityInfo, 15> kCapabilityTable = {{
+    {"netns", "CONFIG_NET_NS", "network namespaces"},
+    {"veth", "CONFIG_VETH", "veth pairs"},
+    {"bridge", "CONFIG_BRIDGE", "Linux bridges"},
+    {"br_netfilter", "CONFIG_BRIDGE_NETFILTER", "netfilter sees bridged traffic (bridge-nf-call-*)"},
+    {"nftables", "CONFIG_NF_TABLES", "nftables"},
+    {"nat", "CONFIG_NFT_MASQ", "nftables NAT (masquerade, DNAT)"},
+    {"conntrack", "CONFIG_NF_CONNTRACK", "connection tracking that a runtime manages (entries flushed on unpublish)"},
+    {"vxlan", "CONFIG_VXLAN", "VXLAN links"},
+    {"macvlan", "CONFIG_MACVLAN", "macvlan links"},
+    {"ipvlan", "CONFIG_IPVLAN", "ipvlan links"},
+    {"ipv6", "CONFIG_IPV6", "IPv6"},
+    {"dns", "", "an embedded DNS server answering container names"},
+    {"ports", "", "published ports"},
+    {"multihost", "", "networks across several hosts (overlay)"},
+    {"cni", "", "the runtime drives CNI plugins and takes `cni` steps (ADD, CHECK, DEL on one attachment)"},
+}};
+
+constexpr const CapabilityInfo* find_capability(std::string_view name) {
+  auto it = std::ranges::find(kCapabilityTable, name, &CapabilityInfo::name);
+  return it == kCapabilityTable.end() ? nullptr : &*it;
+}
+
+constexpr bool is_kernel_feature(std::string_view name) {
+  auto* c = find_capability(name);
+  return c && !c->kernel_config.empty();
+}
+
+}  // namespace nc::api
