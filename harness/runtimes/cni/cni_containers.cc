@@ -26,25 +26,6 @@ std::string CniRuntime::next_ifname(const Container& c) const {
   }
 }
 
-// Published ports as runtimeConfig.portMappings (CONVENTIONS.md): one entry per port; a
-// host port of 0 gets one here, as the runtime's job (portmap maps, it does not allocate).
-Result<json> CniRuntime::port_mappings(const std::vector<api::PortSpec>& publish, Container& c) {
-  json maps = json::array();
-  for (auto& p : publish) {
-    int n = p.container_last - p.container_first + 1;
-    if (n < 1) return failf("publish: container ports {}-{} are no range", p.container_first, p.container_last);
-    for (int i = 0; i < n; ++i) {
-      uint16_t host = p.host_first == 0 ? next_random_port_++ : static_cast<uint16_t>(p.host_first + i);
-      uint16_t cont = static_cast<uint16_t>(p.container_first + i);
-      json m = {{"hostPort", host}, {"containerPort", cont}, {"protocol", p.proto}};
-      if (p.host_ip) m["hostIP"] = p.host_ip->str();
-      maps.push_back(m);
-      c.ports.push_back({.proto = p.proto, .host_ip = p.host_ip, .host_port = host, .container_port = cont});
-    }
-  }
-  return maps;
-}
-
 Result<void> CniRuntime::attach(Container& c, const api::Attachment& att, const json& capability_args) {
   auto ctx = fmt::format("attach {} to {}", c.name, att.network);
   auto* n = NC_TRY_CTX(network(att.network), "{}", ctx);
@@ -148,7 +129,9 @@ Result<api::ContainerInfo> CniRuntime::create_container(const api::ContainerSpec
     for (auto& a : atts) {
       if (a.network == "none") continue;
       json caps = json::object();
-      if (first && !spec.publish.empty()) {
+      // An internal network has no way in: its ports are not mapped (as it gets no default
+      // route and no masquerade, config.h).
+      if (first && !spec.publish.empty() && !networks_.at(a.network).info.internal) {
         auto maps = port_mappings(spec.publish, c);
         if (!maps) return undo(maps.error());
         caps["portMappings"] = *maps;

@@ -10,7 +10,8 @@
 // - A container is network, mount and UTS namespaces held by fds; its netns is bind-mounted
 //   below the state directory (netns_file.h) for CNI_NETNS. Creating it ADDs the loopback
 //   list on lo, then the list of each network on eth0, eth1, ... (published ports as
-//   runtimeConfig.portMappings of the first; a fixed address as CNI_ARGS IP=), then starts
+//   runtimeConfig.portMappings of the first unless it is internal; host ports chosen and
+//   checked for clashes by the runtime, cni_ports.cc; a fixed address as CNI_ARGS IP=), then starts
 //   the probe in its namespaces. A failed ADD is followed by its DEL, as the spec requires.
 // - remove DELs every attachment in reverse order; connect/disconnect ADD/DEL one more
 //   ifname; inspect reports what the ADD results say; reset removes everything and
@@ -106,7 +107,12 @@ class CniRuntime : public api::Runtime, public api::CniControl {
   Result<ListOutcome> del(Attachment& a);  // marks it deleted on success
   Result<void> teardown(Container& c);  // DEL all, in reverse order; the namespaces go
   Result<api::CniReply> cni_add(Container& c, const api::CniRequest& req);
+  // Published ports as runtimeConfig.portMappings (cni_ports.cc); records them in c.ports.
   Result<nlohmann::json> port_mappings(const std::vector<api::PortSpec>& publish, Container& c);
+  // The container that already maps host port `port`/`proto` on an address overlapping
+  // `ip` (absent: every address), or null.
+  const Container* port_holder(const std::string& proto, const std::optional<IpAddr>& ip, uint16_t port,
+                               const Container& adding) const;
   api::ContainerInfo info(const Container& c) const;
   Result<void> verify_clean();
 
