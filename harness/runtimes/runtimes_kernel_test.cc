@@ -179,6 +179,12 @@ TEST_F(RuntimesKernelTest, SigkillMidPodmanRunLeavesNothing) {
   sigkill_mid_run_leaves_nothing("podman", "conmon");
 }
 
+TEST_F(RuntimesKernelTest, SigkillMidCniRunLeavesNothing) {
+  if (!fs::exists("/usr/lib/cni/bridge")) GTEST_SKIP() << "containernetworking-plugins is not installed (ci/install-deps --with-runtimes)";
+  // No daemon: a container's probe (comm is cut to 15 characters) marks a check under way.
+  sigkill_mid_run_leaves_nothing("cni", "netconform-prob");
+}
+
 // The restart path: a check whose lab starts with ip_forward off gets a fresh daemon on a
 // host with forwarding off (check_tests.cc drops the shard's daemon and starts another).
 // What proves the option reached the daemon: dockerd 20.10 turns forwarding on itself and,
