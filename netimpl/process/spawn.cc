@@ -149,7 +149,9 @@ void child_reset_signals() {
 [[noreturn]] void child_exec(const Plan& p) {
   if (p.exec_fd) {
     ::syscall(SYS_execveat, p.exec_fd.get(), "", p.argv.data(), p.envp.data(), AT_EMPTY_PATH);
-    child_fail(p, kStageExec, 0, errno);
+    // A script through a close-on-exec fd fails with ENOENT (its interpreter would open
+    // /dev/fd/N, closed by then; execveat(2)): run it by its path instead.
+    if (errno != ENOENT) child_fail(p, kStageExec, 0, errno);
   }
   bool saw_eacces = false;
   for (char* path : p.candidates) {
