@@ -14,6 +14,10 @@
 //    `host`, `external` or a container that exists at that step (declared, or created by an
 //    earlier step and not removed since); the same holds for every container and network
 //    name a runtime action or a variable uses;
+//  - a variable asks for a container's address or gateway only on a network the container
+//    is on at that step, and for a published port only one the container publishes; a
+//    runtime action expected to succeed does not join a network twice, leave one the
+//    container is not on, or remove a network a container is still on;
 //  - `expect` holds only fields that apply to the step's action (see Expect).
 //
 // Strings typed Template may contain ${...} variables (template.h). They are kept unexpanded:
@@ -131,7 +135,7 @@ struct Resolve {
   bool tcp = false;
   bool tcp_fallback = true;        // retry over TCP when a UDP answer is truncated
 };
-// Lab: switches the fault mode of the lab's upstream DNS servers (harness/dnsup).
+// Lab: switches the fault mode of the lab's upstream DNS servers (harness/upstream_dns).
 struct DnsFault {
   std::string server;  // one of 203.0.113.53-.55; empty: every upstream
   std::string mode;    // answer | drop | delay | servfail | nxdomain | truncate | refuse_tcp

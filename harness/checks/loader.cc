@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <map>
 #include <regex>
-#include <sstream>
 
 #include <fmt/ranges.h>
 
+#include "harness/checks/input_limits.h"
 #include "harness/checks/specs.h"
 #include "harness/checks/steps.h"
 
@@ -91,15 +90,6 @@ Result<Check> parse_documents(const Reader& r, std::string_view yaml, Suite suit
   return parse_root(r, docs[0], suite);
 }
 
-Result<std::string> read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return sys_fail(fmt::format("read {}", path.string()));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return sys_fail(fmt::format("read {}", path.string()));
-  return text.str();
-}
-
 Result<std::vector<std::filesystem::path>> yaml_files(const std::filesystem::path& dir) {
   std::error_code ec;
   std::vector<std::filesystem::path> files;
@@ -128,6 +118,7 @@ Result<void> check_catalogue_rules(const Check& c, const std::filesystem::path& 
 }  // namespace
 
 Result<Check> parse_check(std::string_view yaml, std::string_view file, Suite suite) {
+  NC_TRY_VOID(detail::check_input(yaml, file));
   Reader r{std::string(file)};
   try {
     return parse_documents(r, yaml, suite);
@@ -139,7 +130,7 @@ Result<Check> parse_check(std::string_view yaml, std::string_view file, Suite su
 }
 
 Result<Check> load_check_file(const std::filesystem::path& path, std::optional<Suite> suite) {
-  auto text = NC_TRY(read_file(path));
+  auto text = NC_TRY(detail::read_bounded(path));
   bool in_scenarios = path.parent_path().filename() == "scenarios";
   return parse_check(text, path.string(), suite.value_or(in_scenarios ? Suite::kScenarios : Suite::kConformance));
 }

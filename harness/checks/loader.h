@@ -2,7 +2,8 @@
 //
 // Every malformed input yields ONE error, "file:line:col: what is wrong" (1-based; file as
 // named to the loader), for the first problem found; nothing throws, nothing crashes.
-// yaml-cpp exceptions are caught at this boundary and converted.
+// yaml-cpp exceptions are caught at this boundary and converted. Before yaml-cpp sees a
+// text, it must keep the bounds of input_limits.h (size, nesting depth, characters).
 //
 // Catalogue rules enforced by load_dir (not by parse_check, so tests can parse fragments):
 // the file name is the id in lower case plus ".yaml"; scenario IDs start with SCN- and

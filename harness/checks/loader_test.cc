@@ -208,6 +208,44 @@ TEST(ParseCheck, NamesFollowTheSteps) {
   EXPECT_EQ(failed.error().message(), "mem.yaml:6:47: unknown network 'n2'; networks at this point: bridge, host, none");
 }
 
+TEST(ParseCheck, NetworksOfAContainerFollowTheSteps) {
+  // web starts on n1 only; each step's variables see the networks web is on at that step.
+  auto ok = parse(
+      "  - { network_connect: { container: web, network: n2 }, expect: ok }\n"
+      "  - { from: peer, ping: '${web.ip.n2}', expect: ok }\n"
+      "  - { network_disconnect: { container: web, network: n1 }, expect: ok }\n"
+      "  - { from: peer, ping: '${web.ip}', expect: ok }\n"
+      "  - { network_disconnect: { container: web, network: n2 }, expect: ok }\n"
+      "  - { network_connect: { container: web, network: n1 }, expect: ok }\n"
+      "  - { from: peer, connect: 'tcp://${web.ip.n1}:80', expect: ok }\n"
+      "  - { container_remove: peer, expect: ok }\n"
+      "  - { network_remove: n2, expect: ok }\n",
+      "networks: { n1: {}, n2: {} }\ncontainers: { web: { networks: [n1] }, peer: { networks: [n1, n2] } }\n");
+  ASSERT_TRUE(ok) << ok.error().message();
+}
+
+TEST(ParseCheck, ImpossibleAttachmentsLoadWhenTheStepExpectsTheRefusal) {
+  auto ok = parse(
+      "  - { network_connect: { container: web, network: n1 }, expect: { error: already } }\n"
+      "  - { network_disconnect: { container: web, network: n2 }, expect: { error: not connected } }\n"
+      "  - { network_remove: n1, expect: { error: active endpoints } }\n"
+      "  - { from: web, ping: '${web.ip.n1}', expect: ok }\n",
+      "networks: { n1: {}, n2: {} }\ncontainers: { web: { networks: [n1] } }\n");
+  ASSERT_TRUE(ok) << ok.error().message();
+}
+
+TEST(ParseCheck, PublishedPortVariablesNameAPublishedPort) {
+  auto ok = parse("  - { from: host, connect: 'tcp://${host.ip}:${web.port.9005}', expect: ok }\n"
+                  "  - { from: host, connect: 'udp://${host.ip}:${web.port.53/udp}', expect: ok }\n",
+                  "containers: { web: { publish: ['9000-9010:9000-9010', '53/udp'] } }\n");
+  ASSERT_TRUE(ok) << ok.error().message();
+  auto bad = parse("  - { from: host, connect: 'tcp://${host.ip}:${web.port.53}', expect: ok }\n",
+                   "containers: { web: { publish: ['9000-9010:9000-9010', '53/udp'] } }\n");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message(), "mem.yaml:6:28: connect: ${web.port.53}: container web does not publish port 53/tcp; "
+                                   "it publishes 9000-9010/tcp, 53/udp");
+}
+
 TEST(ParseCheck, ClashesOnlyWhenExpectedToSucceed) {
   auto ok = parse("  - { network_create: { name: n1, subnet: 172.17.0.0/16 }, expect: { error: overlaps } }\n",
                   "networks: { n0: { subnet: 172.17.0.0/16 } }\n");

@@ -15,13 +15,55 @@ std::string or_none(const std::vector<std::string>& names) {
   return names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "));
 }
 
+bool publishes(const std::vector<api::PortSpec>& ports, uint16_t port, std::string_view proto) {
+  return std::ranges::any_of(ports, [&](const api::PortSpec& p) {
+    return p.proto == proto && port >= p.container_first && port <= std::max(p.container_first, p.container_last);
+  });
+}
+
+// "80/tcp, 5000-5010/udp" or "no port".
+std::string published(const std::vector<api::PortSpec>& ports) {
+  std::vector<std::string> out;
+  for (auto& p : ports)
+    out.push_back(p.container_last > p.container_first ? fmt::format("{}-{}/{}", p.container_first, p.container_last, p.proto)
+                                                        : fmt::format("{}/{}", p.container_first, p.proto));
+  return out.empty() ? "no port" : fmt::format("{}", fmt::join(out, ", "));
+}
+
 }  // namespace
 
 Scope::Scope() {
   for (auto n : kPredefinedNetworks) networks_.emplace_back(std::string(n), std::nullopt);
 }
 
-bool Scope::has_container(std::string_view name) const { return std::ranges::find(containers_, name) != containers_.end(); }
+const Scope::Container* Scope::container(std::string_view name) const {
+  auto it = std::ranges::find(containers_, name, &Container::name);
+  return it == containers_.end() ? nullptr : &*it;
+}
+
+Scope::Container* Scope::container(std::string_view name) {
+  auto it = std::ranges::find(containers_, name, &Container::name);
+  return it == containers_.end() ? nullptr : &*it;
+}
+
+bool Scope::has_container(std::string_view name) const { return container(name) != nullptr; }
+
+std::vector<std::string> Scope::networks_of(std::string_view name) const {
+  auto* c = container(name);
+  return c ? c->networks : std::vector<std::string>{};
+}
+
+bool Scope::on_network(std::string_view name, std::string_view network) const {
+  auto* c = container(name);
+  return c && std::ranges::find(c->networks, network) != c->networks.end();
+}
+
+std::vector<std::string> Scope::containers_on(std::string_view network) const {
+  std::vector<std::string> out;
+  for (auto& c : containers_)
+    if (std::ranges::find(c.networks, network) != c.networks.end()) out.push_back(c.name);
+  return out;
+}
 
 bool Scope::has_network(std::string_view name) const {
   return std::ranges::any_of(networks_, [&](auto& n) { return n.first == name; });
@@ -41,16 +83,31 @@ std::string Scope::overlapping(const Prefix& p) const {
 
 void Scope::add_network(const api::NetworkSpec& spec) { networks_.emplace_back(spec.name, spec.subnet); }
 
-void Scope::add_container(const std::string& name) { containers_.push_back(name); }
+void Scope::add_container(const api::ContainerSpec& spec) {
+  Container c{spec.name, {}, spec.publish};
+  for (auto& a : spec.networks) c.networks.push_back(a.network);
+  if (c.networks.empty()) c.networks.emplace_back(api::kDefaultBridge);
+  containers_.push_back(std::move(c));
+}
+
+void Scope::connect(std::string_view name, std::string_view network) {
+  if (auto* c = container(name); c && !on_network(name, network)) c->networks.emplace_back(network);
+}
+
+void Scope::disconnect(std::string_view name, std::string_view network) {
+  if (auto* c = container(name)) std::erase(c->networks, network);
+}
 
 void Scope::remove_network(std::string_view name) {
   std::erase_if(networks_, [&](auto& n) { return n.first == name; });
 }
 
-void Scope::remove_container(std::string_view name) { std::erase(containers_, name); }
+void Scope::remove_container(std::string_view name) { std::erase_if(containers_, [&](auto& c) { return c.name == name; }); }
 
 std::string Scope::unknown_container(std::string_view name) const {
-  return fmt::format("unknown container '{}'; containers at this point: {}", name, or_none(containers_));
+  std::vector<std::string> names;
+  for (auto& c : containers_) names.push_back(c.name);
+  return fmt::format("unknown container '{}'; containers at this point: {}", name, or_none(names));
 }
 
 std::string Scope::unknown_network(std::string_view name) const {
@@ -77,8 +134,25 @@ Result<void> Scope::check_template(const Reader& r, const Value& v, std::string_
       return r.errorf(v.mark, "{}: ${{{}}}: {}", v.name, var.text, unknown_container(var.container));
     if (!var.network.empty() && !has_network(var.network))
       return r.errorf(v.mark, "{}: ${{{}}}: {}", v.name, var.text, unknown_network(var.network));
+    if (auto why = unanswerable(var); !why.empty()) return r.errorf(v.mark, "{}: ${{{}}}: {}", v.name, var.text, why);
   }
   return {};
+}
+
+std::string Scope::unanswerable(const Variable& var) const {
+  using K = Variable::Kind;
+  auto* c = container(var.container);
+  if (!c) return "";
+  if ((var.kind == K::kContainerIp || var.kind == K::kContainerGateway) && var.network.empty() && c->networks.empty())
+    return fmt::format("container {} is on no network at this point", c->name);
+  if ((var.kind == K::kContainerIp || var.kind == K::kContainerGateway) && !var.network.empty() &&
+      !on_network(c->name, var.network))
+    return fmt::format("container {} is not on network {} at this point; its networks: {}", c->name, var.network,
+                       or_none(c->networks));
+  if (var.kind == K::kContainerPort && !publishes(c->publish, var.port, var.proto))
+    return fmt::format("container {} does not publish port {}/{}; it publishes {}", c->name, var.port, var.proto,
+                       published(c->publish));
+  return "";
 }
 
 Result<void> check_name(const Reader& r, const YAML::Mark& at, std::string_view name, std::string_view kind) {

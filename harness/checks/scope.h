@@ -3,6 +3,9 @@
 // The loader walks a check in execution order (networks, containers, then the steps) and
 // keeps a Scope up to date, so a name or variable is accepted exactly when the thing it
 // names exists at that point: declared, or created by an earlier step and not removed since.
+// It follows each container's networks too (its initial ones, then network_connect and
+// network_disconnect steps), so a reference that cannot hold at run time -- ${db.ip.frontend}
+// while db is not on frontend, leaving a network never joined -- is a load error.
 #pragma once
 
 #include <optional>
@@ -26,8 +29,19 @@ class Scope {
   // The name of a known network whose subnet overlaps `p`, or "".
   std::string overlapping(const Prefix& p) const;
 
+  // The container's networks at this point, in the order it joined them (the first is what
+  // ${c.ip} means); empty for an unknown container.
+  std::vector<std::string> networks_of(std::string_view container) const;
+  bool on_network(std::string_view container, std::string_view network) const;
+  // The containers attached to the network, in the order they were added.
+  std::vector<std::string> containers_on(std::string_view network) const;
+
   void add_network(const api::NetworkSpec& spec);
-  void add_container(const std::string& name);
+  // A container on the spec's networks (the default bridge when it names none), publishing
+  // the spec's ports.
+  void add_container(const api::ContainerSpec& spec);
+  void connect(std::string_view container, std::string_view network);
+  void disconnect(std::string_view container, std::string_view network);
   // The lab's host count (Lab::hosts): a container's `host:` must name one of them.
   void set_hosts(int n) { hosts_ = n; }
   int hosts() const { return hosts_; }
@@ -37,14 +51,26 @@ class Scope {
   // Errors unless the name exists: "unknown container 'x'; containers at this point: a, b".
   Result<void> need_container(const Reader& r, const YAML::Mark& at, std::string_view name) const;
   Result<void> need_network(const Reader& r, const YAML::Mark& at, std::string_view name) const;
-  // Checks each ${...} of the value's text: syntax, and that its names exist here.
+  // Checks each ${...} of the value's text: syntax, that its names exist here, that a
+  // container's address or gateway is asked for on a network it is on at this point, and a
+  // published port of one it publishes.
   Result<void> check_template(const Reader& r, const Value& v, std::string_view text) const;
 
  private:
   std::string unknown_container(std::string_view name) const;
   std::string unknown_network(std::string_view name) const;
+  // Why the variable cannot be answered at this point, or "" when it can.
+  std::string unanswerable(const Variable& var) const;
 
-  std::vector<std::string> containers_;
+  struct Container {
+    std::string name;
+    std::vector<std::string> networks;
+    std::vector<api::PortSpec> publish;
+  };
+  const Container* container(std::string_view name) const;
+  Container* container(std::string_view name);
+
+  std::vector<Container> containers_;
   int hosts_ = 1;
   std::vector<std::pair<std::string, std::optional<Prefix>>> networks_;
 };

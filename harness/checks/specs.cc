@@ -194,7 +194,7 @@ Result<std::vector<api::ContainerSpec>> parse_containers(const Reader& r, const 
     auto value = field_value(kv.first, kv.second, name);
     auto fields = NC_TRY(spec_fields(r, value, "container " + name, without_name(kContainerKeys), {}));
     out.push_back(NC_TRY(container_spec(r, fields, name, scope, true)));
-    scope.add_container(name);
+    scope.add_container(out.back());
   }
   return out;
 }

@@ -143,16 +143,38 @@ Result<std::string> existing(const Reader& r, const Value& v, const Scope& scope
   return name;
 }
 
+constexpr std::string_view kExpectRefusal = "to assert that the runtime refuses it, expect an error";
+
+// Strict: the container must not be on the network yet (joining twice is a sure failure).
 Result<NetworkConnect> parse_network_connect(const Reader& r, const Value& v, const Scope& scope, bool strict) {
   auto f = NC_TRY(r.map(v, "network_connect", kConnectKeys, kDisconnectKeys));
   auto container = NC_TRY(existing(r, f.find("container")->value, scope, true));
-  return NetworkConnect{container, NC_TRY(attachment_from(r, f, scope, strict))};
+  auto attachment = NC_TRY(attachment_from(r, f, scope, strict));
+  if (strict && scope.on_network(container, attachment.network))
+    return r.errorf(f.find("network")->value.mark, "network_connect: container {} is already on network {} at this point; {}",
+                    container, attachment.network, kExpectRefusal);
+  return NetworkConnect{container, std::move(attachment)};
 }
 
-Result<NetworkDisconnect> parse_network_disconnect(const Reader& r, const Value& v, const Scope& scope) {
+// Strict: the container must be on the network (leaving one never joined is a sure failure).
+Result<NetworkDisconnect> parse_network_disconnect(const Reader& r, const Value& v, const Scope& scope, bool strict) {
   auto f = NC_TRY(r.map(v, "network_disconnect", kDisconnectKeys, kDisconnectKeys));
-  return NetworkDisconnect{NC_TRY(existing(r, f.find("container")->value, scope, true)),
-                           NC_TRY(existing(r, f.find("network")->value, scope, false))};
+  auto& net = f.find("network")->value;
+  NetworkDisconnect d{NC_TRY(existing(r, f.find("container")->value, scope, true)), NC_TRY(existing(r, net, scope, false))};
+  if (!strict || scope.on_network(d.container, d.network)) return d;
+  auto joined = scope.networks_of(d.container);
+  return r.errorf(net.mark, "network_disconnect: container {} is not on network {} at this point (its networks: {}); {}",
+                  d.container, d.network, joined.empty() ? "none" : fmt::format("{}", fmt::join(joined, ", ")), kExpectRefusal);
+}
+
+// Strict: no container may be on the network (removing a network in use is a sure failure).
+Result<NetworkRemove> parse_network_remove(const Reader& r, const Value& v, const Scope& scope, bool strict) {
+  auto network = NC_TRY(existing(r, v, scope, false));
+  auto users = scope.containers_on(network);
+  if (strict && !users.empty())
+    return r.errorf(v.mark, "network_remove: containers {} are still on network {} at this point (disconnect or "
+                    "remove them first); {}", fmt::join(users, ", "), network, kExpectRefusal);
+  return NetworkRemove{network};
 }
 
 // The action's argument; `strict`: the step expects the runtime to succeed.
@@ -164,11 +186,11 @@ Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, co
     case ActionKind::kListeners: NC_TRY_VOID(need_true(r, v)); return Listeners{};
     case ActionKind::kInterfaces: NC_TRY_VOID(need_true(r, v)); return Interfaces{};
     case ActionKind::kNetworkCreate: return NetworkCreate{NC_TRY(parse_network_create(r, v, scope, strict))};
-    case ActionKind::kNetworkRemove: return NetworkRemove{NC_TRY(existing(r, v, scope, false))};
+    case ActionKind::kNetworkRemove: return NC_TRY(parse_network_remove(r, v, scope, strict));
     case ActionKind::kContainerCreate: return ContainerCreate{NC_TRY(parse_container_create(r, v, scope, strict))};
     case ActionKind::kContainerRemove: return ContainerRemove{NC_TRY(existing(r, v, scope, true))};
     case ActionKind::kNetworkConnect: return NC_TRY(parse_network_connect(r, v, scope, strict));
-    case ActionKind::kNetworkDisconnect: return NC_TRY(parse_network_disconnect(r, v, scope));
+    case ActionKind::kNetworkDisconnect: return NC_TRY(parse_network_disconnect(r, v, scope, strict));
     case ActionKind::kResolve: return NC_TRY(parse_resolve(r, v, scope));
     case ActionKind::kDnsFault: return NC_TRY(parse_dns_fault(r, v));
     case ActionKind::kDnsLog: return NC_TRY(parse_dns_log(r, v));
@@ -184,8 +206,10 @@ void update_scope(const Step& s, Scope& scope) {
   if (s.expect.error) return;
   if (auto* a = s.get<NetworkCreate>()) scope.add_network(a->spec);
   if (auto* a = s.get<NetworkRemove>()) scope.remove_network(a->network);
-  if (auto* a = s.get<ContainerCreate>()) scope.add_container(a->spec.name);
+  if (auto* a = s.get<ContainerCreate>()) scope.add_container(a->spec);
   if (auto* a = s.get<ContainerRemove>()) scope.remove_container(a->container);
+  if (auto* a = s.get<NetworkConnect>()) scope.connect(a->container, a->attachment.network);
+  if (auto* a = s.get<NetworkDisconnect>()) scope.disconnect(a->container, a->network);
 }
 
 Result<Step> parse_step(const Reader& r, const Value& v, const Scope& scope) {

@@ -5,6 +5,8 @@
 
 #include <fmt/ranges.h>
 
+#include "harness/checks/text_chars.h"
+
 namespace nc::checks::detail {
 namespace {
 
@@ -49,7 +51,7 @@ SourcePos Reader::pos(const YAML::Mark& m) const {
 }
 
 std::unexpected<Error> Reader::error(const YAML::Mark& at, std::string_view message) const {
-  return std::unexpected(Error(fmt::format("{}: {}", pos(at).str(), message)));
+  return std::unexpected(Error(printable(fmt::format("{}: {}", pos(at).str(), message))));
 }
 
 Value field_value(const YAML::Node& key, const YAML::Node& value, std::string name) {

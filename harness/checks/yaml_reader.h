@@ -4,6 +4,8 @@
 // node, or at its key when the value is empty (yaml-cpp marks an empty value at the next
 // token, which would mislead). The helpers check a node's type before converting it, so
 // yaml-cpp's accessors do not throw here; the loader's boundary catches anything left.
+// Messages quote file content through printable() (text_chars.h): nothing unprintable
+// reaches a terminal.
 #pragma once
 
 #include <yaml-cpp/yaml.h>

@@ -340,6 +340,22 @@ TEST(CliInput, MalformedCheckFileIsReportedWithItsPosition) {
   std::filesystem::remove_all(dir);
 }
 
+// A check file the loader must not hand to yaml-cpp: refused at once, in words, without
+// its bytes reaching the terminal (here a NUL in double quotes, which yaml-cpp echoed raw,
+// after an escape sequence that would colour the terminal red).
+TEST(CliInput, ListRefusesBadBytesInWordsAndEchoesNoneOfThem) {
+  auto dir = ::testing::TempDir() + "nc-bad-bytes-catalogue";
+  std::filesystem::create_directories(dir + "/conformance");
+  std::filesystem::create_directories(dir + "/scenarios");
+  std::ofstream(dir + "/conformance/br-900.yaml", std::ios::binary)
+      << std::string("id: BR-900\ntitle: \"a\\\0b\"\nsource: \x1b[31mred\nsteps: [{ note: x }]\n", 63);
+  auto r = netconform({"list", "--checks", dir});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("br-900.yaml:2:11: a NUL byte (0x00)"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::ranges::any_of(r.err, [](unsigned char c) { return c < 0x20 && c != '\n'; })) << r.err;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(CliInput, ListJsonIsTheContract) {
   auto r = netconform({"list", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

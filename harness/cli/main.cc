@@ -4,7 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "harness/cli/bench_command.h"
+#include "harness/bench/bench_command.h"
 #include "harness/cli/info_commands.h"
 #include "harness/cli/paths.h"
 #include "harness/cli/report_command.h"
@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   auto* cmd_kernel = app.add_subcommand("kernel", "Probe what this kernel offers (in a fresh namespace).");
   cmd_kernel->add_flag("--json", json, "Print JSON");
 
-  nc::cli::BenchOptions bench;
+  nc::bench::BenchOptions bench;
   bench.probe_path = run.probe_path;
   auto* cmd_bench = app.add_subcommand("bench", "Benchmarks, side by side in one run, printing medians and ratios.");
   cmd_bench->add_option("what", bench.what, "topology | dns | ports | attach")
@@ -119,6 +119,6 @@ int main(int argc, char** argv) {
   if (cmd_gc->parsed()) return needs_root("gc") ? 2 : nc::cli::gc_command();
   if (cmd_list->parsed()) return nc::cli::list_command(checks_root, json);
   if (cmd_kernel->parsed()) return needs_root("kernel") ? 2 : nc::cli::kernel_command(json);
-  if (cmd_bench->parsed()) return needs_root("bench") ? 2 : nc::cli::bench_command(bench);
+  if (cmd_bench->parsed()) return needs_root("bench") ? 2 : nc::bench::bench_command(bench);
   return 2;
 }

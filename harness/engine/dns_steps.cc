@@ -8,15 +8,15 @@ namespace nc::engine {
 
 using nlohmann::json;
 
-Result<std::unique_ptr<dnsup::UpstreamDns>> start_upstream(const checks::Check& check, const EngineEnv& env) {
+Result<std::unique_ptr<upstream_dns::UpstreamDns>> start_upstream(const checks::Check& check, const EngineEnv& env) {
   if (std::ranges::find(check.requirements, "dns") == check.requirements.end() || !env.lab.external)
-    return std::unique_ptr<dnsup::UpstreamDns>();
+    return std::unique_ptr<upstream_dns::UpstreamDns>();
   std::vector<IpAddr> addrs;
-  for (auto* ip : dnsup::kUpstreamIps) addrs.push_back(*IpAddr::parse(ip));
-  return dnsup::UpstreamDns::start(*env.lab.external, addrs);
+  for (auto* ip : upstream_dns::kUpstreamIps) addrs.push_back(*IpAddr::parse(ip));
+  return upstream_dns::UpstreamDns::start(*env.lab.external, addrs);
 }
 
-report::StepRecord dns_fault_step(const checks::Step& s, dnsup::UpstreamDns* up, report::StepRecord rec) {
+report::StepRecord dns_fault_step(const checks::Step& s, upstream_dns::UpstreamDns* up, report::StepRecord rec) {
   auto* a = s.get<checks::DnsFault>();
   rec.description = fmt::format("upstream DNS {}: {}{}", a->server.empty() ? "(all)" : a->server, a->mode,
                                 a->mode == "delay" ? fmt::format(" {} ms", a->delay_ms) : "");
@@ -25,11 +25,11 @@ report::StepRecord dns_fault_step(const checks::Step& s, dnsup::UpstreamDns* up,
     rec.message = "the check has no upstream DNS (it must require dns)";
     return rec;
   }
-  up->set_fault(a->server, *dnsup::parse_fault(a->mode), a->delay_ms);
+  up->set_fault(a->server, *upstream_dns::parse_fault(a->mode), a->delay_ms);
   return rec;
 }
 
-json dns_log_step(const checks::Step& s, dnsup::UpstreamDns* up, std::string& description) {
+json dns_log_step(const checks::Step& s, upstream_dns::UpstreamDns* up, std::string& description) {
   auto* a = s.get<checks::DnsLog>();
   description = fmt::format("upstream DNS log: {}{}", a->name.empty() ? "all names" : a->name,
                             a->server.empty() ? "" : " at " + a->server);

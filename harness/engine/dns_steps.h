@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/checks/check.h"
-#include "harness/dnsup/upstream_dns.h"
+#include "harness/upstream_dns/upstream_dns.h"
 #include "harness/engine/engine.h"
 #include "harness/report/report.h"
 
@@ -18,14 +18,14 @@ namespace nc::engine {
 
 // The upstream servers on 203.0.113.53–.55 in the lab's external namespace, or null when
 // the check does not require "dns".
-Result<std::unique_ptr<dnsup::UpstreamDns>> start_upstream(const checks::Check& check, const EngineEnv& env);
+Result<std::unique_ptr<upstream_dns::UpstreamDns>> start_upstream(const checks::Check& check, const EngineEnv& env);
 
 // dns_fault: switches the mode; the record says what was switched.
-report::StepRecord dns_fault_step(const checks::Step& s, dnsup::UpstreamDns* up, report::StepRecord rec);
+report::StepRecord dns_fault_step(const checks::Step& s, upstream_dns::UpstreamDns* up, report::StepRecord rec);
 
 // dns_log: {"outcome": "ok", "queries": [{name, type, transport, server, source}...]}, the
 // logged queries for the step's name (all when empty) and server (all when empty).
-nlohmann::json dns_log_step(const checks::Step& s, dnsup::UpstreamDns* up, std::string& description);
+nlohmann::json dns_log_step(const checks::Step& s, upstream_dns::UpstreamDns* up, std::string& description);
 
 using Expander = std::function<Result<std::string>(const checks::Template&)>;
 Result<std::vector<std::string>> resolve_args(const checks::Resolve& a, const Expander& expand, std::string timeout_ms);

@@ -252,7 +252,7 @@ class CheckRunner {
   const checks::Check& check_;
   EngineEnv& env_;
   CheckRun result_;
-  std::unique_ptr<dnsup::UpstreamDns> upstream_;  // the lab's upstream DNS, when the check requires dns
+  std::unique_ptr<upstream_dns::UpstreamDns> upstream_;  // the lab's upstream DNS, when the check requires dns
   std::vector<Process> services_;
   std::map<std::string, api::ContainerInfo> containers_;
   std::map<std::string, api::NetworkInfo> networks_;

@@ -1,9 +1,13 @@
 #include "harness/runtimes/hosted.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
+
 #include <fmt/format.h>
 
-#include "harness/runtimes/cli/host_files.h"
-#include "harness/runtimes/cli/image.h"
+#include "harness/runtimes/cli_adapter/host_files.h"
+#include "harness/runtimes/cli_adapter/image.h"
 #include "harness/runtimes/podman/podman.h"
 
 namespace nc::runtimes {
@@ -24,10 +28,25 @@ std::string clean_version(std::string v) {
   return v;
 }
 
+// The root holds the runtime's program, or it was never built (ci/runtime-root).
+Result<void> check_root(const HostedOptions& o) {
+  std::string program = o.runtime == "docker" ? std::string(kDockerd) : std::string(kPodman);
+  if (::access((o.root + program).c_str(), X_OK) != 0)
+    return failf("runtime root {} is not built (no {} in it); build it with: {}", o.root, program, kBuildRootCommand);
+  return {};
+}
+
 }  // namespace
+
+std::string debian13_root() {
+  const char* cache = std::getenv("NETCONFORM_CACHE");
+  return fmt::format("{}/roots/debian-13", cache && *cache ? cache : "/var/cache/netconform");
+}
 
 Result<std::unique_ptr<HostedRuntime>> HostedRuntime::start(const HostedOptions& o) {
   if (o.runtime != "docker" && o.runtime != "podman") return failf("runtime {} is not available", o.runtime);
+  if (!o.root.empty()) NC_TRY_VOID(check_root(o));
+  if (!o.root.empty() && !o.endpoint.empty()) return failf("runtime {}: a root and an endpoint exclude each other", o.runtime);
   auto host = NC_TRY(lab::LabHost::create({.ip_forward = o.ip_forward, .name = "host"}));
   std::unique_ptr<HostedRuntime> h(new HostedRuntime(std::move(host)));
   h->ip_forward_ = o.ip_forward;
@@ -39,11 +58,13 @@ Result<std::unique_ptr<HostedRuntime>> HostedRuntime::start(const HostedOptions&
 Result<void> HostedRuntime::start_runtime(const HostedOptions& o) {
   if (o.endpoint.empty()) NC_TRY_VOID(isolate_host_files(host_.host(), o.state_dir));
   else NC_TRY_VOID(make_dirs_under_run(o.state_dir));
+  if (!o.root.empty()) root_ns_.emplace(NC_TRY(enter_runtime_root(host_.host(), o.state_dir, o.root)));
   std::optional<Cli> cli;
   CliRuntimeOptions ro;
   if (o.runtime == "docker") {
     if (o.endpoint.empty()) {
-      dockerd_.emplace(NC_TRY(start_dockerd(host_.host(), o.state_dir, o.cgroup_parent)));
+      dockerd_.emplace(NC_TRY(start_dockerd(host_.host(), o.state_dir, o.cgroup_parent, std::chrono::seconds(60),
+                                            root_ns_ ? &*root_ns_ : nullptr)));
       cli.emplace("docker", std::vector<std::string>{std::string(kDockerClient), "-H", dockerd_->socket}, &host_.host());
     } else {
       cli.emplace("docker", std::vector<std::string>{std::string(kDockerClient), "-H", o.endpoint}, nullptr);
@@ -52,7 +73,8 @@ Result<void> HostedRuntime::start_runtime(const HostedOptions& o) {
     ro.capabilities = docker_capabilities();
   } else {
     NC_TRY_VOID(lower_soft_ulimits());
-    cli.emplace(podman_cli(host_.host(), o.state_dir, o.endpoint));
+    if (root_ns_) cli.emplace(NC_TRY(podman_root_cli(*root_ns_, o.state_dir, o.firewall_driver)));
+    else cli.emplace(podman_cli(host_.host(), o.state_dir, o.endpoint));
     ro.version = clean_version(NC_TRY(cli->out({"version", "--format", "{{.Client.Version}}"})));
     ro.capabilities = podman_capabilities();
     ro.cgroup_parent = o.endpoint.empty() ? o.cgroup_parent : "";
@@ -71,6 +93,7 @@ HostedRuntime::~HostedRuntime() {
   if (rt_ && !own_daemon_) (void)rt_->cli().raw({"rmi", std::string(kProbeImage)}, kCliTimeout);
   rt_.reset();
   dockerd_.reset();
+  root_ns_.reset();
 }
 
 std::string HostedRuntime::daemon_log() const { return dockerd_ ? log_tail(dockerd_->log) : ""; }

@@ -6,11 +6,17 @@
 //   1. creates a lab host (lab/topology.h) with the requested initial ip_forward — Docker
 //      20.10 behaves differently when it has to turn forwarding on itself (BEHAVIOUR.md),
 //      so a check that needs the other value gets a new HostedRuntime;
-//   2. isolates the host's files (cli/host_files.h) under a state directory of its own;
+//   2. isolates the host's files (cli_adapter/host_files.h) under a state directory of its own;
 //   3. Docker: starts a private dockerd (docker/dockerd.h); Podman: has no daemon, its CLI
 //      runs in the host's namespaces with root, runroot, network config and tmp dirs in
 //      the state directory (podman/podman.h);
 //   4. imports the probe image and reads the runtime's version.
+// A runtime run from a root of its own (`root`, built by ci/runtime-root: Docker 26.1,
+// Podman 5.4 from Debian 13) gets, between steps 2 and 3, a mount namespace pivoted into an
+// overlay of that root (cli_adapter/host_files.h, enter_runtime_root): dockerd, or every podman
+// command, runs there, so the root is never written and all state stays on the lab's
+// tmpfs; Docker is still driven by Debian 12's client from the lab host (the API version
+// is negotiated). A root not built is an error naming the command that builds it.
 // Errors name the step and carry the daemon's log tail. Dropping a HostedRuntime stops
 // the daemon, then drops the host's namespaces; the lab removes anything else.
 //
@@ -25,7 +31,7 @@
 #include <string>
 
 #include "harness/lab/topology.h"
-#include "harness/runtimes/cli/cli_runtime.h"
+#include "harness/runtimes/cli_adapter/cli_runtime.h"
 #include "harness/runtimes/docker/dockerd.h"
 #include "harness/runtimes/per_shard.h"
 
@@ -34,13 +40,20 @@ namespace nc::runtimes {
 inline constexpr std::string_view kProbeImage = "netconform-probe:latest";
 
 struct HostedOptions {
-  std::string runtime;     // "docker" | "podman"
+  std::string runtime;     // "docker" | "podman": which adapter (dialect) drives it
   bool ip_forward = true;
   std::string probe_path;
   std::string cgroup_parent;  // cgroup_gc.h: run_cgroup_name()
   std::string state_dir;      // below /run/, not used before
   std::string endpoint;       // empty: start a private daemon in the lab host
+  std::string root;           // empty: the machine's own runtime; else a runtime root (debian13_root())
+  std::string firewall_driver;  // podman from a root: netavark's firewall driver ("iptables"); empty: its default
 };
+
+// Where ci/runtime-root builds the Debian 13 root: $NETCONFORM_CACHE/roots/debian-13, with
+// NETCONFORM_CACHE defaulting to /var/cache/netconform.
+std::string debian13_root();
+inline constexpr std::string_view kBuildRootCommand = "bash ci/runtime-root";
 
 class HostedRuntime final : public ShardRuntime {
  public:
@@ -58,6 +71,7 @@ class HostedRuntime final : public ShardRuntime {
   Result<void> start_runtime(const HostedOptions& o);
 
   lab::LabHost host_;  // declared first: destroyed last
+  std::optional<Namespaces> root_ns_;  // the runtime root's namespaces (HostedOptions::root)
   std::optional<DockerDaemon> dockerd_;
   std::unique_ptr<CliRuntime> rt_;
   bool ip_forward_ = true;

@@ -63,6 +63,7 @@ std::vector<std::string> comparable_runtimes(std::vector<std::string>* left_out 
 // The kinds, each declared in the file that implements it.
 RuntimeKind netimpl_kind();
 std::vector<RuntimeKind> hosted_kinds();  // docker, podman (the machine's packages)
+std::vector<RuntimeKind> root_kinds();    // docker@26.1, podman@5.4[+iptables] (ci/runtime-root)
 RuntimeKind cni_kind();                   // cni/cni_kind.cc
 
 }  // namespace nc::runtimes

@@ -4,15 +4,19 @@
 // /run — and what it leaves in /sys/fs/cgroup (empty directories) `netconform gc` removes.
 // The processes are followed as descendants of the killed netconform (the lab's init
 // adopts every daemon's double-forked children), so runs of other users of the machine
-// do not disturb the count.
+// do not disturb the count. The same for docker@26.1 and podman@5.4, run from the Debian 13
+// root (ci/runtime-root), whose every file is also the same after a run as before.
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -183,6 +187,97 @@ TEST_F(RuntimesKernelTest, SigkillMidCniRunLeavesNothing) {
   if (!fs::exists("/usr/lib/cni/bridge")) GTEST_SKIP() << "containernetworking-plugins is not installed (ci/install-deps --with-runtimes)";
   // No daemon: a container's probe (comm is cut to 15 characters) marks a check under way.
   sigkill_mid_run_leaves_nothing("cni", "netconform-prob");
+}
+
+// The Debian 13 root's state as a run could change it: per file (not following links) its
+// path, type and mode, owner, size, mtime and ctime (a write moves ctime, which nothing can
+// set back), and a symlink's target. One line per file, sorted.
+std::string root_state(const fs::path& root) {
+  std::vector<std::string> lines;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(root, fs::directory_options::none, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    struct stat st{};
+    if (::lstat(it->path().c_str(), &st) != 0) {
+      lines.push_back(it->path().string() + " lstat failed");
+      continue;
+    }
+    std::string target = S_ISLNK(st.st_mode) ? " -> " + fs::read_symlink(it->path(), ec).string() : "";
+    lines.push_back(fmt::format("{} {:o} {}:{} {} m{}.{:09} c{}.{:09}{}", it->path().string(), st.st_mode, st.st_uid,
+                                st.st_gid, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec,
+                                st.st_ctim.tv_nsec, target));
+  }
+  if (ec) lines.push_back("walk failed: " + ec.message());
+  std::sort(lines.begin(), lines.end());
+  return fmt::format("{}\n", fmt::join(lines, "\n"));
+}
+
+// The first line where two states differ ("" when equal), for a readable failure.
+std::string first_difference(const std::string& a, const std::string& b) {
+  if (a == b) return "";
+  std::istringstream x(a), y(b);
+  for (std::string la, lb;;) {
+    bool ga = static_cast<bool>(std::getline(x, la)), gb = static_cast<bool>(std::getline(y, lb));
+    if (!ga && !gb) return "differ";
+    if (la != lb || ga != gb) return fmt::format("before: '{}'\nafter:  '{}'", ga ? la : "(none)", gb ? lb : "(none)");
+  }
+}
+
+// Why the root-based runtimes cannot be tested here ("" when they can).
+std::string root_missing() {
+  auto root = debian13_root();
+  for (const char* program : {"/usr/sbin/dockerd", "/usr/bin/podman"})
+    if (::access((root + program).c_str(), X_OK) != 0)
+      return fmt::format("the runtime root {} is not built (no {}); build it with: {}", root, program, kBuildRootCommand);
+  return "";
+}
+
+TEST_F(RuntimesKernelTest, SigkillMidDocker261RunLeavesNothing) {
+  if (auto why = root_missing(); !why.empty()) GTEST_SKIP() << why;
+  auto before = root_state(debian13_root());
+  sigkill_mid_run_leaves_nothing("docker@26.1", "dockerd");
+  EXPECT_EQ(first_difference(before, root_state(debian13_root())), "") << "the run wrote into the root";
+}
+
+TEST_F(RuntimesKernelTest, SigkillMidPodman54RunLeavesNothing) {
+  if (auto why = root_missing(); !why.empty()) GTEST_SKIP() << why;
+  auto before = root_state(debian13_root());
+  sigkill_mid_run_leaves_nothing("podman@5.4", "conmon");
+  EXPECT_EQ(first_difference(before, root_state(debian13_root())), "") << "the run wrote into the root";
+}
+
+// A whole run, to its end, against every runtime of the root leaves each of its files as it
+// was (the daemons write /etc/docker, /opt/containerd, /var/lib/containers: all of it must
+// land on the lab's tmpfs).
+TEST_F(RuntimesKernelTest, RunsNeverWriteTheRuntimeRoot) {
+  if (auto why = root_missing(); !why.empty()) GTEST_SKIP() << why;
+  auto root = debian13_root();
+  auto before = root_state(root);
+  ASSERT_NE(before.find("/usr/sbin/dockerd "), std::string::npos) << before.substr(0, 500);
+  auto r = nc::run({.argv = {NC_NETCONFORM_PATH, "run", "--runtime", "docker@26.1,podman@5.4,podman@5.4+iptables",
+                             "--filter", "BR-001,DNS-001,PORT-001"}},
+                   300s);
+  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_FALSE(r->timed_out);
+  // Verdicts are the expectations' business; the run must have reached every runtime.
+  for (const char* rt : {"docker@26.1 ", "podman@5.4 ", "podman@5.4+iptables "})
+    EXPECT_NE(r->out.find(rt), std::string::npos) << r->out << r->err;
+  EXPECT_EQ(r->out.find("start runtime"), std::string::npos) << r->out;
+  EXPECT_EQ(first_difference(before, root_state(root)), "") << "the run wrote into the root";
+}
+
+// A root not built is named with the command that builds it, before any lab is made.
+TEST_F(RuntimesKernelTest, AMissingRootNamesTheCommandThatBuildsIt) {
+  for (const char* kind : {"docker", "podman"}) {
+    auto h = HostedRuntime::start({.runtime = kind, .ip_forward = true, .probe_path = NC_PROBE_PATH,
+                                   .cgroup_parent = "", .state_dir = "/run/netconform/unused", .endpoint = "",
+                                   .root = "/nonexistent/roots/debian-13", .firewall_driver = ""});
+    ASSERT_FALSE(h) << kind;
+    EXPECT_EQ(h.error().message(),
+              fmt::format("runtime root /nonexistent/roots/debian-13 is not built (no {} in it); build it with: bash "
+                          "ci/runtime-root",
+                          std::string(kind) == "docker" ? "/usr/sbin/dockerd" : "/usr/bin/podman"));
+  }
 }
 
 // The restart path: a check whose lab starts with ip_forward off gets a fresh daemon on a

@@ -8,7 +8,7 @@
 
 #include "netimpl/nft/firewall.h"
 #include "netimpl/nft/testing/lab.h"
-#include "netimpl/nft/testing/sockets.h"
+#include "netimpl/ns/sockets.h"
 
 namespace nc::nft {
 namespace {
@@ -33,11 +33,11 @@ class ConntrackKernel : public ::testing::Test {
   // "established", the state in which a stale entry keeps passing the forward chain.
   std::optional<std::string> roundtrip(const UniqueFd& client, const UniqueFd& server, const std::string& payload,
                                        std::chrono::milliseconds wait) {
-    EXPECT_TRUE(testing::udp_send(client, payload));
-    auto got = testing::udp_recv(server, wait, /*echo=*/true);
+    EXPECT_TRUE(sockets::udp_send(client, payload));
+    auto got = sockets::udp_recv(server, wait, /*echo=*/true);
     EXPECT_TRUE(got);
     if (!got || !*got) return std::nullopt;
-    auto echoed = testing::udp_recv(client, 1s);
+    auto echoed = sockets::udp_recv(client, 1s);
     EXPECT_TRUE(echoed && *echoed == **got) << "no echo for " << payload;
     return *got;
   }
@@ -54,8 +54,8 @@ TEST_F(ConntrackKernel, FlushEndsAUdpFlowTheRemovedRuleLeftRunning) {
   ASSERT_TRUE(fw);
   ASSERT_TRUE(fw->apply(published));
 
-  auto server = testing::udp_bind(*c1_, 9999);
-  auto client = testing::udp_connect(lab_->outside, testing::kHostLan, 9999);
+  auto server = sockets::udp_bind(*c1_, 9999);
+  auto client = sockets::udp_connect(lab_->outside, testing::kHostLan, 9999);
   ASSERT_TRUE(server && client);
   EXPECT_EQ(roundtrip(*client, *server, "a", 1s), "a");
 

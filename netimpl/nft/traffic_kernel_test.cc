@@ -8,7 +8,7 @@
 
 #include "netimpl/nft/firewall.h"
 #include "netimpl/nft/testing/lab.h"
-#include "netimpl/nft/testing/sockets.h"
+#include "netimpl/ns/sockets.h"
 
 namespace nc::nft {
 namespace {
@@ -16,7 +16,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::kHostLan;
 using testing::kOutside;
-using testing::Outcome;
+using sockets::Outcome;
 
 IpAddr ip(const char* s) { return *IpAddr::parse(s); }
 Prefix net(const char* s) { return *Prefix::parse(s); }
@@ -60,12 +60,12 @@ class FirewallTrafficKernel : public ::testing::Test {
   // and, when it connected, the client address the server saw.
   std::pair<Outcome, std::optional<IpAddr>> connect(const Namespaces& from, const Namespaces& server,
                                                     const IpAddr& addr, uint16_t port, uint16_t listen_port = 0) {
-    auto l = testing::tcp_listen(server, listen_port ? listen_port : port);
+    auto l = sockets::tcp_listen(server, listen_port ? listen_port : port);
     EXPECT_TRUE(l) << l.error().message();
-    auto o = testing::tcp_connect(from, addr, port, kConnectTimeout);
+    auto o = sockets::tcp_connect(from, addr, port, kConnectTimeout);
     EXPECT_TRUE(o) << o.error().message();
     if (!o || *o != Outcome::kOk) return {o ? *o : Outcome::kOther, std::nullopt};
-    auto peer = testing::accept_peer(*l, 1s);
+    auto peer = sockets::accept_peer(*l, 1s);
     EXPECT_TRUE(peer);
     return {*o, peer ? *peer : std::nullopt};
   }

@@ -3,8 +3,10 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <fstream>
 #include <random>
+#include <ranges>
 #include <sstream>
 
 namespace nc::portmap {
@@ -71,12 +73,23 @@ Result<std::vector<Binding>> PortAllocator::reserve(const std::string& owner, co
     if (spec.host_first == 0) eph = NC_TRY(ephemeral_range());
     auto alts = NC_TRY(alternatives(spec, eph, static_cast<uint16_t>(eph.first + cursor_ % std::max<uint32_t>(eph.size(), 1))));
     std::optional<Error> last;
+    bool every_one_held = true;  // each alternative failed on a port another mapping holds
     for (auto& alt : alts) {
       auto r = try_place(owner, spec, alt);
       if (r) return r;
       last = r.error();
+      every_one_held = every_one_held && std::ranges::any_of(alt, [&](const Placement& p) {
+        return allocated(HostKey{spec.proto, spec.host_ip, AF_INET, p.host_port}).has_value();
+      });
     }
     if (!last) return fail("publish: no host port to try");
+    // A choice of ports that are all taken is Docker's ErrAllPortsAllocated (moby
+    // portallocator, RequestPortsInRange), not the clash of one requested port.
+    if (alts.size() > 1 && every_one_held) {
+      auto [lo, hi] = std::ranges::minmax(alts | std::views::transform([](auto& a) { return a.front().host_port; }));
+      return failf("all ports are allocated: host ports {}-{}/{} on {}", lo, hi, spec.proto,
+                   spec.host_ip ? spec.host_ip->str() : "0.0.0.0");
+    }
     return std::unexpected(*last);
   });
   if (!placed) return std::unexpected(placed.error());

@@ -9,6 +9,8 @@
 // Errors, each naming the host address and port:
 //   "Bind for 0.0.0.0:8080/tcp failed: port is already allocated"  another mapping holds it
 //   "bind 0.0.0.0:8080/tcp: address already in use"                a foreign listener holds it
+//   "all ports are allocated: host ports 9000-9001/tcp on 0.0.0.0"  every port of a host
+//                                  range (or of the ephemeral range) is another mapping's
 // A spec with a host range and one container port ("9000-9010:80") takes the first free
 // port of the range; a spec without host port takes a block from net.ipv4.ip_local_port_range
 // of the host's namespace, read at each reservation.

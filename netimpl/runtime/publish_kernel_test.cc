@@ -17,7 +17,7 @@
 
 #include "netimpl/nft/testing/lab.h"
 #include "netimpl/nft/testing/ruleset.h"
-#include "netimpl/nft/testing/sockets.h"
+#include "netimpl/ns/sockets.h"
 #include "netimpl/process/process.h"
 #include "netimpl/runtime/netimpl_runtime.h"
 
@@ -306,11 +306,11 @@ TEST_F(PublishKernel, AUdpFlowFollowsTheMappingAfterTheOldContainerIsRemoved) {
   ASSERT_TRUE(rt_->create_network({.name = "n1"}));
   ASSERT_TRUE(rt_->create_network({.name = "n2"}));
   create("old", {port(5353, 5300, "udp")}, {"serve", "udp://0.0.0.0:5300", "--reply", "old"}, "n1");
-  auto sock = nft::testing::udp_connect(lab_->outside, kHostLan, 5353);
+  auto sock = sockets::udp_connect(lab_->outside, kHostLan, 5353);
   ASSERT_TRUE(sock);
   auto ask = [&]() -> std::string {
-    EXPECT_TRUE(nft::testing::udp_send(*sock, "q"));
-    auto r = nft::testing::udp_recv(*sock, milliseconds(1000));
+    EXPECT_TRUE(sockets::udp_send(*sock, "q"));
+    auto r = sockets::udp_recv(*sock, milliseconds(1000));
     return r && *r ? **r : "";
   };
   EXPECT_NE(ask().find("\"reply\":\"old\""), std::string::npos);

@@ -1,8 +1,9 @@
 // CniRuntime: published ports. portmap maps what it is given and checks nothing, so
 // choosing and reserving host ports is the runtime's job (as in any CNI runtime): a
-// host-port range for one container port takes the first free port of the range; a port
-// of 0 takes a free one from 32768 up; a port another container maps on an overlapping
-// address is refused with "port is already allocated". The runtime holds no socket on
+// host-port range for one container port takes the first free port of the range ("all
+// ports are allocated" when none is left); a port of 0 takes a free one from 32768 up; a
+// port another container maps on an overlapping address is refused with "port is already
+// allocated". The runtime holds no socket on
 // the host port: portmap's DNAT is the whole mapping.
 #include <fmt/format.h>
 
@@ -53,7 +54,7 @@ Result<json> CniRuntime::port_mappings(const std::vector<api::PortSpec>& publish
         int port = first;
         while (port <= last && port_holder(p.proto, p.host_ip, static_cast<uint16_t>(port), c)) ++port;
         if (port > last)
-          return failf("publish {}-{}/{}: no free host port in the range: port is already allocated", p.host_first,
+          return failf("publish {}-{}/{}: no free host port in the range: all ports are allocated", p.host_first,
                        p.host_last, p.proto);
         add(p, static_cast<uint16_t>(port), static_cast<uint16_t>(p.container_first + i));
         if (p.host_first == 0) next_random_port_ = static_cast<uint16_t>(port + 1);

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "harness/runtimes/cli/host_files.h"
+#include "harness/runtimes/cli_adapter/host_files.h"
 #include "netimpl/netlink/link_watch.h"
 #include "netimpl/netlink/rtnl.h"
 #include "netimpl/runtime/container.h"

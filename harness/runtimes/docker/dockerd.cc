@@ -22,7 +22,8 @@ DockerDaemon::~DockerDaemon() {
 }
 
 Result<DockerDaemon> start_dockerd(const Namespaces& host, const std::string& state_dir,
-                                   const std::string& cgroup_parent, std::chrono::milliseconds ready_timeout) {
+                                   const std::string& cgroup_parent, std::chrono::milliseconds ready_timeout,
+                                   const Namespaces* daemon_ns) {
   std::string sock = "unix://" + state_dir + "/docker.sock";
   std::string log = state_dir + "/dockerd.log";
   LaunchSpec spec;
@@ -30,7 +31,7 @@ Result<DockerDaemon> start_dockerd(const Namespaces& host, const std::string& st
   spec.argv = {"/bin/sh", "-c", "exec \"$0\" \"$@\" >>\"$LOG\" 2>&1", std::string(kDockerd),
                "--data-root", state_dir + "/data", "--exec-root", state_dir + "/exec",
                "--pidfile", state_dir + "/dockerd.pid", "-H", sock, "--cgroup-parent", cgroup_parent};
-  spec.ns = &host;
+  spec.ns = daemon_ns ? daemon_ns : &host;
   spec.env_extra = {"LOG=" + log};
   auto proc = NC_TRY_CTX(Process::spawn(spec), "start dockerd");
   DockerDaemon d(std::move(proc), sock, log);

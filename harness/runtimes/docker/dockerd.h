@@ -9,6 +9,11 @@
 // `version`, polled for at most `ready_timeout`; a daemon that exits or does not answer in
 // time is an error carrying the tail of its log.
 //
+// `daemon_ns` (null: `host`) is where the daemon runs instead: the namespaces of a runtime
+// root (cli_adapter/host_files.h, enter_runtime_root), whose /usr/sbin/dockerd is then the one
+// started. The readiness client still runs in `host` with Debian 12's client, which
+// negotiates the API version down (26.1 speaks 1.45, the 20.10 client 1.41).
+//
 // The daemon is a child of the calling thread (PR_SET_PDEATHSIG): start it from the
 // runner's main thread. It dies with the DockerDaemon (SIGTERM, then SIGKILL) and in any
 // case with the lab.
@@ -17,7 +22,7 @@
 #include <chrono>
 #include <string>
 
-#include "harness/runtimes/cli/command.h"
+#include "harness/runtimes/cli_adapter/command.h"
 #include "netimpl/process/process.h"
 
 namespace nc::runtimes {
@@ -37,7 +42,8 @@ struct DockerDaemon {
 
 Result<DockerDaemon> start_dockerd(const Namespaces& host, const std::string& state_dir,
                                    const std::string& cgroup_parent,
-                                   std::chrono::milliseconds ready_timeout = std::chrono::seconds(60));
+                                   std::chrono::milliseconds ready_timeout = std::chrono::seconds(60),
+                                   const Namespaces* daemon_ns = nullptr);
 
 // The last `bytes` of a log file ("" when unreadable).
 std::string log_tail(const std::string& path, size_t bytes = 2000);

@@ -2,16 +2,45 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+
+#include <fmt/format.h>
+
 namespace nc::runtimes {
+
+namespace {
+
+std::vector<std::string> podman_options(const std::string& state_dir) {
+  return {"--root", state_dir + "/root", "--runroot", state_dir + "/runroot",
+          "--tmpdir", state_dir + "/tmp", "--network-config-dir", state_dir + "/networks",
+          "--cgroup-manager", "cgroupfs", "--events-backend", "file", "--runtime", "/usr/sbin/runc",
+          "--network-backend", "netavark", "--storage-driver", "overlay"};
+}
+
+}  // namespace
 
 Cli podman_cli(const Namespaces& host, const std::string& state_dir, const std::string& url) {
   if (!url.empty()) return Cli("podman", {std::string(kPodman), "--url", url}, nullptr);
-  return Cli("podman",
-             {std::string(kPodman), "--root", state_dir + "/root", "--runroot", state_dir + "/runroot",
-              "--tmpdir", state_dir + "/tmp", "--network-config-dir", state_dir + "/networks",
-              "--cgroup-manager", "cgroupfs", "--events-backend", "file", "--runtime", "/usr/sbin/runc",
-              "--network-backend", "netavark", "--storage-driver", "overlay"},
-             &host);
+  std::vector<std::string> argv{std::string(kPodman)};
+  std::ranges::copy(podman_options(state_dir), std::back_inserter(argv));
+  return Cli("podman", std::move(argv), &host);
+}
+
+Result<Cli> podman_root_cli(const Namespaces& ns, const std::string& state_dir, const std::string& firewall_driver) {
+  if (firewall_driver.find_first_of("\"\\\n") != std::string::npos)
+    return failf("podman firewall driver '{}': not a plain name", firewall_driver);
+  std::string conf = state_dir + "/containers.conf";
+  {
+    std::ofstream f(conf, std::ios::trunc);
+    f << "# netconform: Podman from a runtime root, in a lab\n[network]\n";
+    if (!firewall_driver.empty()) f << fmt::format("firewall_driver = \"{}\"\n", firewall_driver);
+    if (!f) return sys_fail(fmt::format("write {}", conf));
+  }
+  std::vector<std::string> argv{"/bin/sh", "-c", "exec \"$0\" \"$@\"", std::string(kPodman)};
+  std::ranges::copy(podman_options(state_dir), std::back_inserter(argv));
+  return Cli("podman", std::move(argv), &ns, {"CONTAINERS_CONF_OVERRIDE=" + conf, "PODMAN_IGNORE_CGROUPSV1_WARNING=1"});
 }
 
 Result<void> lower_soft_ulimits() {

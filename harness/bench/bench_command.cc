@@ -1,0 +1,131 @@
+#include "harness/bench/bench_command.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "harness/bench/bench_attach.h"
+#include "harness/bench/bench_dns.h"
+#include "harness/bench/bench_ports.h"
+#include "harness/bench/bench_stats.h"
+#include "harness/lab/lab.h"
+#include "harness/lab/topology.h"
+#include "harness/runtimes/cgroup_gc.h"
+#include "netimpl/process/process.h"
+#include "netimpl/runtime/netimpl_runtime.h"
+
+namespace nc::bench {
+namespace {
+
+using Clock = BenchClock;
+constexpr auto ms = ms_between;
+
+struct Round {
+  double build_per_container = 0, teardown_per_container = 0;
+};
+
+Result<Round> netimpl_round(const BenchOptions& o) {
+  auto host = NC_TRY(lab::LabHost::create({}));
+  auto t0 = Clock::now();
+  Round r;
+  {
+    auto rt = NC_TRY(runtime::NetimplRuntime::create(host.host(), {.probe_path = o.probe_path, .start_processes = false}));
+    NC_TRY(rt->create_network({.name = "benchnet"}));
+    auto t1 = Clock::now();
+    for (int i = 0; i < o.containers; ++i)
+      NC_TRY(rt->create_container({.name = fmt::format("c{}", i), .networks = {{.network = "benchnet"}}}));
+    auto t2 = Clock::now();
+    r.build_per_container = ms(t1, t2) / o.containers;
+    (void)t0;
+    auto t3 = Clock::now();
+    rt.reset();  // drops every container's namespaces
+    r.teardown_per_container = ms(t3, Clock::now()) / o.containers;
+  }
+  return r;
+}
+
+Result<void> ip(const lab::LabHost& host, std::vector<std::string> args) {
+  args.insert(args.begin(), "ip");
+  auto r = NC_TRY(run({.argv = args, .ns = &host.host()}, std::chrono::seconds(10)));
+  if (r.exit_code != 0) return failf("{}: {}", fmt::join(args, " "), r.err);
+  return {};
+}
+
+Result<Round> fork_ip_round(const BenchOptions& o) {
+  auto host = NC_TRY(lab::LabHost::create({}));
+  NC_TRY_VOID(ip(host, {"link", "add", "br-bench", "type", "bridge"}));
+  NC_TRY_VOID(ip(host, {"addr", "add", "172.18.0.1/16", "dev", "br-bench"}));
+  NC_TRY_VOID(ip(host, {"link", "set", "br-bench", "up"}));
+  auto t1 = Clock::now();
+  for (int i = 0; i < o.containers; ++i) {
+    auto ns = fmt::format("c{}", i), veth = fmt::format("veth{}", i), addr = fmt::format("172.18.{}.{}/16", (i + 2) / 256, (i + 2) % 256);
+    NC_TRY_VOID(ip(host, {"netns", "add", ns}));
+    NC_TRY_VOID(ip(host, {"link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", ns}));
+    NC_TRY_VOID(ip(host, {"link", "set", veth, "master", "br-bench", "up"}));
+    NC_TRY_VOID(ip(host, {"-n", ns, "addr", "add", addr, "dev", "eth0"}));
+    NC_TRY_VOID(ip(host, {"-n", ns, "link", "set", "eth0", "up"}));
+    NC_TRY_VOID(ip(host, {"-n", ns, "link", "set", "lo", "up"}));
+    NC_TRY_VOID(ip(host, {"-n", ns, "route", "add", "default", "via", "172.18.0.1"}));
+  }
+  auto t2 = Clock::now();
+  for (int i = 0; i < o.containers; ++i) NC_TRY_VOID(ip(host, {"netns", "del", fmt::format("c{}", i)}));
+  return Round{ms(t1, t2) / o.containers, ms(t2, Clock::now()) / o.containers};
+}
+
+int topology_bench(const BenchOptions& o) {
+  std::vector<double> nb, nt, ib, it;
+  for (int round = 0; round < o.rounds; ++round) {
+    // Alternate the variants so drift hits both alike.
+    auto a = netimpl_round(o);
+    auto b = fork_ip_round(o);
+    if (!a || !b) {
+      fmt::print(stderr, "netconform bench: {}\n", (!a ? a.error() : b.error()).message());
+      return 1;
+    }
+    nb.push_back(a->build_per_container);
+    nt.push_back(a->teardown_per_container);
+    ib.push_back(b->build_per_container);
+    it.push_back(b->teardown_per_container);
+    fmt::print("  round {}: netimpl {:.2f} ms/container, fork ip {:.2f} ms/container\n", round + 1, nb.back(), ib.back());
+  }
+  fmt::print("\ntopology: {} containers per round, {} rounds (medians per container)\n", o.containers, o.rounds);
+  fmt::print("  {:<22} {:>9} {:>12}\n", "variant", "build", "teardown");
+  fmt::print("  {:<22} {:>6.2f} ms {:>9.3f} ms\n", "netimpl (netlink)", median(nb), median(nt));
+  fmt::print("  {:<22} {:>6.2f} ms {:>9.3f} ms\n", "fork ip", median(ib), median(it));
+  fmt::print("  ratio netimpl / fork ip: build {:.3f}x, teardown {:.3f}x\n", median(nb) / median(ib), median(nt) / median(it));
+  return 0;
+}
+
+int run_bench(const BenchOptions& o) {
+  if (o.what == "dns") return dns_bench(o);
+  if (o.what == "ports") return ports_bench(o);
+  if (o.what == "attach") return attach_bench(o);
+  return topology_bench(o);
+}
+
+}  // namespace
+
+int bench_command(const BenchOptions& in) {
+  BenchOptions o = in;
+  o.cgroup_parent = runtimes::run_cgroup_name(::getpid());
+  if (o.containers < 1 || o.rounds < 1) {
+    fmt::print(stderr, "netconform bench: --containers and --rounds must be at least 1\n");
+    return 2;
+  }
+  fmt::print("netconform bench {}: running in a throwaway lab\n", o.what);
+  std::fflush(stdout);
+  auto r = lab::run_in_lab({}, [&] { return run_bench(o); });
+  // What a daemon's containers left below our cgroup parent (empty directories).
+  pid_t self = ::getpid();
+  (void)runtimes::sweep_dead_run_cgroups("/sys/fs/cgroup", [&](pid_t p) { return p != self && runtimes::run_alive(p); });
+  if (!r) {
+    fmt::print(stderr, "netconform bench: lab: {}\n", r.error().message());
+    return 2;
+  }
+  return *r;
+}
+
+}  // namespace nc::bench
