@@ -322,6 +322,24 @@ TEST(CliInput, BadOptionsAreNamed) {
   EXPECT_NE((r.out + r.err).find("--no-such-option"), std::string::npos) << r.out << r.err;
 }
 
+TEST(CliInput, AnUnknownRuntimeListsTheKnownOnes) {
+  auto r = netconform({"run", "--runtime", "netimpl,dokcer"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  for (auto name : {"--runtime dokcer: unknown", "netimpl (", "docker (", "podman (", "docker@26.1 (", "podman@5.4 ("})
+    EXPECT_NE(r.err.find(name), std::string::npos) << name << " in " << r.err;
+}
+
+// Before any lab starts: the message names the command that builds the root.
+TEST(CliInput, ARuntimeRootNotBuiltNamesTheCommandThatBuildsIt) {
+  auto r = run({.argv = {"env", "NETCONFORM_CACHE=/nonexistent-nc-cache", NC_NETCONFORM_PATH, "run", "--runtime",
+                         "podman@5.4", "--filter", "BR-001"}}, 60s);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->exit_code, 2) << r->out << r->err;
+  EXPECT_NE(r->err.find("/nonexistent-nc-cache/roots/debian-13 is not built"), std::string::npos) << r->err;
+  EXPECT_NE(r->err.find("bash ci/runtime-root"), std::string::npos) << r->err;
+  EXPECT_EQ(r->out.find("lab"), std::string::npos) << "no lab was started: " << r->out;
+}
+
 TEST(CliInput, FilterMatchingNothingIsAnError) {
   if (::geteuid() != 0) GTEST_SKIP() << "run needs root";
   auto r = netconform({"run", "--filter", "NOPE-*"});

@@ -1,5 +1,7 @@
 #include "harness/cli/info_commands.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -7,6 +9,7 @@
 
 #include "harness/checks/loader.h"
 #include "harness/kernel/features.h"
+#include "harness/kernel/judge.h"
 #include "netimpl/drivers/registry.h"
 
 namespace nc::cli {
@@ -40,6 +43,16 @@ std::vector<std::string> missing_for(const drivers::DriverNeeds& d, const std::v
     if (!have.contains(f)) out.push_back(f);
   return out;
 }
+// "kernel lacks ipvlan" only where the kernel does; "ipvlan unavailable" otherwise (a probe
+// error, a module not loaded).
+std::vector<std::string> why_missing(const std::vector<std::string>& names, const std::vector<kernel::Feature>& features) {
+  std::vector<std::string> out;
+  for (auto& n : names) {
+    auto f = std::ranges::find(features, n, &kernel::Feature::name);
+    out.push_back(f != features.end() && kernel::kernel_lacks(*f) ? "kernel lacks " + n : n + " unavailable");
+  }
+  return out;
+}
 }  // namespace
 
 int kernel_command(bool json) {
@@ -60,7 +73,7 @@ int kernel_command(bool json) {
     auto missing = missing_for(d, features);
     fmt::print("  {:<13} {:<4} needs {}{}\n", d.driver, missing.empty() ? "yes" : "no",
                d.kernel_features.empty() ? "nothing" : fmt::format("{}", fmt::join(d.kernel_features, ", ")),
-               missing.empty() ? "" : fmt::format(" (kernel lacks {})", fmt::join(missing, ", ")));
+               missing.empty() ? "" : fmt::format(" ({})", fmt::join(why_missing(missing, features), "; ")));
   }
   return 0;
 }

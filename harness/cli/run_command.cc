@@ -161,11 +161,15 @@ int run_command(const RunOptions& in) {
   auto t0 = std::chrono::steady_clock::now();
   RunOptions o = in;
   o.cgroup_parent = runtimes::run_cgroup_name(::getpid());
-  for (auto& rt : o.runtimes)
-    if (!runtimes::find_runtime_kind(rt)) {
-      fmt::print(stderr, "netconform run: {}\n", runtimes::unknown_runtime_message(rt));
+  for (auto& rt : o.runtimes) {
+    const runtimes::RuntimeKind* kind = runtimes::find_runtime_kind(rt);
+    std::string why = !kind ? runtimes::unknown_runtime_message(rt)
+                     : kind->missing ? kind->missing() : "";
+    if (!why.empty()) {
+      fmt::print(stderr, "netconform run: {}{}\n", kind ? fmt::format("--runtime {}: ", rt) : "", why);
       return kExitBadInput;
     }
+  }
   if (!o.docker_host.empty())
     fmt::print(stderr, "netconform run: warning: --docker-host {}: checks create and remove networks and containers "
                        "on that daemon's host, outside the lab\n", o.docker_host);

@@ -3,6 +3,7 @@
 #include <fmt/ranges.h>
 
 #include "harness/kernel/features.h"
+#include "harness/kernel/judge.h"
 
 namespace nc::kernel {
 
@@ -21,7 +22,11 @@ Result<std::string> capability_missing_reason(const std::vector<std::string>& re
     if (std::find(names.begin(), names.end(), r) == names.end()) continue;  // not the kernel's
     auto f = std::find_if(features.begin(), features.end(), [&](const Feature& x) { return x.name == r; });
     if (f == features.end()) return failf("kernel feature {} was not probed", r);
-    if (!f->available) missing.push_back(fmt::format("kernel lacks {} ({})", r, f->detail));
+    if (f->available) continue;
+    // Only a feature the kernel really lacks says so; a probe error or a module not loaded
+    // is "unavailable", with the probe's own words.
+    missing.push_back(kernel_lacks(*f) ? fmt::format("kernel lacks {} ({})", r, f->detail)
+                                       : fmt::format("{} unavailable ({})", r, f->detail));
   }
   return fmt::format("{}", fmt::join(missing, "; "));
 }

@@ -6,6 +6,8 @@
 #include <array>
 #include <map>
 
+#include "harness/kernel/br_netfilter.h"
+#include "harness/kernel/judge.h"
 #include "harness/kernel/link_probes.h"
 #include "harness/kernel/nft_probe.h"
 #include "netimpl/api/capability.h"
@@ -24,25 +26,11 @@ constexpr auto kNames = [] {
   return out;
 }();
 
-// The kernel option behind each feature, named in "kernel lacks ..." details.
-std::string_view config_of(std::string_view name) {
-  auto* c = api::find_capability(name);
-  return c ? c->kernel_config : name;
-}
-
-// The errnos by which the kernel says "no such thing here": an unknown link type or
-// chain type, an unknown nft expression, a sysctl file that does not exist.
-bool means_absent(int err) { return err == EOPNOTSUPP || err == ENOENT || err == EAFNOSUPPORT || err == EPROTONOSUPPORT; }
-
 // Collects results by name; emitted in feature_names() order.
 class Findings {
  public:
-  void judge(std::string_view name, const Result<std::string>& r) {
-    if (r) return set(name, true, *r);
-    const Error& e = r.error();
-    set(name, false, means_absent(e.sys_errno()) ? fmt::format("kernel lacks {} ({})", config_of(name), e.message())
-                                                 : fmt::format("probe failed ({})", e.message()));
-  }
+  void judge(std::string_view name, const Result<std::string>& r) { put(kernel::judge(name, r)); }
+  void put(Feature f) { by_name_[f.name] = std::move(f); }
   void unavailable(std::string_view name, std::string detail) { set(name, false, std::move(detail)); }
   void not_tried(std::string_view name, std::string_view needs) {
     set(name, false, fmt::format("not tried: needs {} ({})", needs, detail(needs)));
@@ -104,7 +92,7 @@ void probe_links(const Namespaces& ns, Findings& f) {
 }
 
 void probe_netfilter(const Namespaces& ns, Findings& f) {
-  if (f.has("bridge")) f.judge("br_netfilter", sysctl_present(ns, "net/bridge/bridge-nf-call-iptables"));
+  if (f.has("bridge")) f.put(judge_br_netfilter(br_netfilter_facts(ns)));
   else f.not_tried("br_netfilter", "bridge");
   auto nft = probe_nftables(ns);
   f.judge("nftables", noted(nft.table, "created table inet nc_probe"));

@@ -1,14 +1,15 @@
 // What the running kernel offers, found by trying each feature for real.
 //
 // probe_kernel() creates a fresh network namespace and, inside it only, creates a veth
-// pair, a bridge, a VXLAN, a macvlan and an ipvlan on the veth, applies a small nftables
+// pair, a bridge, a VXLAN, a macvlan on the veth and an ipvlan on a veth of its own, applies a small nftables
 // table with a masquerade rule, and reads the sysctls that exist only when a feature is
 // there (br_netfilter, conntrack, IPv6). The machine's own namespace is never touched.
 // Everything is torn down by dropping the namespace before probe_kernel returns.
 //
 // It never fails as a whole: each Feature says available or not, with a detail. A feature
 // the kernel lacks reads "kernel lacks CONFIG_IPVLAN (<the error that showed it>)"; a
-// probe that failed for another reason (permissions, say) reads "probe failed (...)";
+// probe that failed for another reason (permissions, a busy parent) reads "probe failed
+// (...)" (judge.h says which errors are which; br_netfilter.h its own cases);
 // a feature that could not be tried because another is missing reads
 // "not tried: needs veth". Without root, every feature is unavailable with the reason.
 //
@@ -46,7 +47,9 @@ std::string kernel_release();
 std::set<std::string> available_capabilities(const std::vector<Feature>& features);
 
 // Why a check whose `requires:` lists `required` cannot run here, or "" when it can:
-//   "kernel lacks ipvlan (kernel lacks CONFIG_IPVLAN (...))", several joined by "; ".
+//   "kernel lacks ipvlan (kernel lacks CONFIG_IPVLAN (...))" for what the kernel lacks,
+//   "ipvlan unavailable (probe failed (...))" otherwise (a probe error, a module not
+//   loaded, a dependency missing), several joined by "; ".
 // Names that are not kernel features (not in feature_names(), e.g. "dns") are another
 // layer's business and are ignored. Error: a kernel feature name that `features` does not
 // contain (the probe was not run, or a partial list was passed).

@@ -1,6 +1,10 @@
 // Kernel tests: probing needs root (to create a network namespace); skip otherwise.
 #include "harness/kernel/features.h"
 
+#include "harness/kernel/br_netfilter.h"
+#include "harness/kernel/judge.h"
+#include "harness/kernel/link_probes.h"
+
 #include <unistd.h>
 
 #include <array>
@@ -101,6 +105,55 @@ TEST_F(KernelFeaturesKernel, IpvlanIsMissingWithTheReasonOrReallyThere) {
     ASSERT_TRUE(why);
     EXPECT_EQ(*why, "kernel lacks ipvlan (" + ipvlan.detail + ")");
     EXPECT_FALSE(available_capabilities(features).contains("ipvlan"));
+  }
+}
+
+// The ipvlan probe's parent is its own veth, not the one carrying the macvlan probe (a
+// parent that carries a macvlan answers an ipvlan with EBUSY).
+TEST_F(KernelFeaturesKernel, IpvlanProbeHasAParentOfItsOwn) {
+  auto ns = Namespaces::create("probe-test", kNsNet);
+  ASSERT_TRUE(ns) << ns.error().message();
+  auto features = probe_kernel_in(*ns);
+  ASSERT_TRUE(find(features, "veth").available);
+  auto kinds = link_kinds(*ns);
+  EXPECT_EQ(kinds[kProbeIpvlanParent], "veth");
+  EXPECT_EQ(kinds["ncp-veth3"], "veth");
+  if (find(features, "ipvlan").available) {
+    std::string iv = run(fmt::format("nsenter --net=/proc/{}/fd/{} ip -o link show ncp-iv0", ::getpid(), ns->fd(kNsNet)));
+    EXPECT_NE(iv.find("ncp-iv0@ncp-veth2"), std::string::npos) << iv;
+  }
+}
+
+// What a kernel with ipvlan answers for a parent that carries a macvlan: busy, which the
+// probe must not read as "kernel lacks ipvlan".
+TEST_F(KernelFeaturesKernel, IpvlanOnABusyParentIsAProbeErrorNotAMissingFeature) {
+  auto ns = Namespaces::create("probe-test", kNsNet);
+  ASSERT_TRUE(ns) << ns.error().message();
+  auto rtnl = netlink::Rtnl::open(*ns);
+  ASSERT_TRUE(rtnl) << rtnl.error().message();
+  ASSERT_TRUE(rtnl->create_veth({.name = "p0", .peer = "p1"}));
+  ASSERT_TRUE(rtnl->create_macvlan("mv0", "p0", netlink::MacvlanMode::kBridge));
+  auto r = rtnl->create_ipvlan("iv0", "p0", netlink::IpvlanMode::kL2);
+  if (!r && r.error().sys_errno() == EOPNOTSUPP)
+    GTEST_SKIP() << "this kernel lacks ipvlan, so a busy parent cannot be seen here (" << r.error().message() << ")";
+  ASSERT_FALSE(r) << "the kernel made an ipvlan on a parent that carries a macvlan";
+  Feature f = judge("ipvlan", std::unexpected(r.error()));
+  EXPECT_FALSE(kernel_lacks(f)) << f.detail;
+  EXPECT_TRUE(f.detail.starts_with("probe failed (")) << f.detail;
+}
+
+// br_netfilter is reported available exactly when its sysctl is there in a fresh namespace.
+TEST_F(KernelFeaturesKernel, BrNetfilterFollowsItsSysctl) {
+  auto ns = Namespaces::create("probe-test", kNsNet);
+  ASSERT_TRUE(ns) << ns.error().message();
+  Feature f = judge_br_netfilter(br_netfilter_facts(*ns));
+  std::string seen = run(fmt::format("nsenter --net=/proc/{}/fd/{} cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null",
+                                     ::getpid(), ns->fd(kNsNet)));
+  fmt::print("br_netfilter: {} {}\n", f.available ? "yes" : "no", f.detail);
+  EXPECT_EQ(f.available, !seen.empty()) << f.detail;
+  if (f.available) {
+    while (!seen.empty() && seen.back() == '\n') seen.pop_back();
+    EXPECT_EQ(f.detail, "bridge-nf-call-iptables=" + seen);
   }
 }
 

@@ -35,7 +35,9 @@ Result<std::string> probe_macvlan(netlink::Rtnl& rtnl) {
 }
 
 Result<std::string> probe_ipvlan(netlink::Rtnl& rtnl) {
-  NC_TRY_VOID(rtnl.create_ipvlan("ncp-iv0", kProbeVeth, netlink::IpvlanMode::kL2));
+  // Its own parent: kProbeVeth carries the macvlan, and would answer EBUSY.
+  NC_TRY_VOID(rtnl.create_veth({.name = kProbeIpvlanParent, .peer = "ncp-veth3"}));
+  NC_TRY_VOID(rtnl.create_ipvlan("ncp-iv0", kProbeIpvlanParent, netlink::IpvlanMode::kL2));
   return confirm(rtnl, "ncp-iv0", "ipvlan");
 }
 

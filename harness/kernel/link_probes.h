@@ -4,7 +4,9 @@
 // namespace made for probing — and leaves them there for the namespace's owner to drop.
 // On success the result is a short note of what was created; on failure the error is the
 // kernel's answer with its errno (EOPNOTSUPP: the kernel lacks that link type).
-// macvlan and ipvlan are children of the veth probe's link, so run probe_veth first.
+// The macvlan is a child of the veth probe's link, so run probe_veth first. The ipvlan
+// gets a veth pair of its own as parent: a link that already carries a macvlan refuses an
+// ipvlan with EBUSY, which is no sign of a kernel without ipvlan.
 #pragma once
 
 #include <string>
@@ -14,7 +16,8 @@
 
 namespace nc::kernel {
 
-inline constexpr const char* kProbeVeth = "ncp-veth0";  // parent of the macvlan and ipvlan
+inline constexpr const char* kProbeVeth = "ncp-veth0";          // parent of the macvlan
+inline constexpr const char* kProbeIpvlanParent = "ncp-veth2";  // parent of the ipvlan (peer ncp-veth3)
 
 Result<std::string> probe_veth(netlink::Rtnl& rtnl);
 Result<std::string> probe_bridge(netlink::Rtnl& rtnl);

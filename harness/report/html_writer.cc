@@ -36,6 +36,7 @@ h1{font-size:1.4em;margin:0 0 .3em}
 .filters button{margin:0 .3em .5em 0;padding:.3em .8em;border:1px solid #999;background:#fff;border-radius:3px;cursor:pointer}
 .filters button.on{background:#333;color:#fff}
 #q{padding:.3em;width:18em;margin-left:1em}
+label.differs{margin-left:1em}
 table{border-collapse:collapse;width:100%}
 th,td{border:1px solid #ccc;padding:.35em .5em;vertical-align:top;text-align:left}
 th{background:#f3f3f3;position:sticky;top:0}
@@ -51,8 +52,9 @@ td:hover .reason{display:block}
 constexpr std::string_view kScript = R"(
 let area='all';
 function apply(){const q=document.getElementById('q').value.toLowerCase();
+ const d=document.getElementById('differs').checked;
  for(const r of document.querySelectorAll('tbody tr')){
-  const ok=(area==='all'||r.dataset.area===area)&&(!q||r.textContent.toLowerCase().includes(q));
+  const ok=(area==='all'||r.dataset.area===area)&&(!q||r.textContent.toLowerCase().includes(q))&&(!d||r.dataset.differs==='1');
   r.style.display=ok?'':'none';}}
 function pick(b){area=b.dataset.area;for(const x of document.querySelectorAll('.filters button'))x.classList.toggle('on',x===b);apply();}
 )";
@@ -61,6 +63,25 @@ struct Column {
   std::string name;
   std::map<std::string, const CheckResult*> by_id;
 };
+
+// A row differs when some runtime's verdict is not the verdict of the first netimpl column
+// (a runtime that did not run the check does not count). Without a netimpl column nothing
+// differs.
+bool differs_from_netimpl(const std::vector<Column>& cols, const std::string& id) {
+  const CheckResult* ref = nullptr;
+  for (auto& c : cols)
+    if (c.name.starts_with("netimpl ")) {
+      auto it = c.by_id.find(id);
+      if (it != c.by_id.end()) ref = it->second;
+      break;
+    }
+  if (!ref) return false;
+  for (auto& c : cols) {
+    auto it = c.by_id.find(id);
+    if (it != c.by_id.end() && it->second->status != ref->status) return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -98,7 +119,8 @@ std::string html_matrix(const std::vector<RunReport>& runs) {
   h += "<div class=\"filters\"><button class=\"on\" data-area=\"all\" onclick=\"pick(this)\">all</button>";
   for (auto& a : areas)
     h += fmt::format("<button data-area=\"{0}\" onclick=\"pick(this)\">{0}</button>", html_escape(a));
-  h += "<input id=\"q\" placeholder=\"filter by text\" oninput=\"apply()\"></div>\n";
+  h += "<input id=\"q\" placeholder=\"filter by text\" oninput=\"apply()\">";
+  h += "<label class=\"differs\"><input type=\"checkbox\" id=\"differs\" onchange=\"apply()\"> differs from netimpl</label></div>\n";
   h += "<table><thead><tr><th>check</th><th>title</th>";
   for (auto& c : cols) {
     Summary s;
@@ -108,8 +130,9 @@ std::string html_matrix(const std::vector<RunReport>& runs) {
   }
   h += "</tr></thead><tbody>\n";
   for (auto& [id, title] : titles) {
-    h += fmt::format("<tr data-area=\"{}\"><td class=\"id\">{}</td><td>{}</td>", html_escape(check_area(id)),
-                     html_escape(id), html_escape(title));
+    h += fmt::format("<tr data-area=\"{}\" data-differs=\"{}\"><td class=\"id\">{}</td><td>{}</td>",
+                     html_escape(check_area(id)), differs_from_netimpl(cols, id) ? 1 : 0, html_escape(id),
+                     html_escape(title));
     for (auto& c : cols) {
       auto it = c.by_id.find(id);
       if (it == c.by_id.end()) {

@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "harness/report/html_writer.h"
@@ -29,6 +30,26 @@ TEST(HtmlMatrix, ChecksDownRuntimesAcrossWithVerdictsAndReasons) {
   EXPECT_NE(h.find("not run"), std::string::npos);  // BR-001 never ran on docker
   EXPECT_NE(h.find("data-area=\"ISO\""), std::string::npos);
   EXPECT_EQ(h.find("http"), std::string::npos);  // self-contained: nothing fetched
+}
+
+// One column per runtime version; a row differs when a verdict is not netimpl's.
+TEST(HtmlMatrix, RowsThatDifferFromNetimplAreMarkedForTheFilter) {
+  RunReport run;
+  run.runtime = {"netimpl", "0.1"};
+  run.runtimes = {run.runtime, {"docker", "20.10.24"}, {"docker@26.1", "26.1.5"}};
+  run.results = {result("BR-001", "netimpl", Status::kPass, ""), result("BR-001", "docker", Status::kPass, ""),
+                 result("BR-001", "docker@26.1", Status::kPass, ""),
+                 result("DNS-014", "netimpl", Status::kPass, ""), result("DNS-014", "docker", Status::kXfail, "old"),
+                 result("DNS-014", "docker@26.1", Status::kPass, ""),
+                 result("DRV-010", "netimpl", Status::kSkip, "no ipvlan"), result("DRV-010", "docker@26.1", Status::kSkip, "no ipvlan")};
+  auto h = html_matrix({run});
+  EXPECT_NE(h.find("<th>docker 20.10.24"), std::string::npos);
+  EXPECT_NE(h.find("<th>docker@26.1 26.1.5"), std::string::npos);
+  EXPECT_NE(h.find("id=\"differs\""), std::string::npos);
+  auto row = [&](std::string_view id) { return h.substr(h.rfind("<tr", h.find(fmt::format(">{}<", id)))); };
+  EXPECT_TRUE(row("DNS-014").starts_with("<tr data-area=\"DNS\" data-differs=\"1\""));
+  EXPECT_TRUE(row("BR-001").starts_with("<tr data-area=\"BR\" data-differs=\"0\""));
+  EXPECT_TRUE(row("DRV-010").starts_with("<tr data-area=\"DRV\" data-differs=\"0\""));  // not run on docker
 }
 
 TEST(HtmlMatrix, Areas) {

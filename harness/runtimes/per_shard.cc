@@ -35,9 +35,10 @@ class PerShard final : public RuntimeUnderTest {
  private:
   Result<void> start(bool ip_forward) {
     if (failed_) return fail(*failed_);
-    // The runtime's name may carry '@', '+', ':' and '/': keep the directory name plain.
+    // The runtime's name may carry '@', '+', ':' and '/': keep the directory name plain, and
+    // short — a daemon's sockets go below it, and a unix socket path has 108 bytes at most.
     std::string dir_name;
-    for (char c : name_) dir_name += std::isalnum(static_cast<unsigned char>(c)) || c == '.' ? c : '-';
+    for (char c : name_.substr(0, 20)) dir_name += std::isalnum(static_cast<unsigned char>(c)) || c == '.' ? c : '-';
     ShardStartArgs args{.ip_forward = ip_forward, .state_dir = fmt::format("/run/netconform/{}-{}", dir_name, ++starts_)};
     auto started = start_(args);
     if (!started) {

@@ -10,6 +10,7 @@ const std::vector<RuntimeKind>& runtime_kinds() {
     std::vector<RuntimeKind> k{netimpl_kind()};
     for (auto& h : hosted_kinds()) k.push_back(std::move(h));
     for (auto& r : root_kinds()) k.push_back(std::move(r));
+    k.push_back(exec_kind());
     k.push_back(cni_kind());
     return k;
   }();

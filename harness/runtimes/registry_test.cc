@@ -37,6 +37,15 @@ TEST(Registry, MakingARuntimeStartsNothing) {
   EXPECT_EQ((*r)->version(), "");  // known once started by acquire()
 }
 
+TEST(Registry, AnExecRuntimeIsNamedAsGivenAndStartsNothing) {
+  // Not even a check that the adapter exists: that is the start's error, failing the checks.
+  auto r = make_runtime_under_test("exec:/nonexistent/adapter=mine", {.probe_path = "/nonexistent"});
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ((*r)->name(), "exec:/nonexistent/adapter=mine");
+  EXPECT_EQ((*r)->version(), "");
+  EXPECT_FALSE(make_runtime_under_test("exec:=mine", {}));
+}
+
 TEST(Capabilities, WhatTheHostedRuntimesOfferIsInTheTable) {
   for (auto& c : docker_capabilities()) EXPECT_NE(api::find_capability(c), nullptr) << c;
   for (auto& c : podman_capabilities()) EXPECT_NE(api::find_capability(c), nullptr) << c;

@@ -1,5 +1,5 @@
 // Kernel tests of the real runtimes in the lab: SIGKILL of `netconform run --runtime docker`
-// (or podman) mid-run leaves nothing behind — no daemon, shim, conmon, container or probe
+// (or podman, or the exec runtime with the shell adapter for Docker) mid-run leaves nothing behind — no daemon, shim, conmon, container or probe
 // process, no mount, namespace, link or rule on the machine, no file in /etc, /var/lib or
 // /run — and what it leaves in /sys/fs/cgroup (empty directories) `netconform gc` removes.
 // The processes are followed as descendants of the killed netconform (the lab's init
@@ -278,6 +278,14 @@ TEST_F(RuntimesKernelTest, AMissingRootNamesTheCommandThatBuildsIt) {
                           "ci/runtime-root",
                           std::string(kind) == "docker" ? "/usr/sbin/dockerd" : "/usr/bin/podman"));
   }
+}
+
+// The exec runtime's adapter is a child of the runner like a daemon, and it starts dockerd
+// itself: all of it must go with the lab too.
+TEST_F(RuntimesKernelTest, SigkillMidExecAdapterRunLeavesNothing) {
+  if (!fs::exists("/usr/sbin/dockerd")) GTEST_SKIP() << "docker.io is not installed (ci/install-deps --with-runtimes)";
+  if (!fs::exists("/usr/bin/jq")) GTEST_SKIP() << "jq is not installed (ci/install-deps --with-runtimes)";
+  sigkill_mid_run_leaves_nothing("exec:" NC_REPO_ROOT "/harness/runtimes/exec/docker-adapter.sh=docker-sh", "dockerd");
 }
 
 // The restart path: a check whose lab starts with ip_forward off gets a fresh daemon on a

@@ -1,6 +1,7 @@
 // The macvlan and ipvlan drivers: one class, parameterized by the kind of child link each
-// endpoint gets. The child is created directly inside the container from the network's
-// parent link on the host (the lab's LAN interface eth0), so it sits on the parent's
+// endpoint gets. The child is created on the host under a temporary name from the network's
+// parent link (the lab's LAN interface eth0), then moved into the container and named
+// there (its eth0 and the parent's name may be the same), so it sits on the parent's
 // segment and the LAN reaches it directly. The parent must exist when the network is
 // created; creating nothing on the host, the network itself needs no teardown. Dropping a
 // container removes its child with its netns.
@@ -37,8 +38,8 @@ struct SubLinkRequest {
   enum class Kind { kMacvlan, kIpvlan };
   Kind kind = Kind::kMacvlan;
   std::string parent;                    // the parent link in the host's namespace
-  std::string temp_name;                 // the name while it is created (never visible)
-  const Namespaces* target_ns = nullptr; // the container's namespace: created directly there
+  std::string temp_name;                 // its name on the host until it is moved
+  const Namespaces* target_ns = nullptr; // the container's namespace: moved there
   std::string ifname;                    // its name in the container: eth0, eth1, ...
   netlink::MacvlanMode macvlan_mode = netlink::MacvlanMode::kBridge;  // kMacvlan only
   netlink::IpvlanMode ipvlan_mode = netlink::IpvlanMode::kL2;         // kIpvlan only

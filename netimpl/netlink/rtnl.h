@@ -99,8 +99,8 @@ class Rtnl {
   Result<void> create_bridge(std::string_view name, int mtu = 0);
   Result<void> create_veth(const VethSpec& spec);
   Result<void> create_vxlan(const VxlanSpec& spec);
-  // macvlan/ipvlan: with target_ns the child is created directly inside target_ns (one
-  // request, never visible here), named name_in_target (or `name` when that is empty).
+  // macvlan/ipvlan: with target_ns the child is created here under `name`, then moved into
+  // target_ns and named name_in_target there (or `name` when that is empty); see rtnl_create.cc.
   // ipvlan on a kernel without it: an EOPNOTSUPP error saying the kernel lacks ipvlan.
   Result<void> create_macvlan(std::string_view name, std::string_view parent, MacvlanMode mode,
                               const Namespaces* target_ns = nullptr, std::string_view name_in_target = {});

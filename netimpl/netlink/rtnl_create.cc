@@ -1,5 +1,6 @@
 // Rtnl: creating links. Each create is one RTM_NEWLINK (plus a lookup when a parent or
-// master is named), so a failure leaves nothing behind.
+// master is named), so a failure leaves nothing behind; a macvlan or ipvlan for another
+// namespace takes a second request, the move, and is deleted when that fails.
 #include <linux/if_link.h>
 #include <net/if.h>
 
@@ -48,6 +49,18 @@ std::string child_desc(std::string_view kind, std::string_view name, std::string
   if (!target) return fmt::format("create {} {} on {}", kind, name, parent);
   return fmt::format("create {} {} on {} (as {} in netns {})", kind, name, parent,
                      name_in_target.empty() ? name : name_in_target, target->name());
+}
+
+// A macvlan/ipvlan child for another namespace: created here under `name` (unique here),
+// then moved into `target` and renamed on the way, as Docker's drivers do. Not created
+// there directly under its final name: kernels before 6.14 look IFLA_IFNAME up in the
+// requesting namespace first and answer "File exists" when a link here has that name, as
+// the parent eth0 of a container's eth0 does (6.1 and 6.12 refuse it; 6.18 accepts it).
+Result<void> move_child(Rtnl& rtnl, std::string_view name, const Namespaces* target, std::string_view name_in_target) {
+  if (!target) return {};
+  auto moved = rtnl.move_to(name, *target, name_in_target.empty() ? name : name_in_target);
+  if (!moved) (void)rtnl.delete_link(name);
+  return moved;
 }
 
 }  // namespace
@@ -106,9 +119,9 @@ Result<void> Rtnl::create_macvlan(std::string_view name, std::string_view parent
   NC_TRY_VOID_CTX(nl_ok(rtnl_link_macvlan_set_mode(l.get(), macvlan_mode(mode))), "{}", ctx());
   int parent_index = NC_TRY_CTX(index_of(sock_.get(), parent), "{}: parent {}", ctx(), parent);
   rtnl_link_set_link(l.get(), parent_index);
-  name_and_mtu(l.get(), target_ns && !name_in_target.empty() ? name_in_target : name, 0);
-  NC_TRY_VOID_CTX(in_ns(l.get(), target_ns), "{}", ctx());
+  name_and_mtu(l.get(), name, 0);
   NC_TRY_VOID_CTX(add_link(sock_.get(), l.get()), "{}", ctx());
+  NC_TRY_VOID_CTX(move_child(*this, name, target_ns, name_in_target), "{}", ctx());
   return {};
 }
 
@@ -120,13 +133,13 @@ Result<void> Rtnl::create_ipvlan(std::string_view name, std::string_view parent,
                   "{}", ctx());
   int parent_index = NC_TRY_CTX(index_of(sock_.get(), parent), "{}: parent {}", ctx(), parent);
   rtnl_link_set_link(l.get(), parent_index);
-  name_and_mtu(l.get(), target_ns && !name_in_target.empty() ? name_in_target : name, 0);
-  NC_TRY_VOID_CTX(in_ns(l.get(), target_ns), "{}", ctx());
+  name_and_mtu(l.get(), name, 0);
   auto r = add_link(sock_.get(), l.get());
   // Without CONFIG_IPVLAN the kernel answers EOPNOTSUPP ("Unknown device type").
   if (!r && r.error().sys_errno() == EOPNOTSUPP)
     return std::unexpected(r.error().context("kernel lacks ipvlan (CONFIG_IPVLAN)").context(ctx()));
   if (!r) return std::unexpected(std::move(r).error().context(ctx()));
+  NC_TRY_VOID_CTX(move_child(*this, name, target_ns, name_in_target), "{}", ctx());
   return {};
 }
 

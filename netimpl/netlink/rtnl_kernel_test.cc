@@ -5,6 +5,8 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -344,6 +346,89 @@ TEST_F(RtnlKernel, MacvlanOnAVethEnd) {
   EXPECT_FALSE(has_link(rt(), "mv1"));
   EXPECT_EQ(link(crt, "eth0").kind, "macvlan");
   EXPECT_THAT(run_in(c, "ip -d link show eth0"), HasSubstr("macvlan mode private"));
+}
+
+// The names of the links the kernel announces (RTM_NEWLINK) in a namespace, read from a
+// socket subscribed to its link group before the action under test.
+class LinkAnnouncements {
+ public:
+  explicit LinkAnnouncements(const Namespaces& ns) {
+    auto fd = ns.run([]() -> Result<int> {
+      int s = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+      if (s < 0) return sys_fail("socket");
+      sockaddr_nl a{.nl_family = AF_NETLINK, .nl_pad = 0, .nl_pid = 0, .nl_groups = RTMGRP_LINK};
+      if (::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0) return sys_fail("bind");
+      return s;
+    });
+    EXPECT_TRUE(fd) << fd.error().message();
+    fd_ = fd.value_or(-1);
+  }
+  ~LinkAnnouncements() { if (fd_ >= 0) ::close(fd_); }
+  LinkAnnouncements(const LinkAnnouncements&) = delete;
+  LinkAnnouncements& operator=(const LinkAnnouncements&) = delete;
+
+  std::set<std::string> created() {
+    std::set<std::string> names;
+    std::array<char, 32768> buf;
+    for (ssize_t n; (n = ::recv(fd_, buf.data(), buf.size(), 0)) > 0;) {
+      int len = static_cast<int>(n);
+      for (auto* h = reinterpret_cast<nlmsghdr*>(buf.data()); NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+        if (h->nlmsg_type != RTM_NEWLINK) continue;
+        int alen = static_cast<int>(IFLA_PAYLOAD(h));
+        for (auto* a = IFLA_RTA(static_cast<ifinfomsg*>(NLMSG_DATA(h))); RTA_OK(a, alen); a = RTA_NEXT(a, alen))
+          if (a->rta_type == IFLA_IFNAME) names.insert(static_cast<const char*>(RTA_DATA(a)));
+      }
+    }
+    return names;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+// A container's eth0 on a parent that is eth0 too (the lab's LAN): kernels before 6.14
+// refuse to create a link in another namespace under a name this one has ("File exists"),
+// so the child is created here under its temporary name and named eth0 by the move.
+TEST_F(RtnlKernel, SubLinkForAContainerIsNamedByTheMoveNotByTheCreate) {
+  Namespaces c = make_ns("c5");
+  Rtnl crt = open(c);
+  OK(rt().create_veth({.name = "eth0", .peer = "lan-peer"}));
+  const int parent = link(rt(), "eth0").index;
+  LinkAnnouncements seen(host_);
+  OK(rt().create_macvlan("veth0000005", "eth0", MacvlanMode::kBridge, &c, "eth0"));
+  // The create request named the temporary link, which the kernel announced here; the
+  // parent stayed what it was, and nothing is left here but it.
+  EXPECT_TRUE(seen.created().contains("veth0000005")) << "the child was not created under its temporary name";
+  EXPECT_FALSE(has_link(rt(), "veth0000005"));
+  EXPECT_EQ(link(rt(), "eth0").kind, "veth");
+  EXPECT_EQ(link(rt(), "eth0").index, parent);
+  EXPECT_EQ(link(crt, "eth0").kind, "macvlan");
+  EXPECT_FALSE(has_link(crt, "veth0000005"));
+  EXPECT_THAT(run_in(c, "ip -d link show eth0"), HasSubstr("macvlan mode bridge"));
+
+  // Same for ipvlan where the kernel has it.
+  auto iv = rt().create_ipvlan("veth0000006", "lan-peer", IpvlanMode::kL2, &c, "eth1");
+  if (!iv) {
+    EXPECT_EQ(iv.error().sys_errno(), EOPNOTSUPP) << iv.error().message();
+  } else {
+    EXPECT_EQ(link(crt, "eth1").kind, "ipvlan");
+    EXPECT_FALSE(has_link(rt(), "veth0000006"));
+  }
+  EXPECT_FALSE(has_link(crt, "veth0000006"));
+}
+
+// A move that fails (the name is taken in the target) leaves no temporary link behind.
+TEST_F(RtnlKernel, SubLinkWhoseMoveFailsIsRemoved) {
+  Namespaces c = make_ns("c6");
+  Rtnl crt = open(c);
+  OK(crt.create_bridge("eth0"));
+  OK(rt().create_veth({.name = "eth0", .peer = "lan-peer"}));
+  auto r = rt().create_macvlan("veth0000007", "eth0", MacvlanMode::kBridge, &c, "eth0");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().sys_errno(), EEXIST) << r.error().message();
+  EXPECT_THAT(r.error().message(), HasSubstr("create macvlan veth0000007 on eth0 (as eth0 in netns c6)"));
+  EXPECT_FALSE(has_link(rt(), "veth0000007"));
+  EXPECT_EQ(link(crt, "eth0").kind, "bridge");
 }
 
 TEST_F(RtnlKernel, IpvlanFailsClearlyWithoutKernelSupport) {

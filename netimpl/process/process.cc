@@ -52,6 +52,7 @@ void Process::swap(Process& o) noexcept {
   std::swap(pidfd_, o.pidfd_);
   std::swap(out_, o.out_);
   std::swap(err_, o.err_);
+  std::swap(in_, o.in_);
   std::swap(out_buf_, o.out_buf_);
   std::swap(err_buf_, o.err_buf_);
   std::swap(wait_status_, o.wait_status_);
@@ -133,7 +134,7 @@ std::string Process::describe_exit() const {
   return fmt::format("exited with status {}", WEXITSTATUS(wait_status_));
 }
 
-Result<std::string> Process::read_line(milliseconds timeout) {
+Result<std::string> Process::read_line(milliseconds timeout, size_t max_len) {
   if (pid_ <= 0) return fail("read line: no process");
   auto deadline = Clock::now() + timeout;
   for (;;) {
@@ -149,11 +150,59 @@ Result<std::string> Process::read_line(milliseconds timeout) {
       return failf("read line from {}: {} before printing a line{}", name_,
                    exit_code_ ? describe_exit() : "stdout closed", tail(err_buf_));
     }
+    if (out_buf_.size() > max_len)
+      return failf("read line from {}: no end of line in the first {} bytes", name_, out_buf_.size());
     int left = ms_left(deadline);
     poll_once(left);
     if (left == 0 && out_buf_.find('\n') == std::string::npos)
       return failf("read line from {}: no line within {} ms{}", name_, timeout.count(), tail(err_buf_));
   }
+}
+
+namespace {
+
+// write(2) without SIGPIPE killing us when the reader is gone: the signal is blocked in
+// this thread for the call and a pending one consumed; the caller sees EPIPE.
+ssize_t write_no_sigpipe(int fd, std::string_view data) {
+  sigset_t pipe_set, old;
+  ::sigemptyset(&pipe_set);
+  ::sigaddset(&pipe_set, SIGPIPE);
+  ::pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+  ssize_t n = ::write(fd, data.data(), data.size());
+  int err = errno;
+  if (n < 0 && err == EPIPE) {
+    timespec zero{};
+    ::sigtimedwait(&pipe_set, nullptr, &zero);
+  }
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  errno = err;
+  return n;
+}
+
+}  // namespace
+
+Result<void> Process::write_stdin(std::string_view data, milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (!data.empty()) {
+    if (!in_) return failf("write to {}: its stdin is closed", name_);
+    ssize_t n = write_no_sigpipe(in_.get(), data);
+    if (n > 0) {
+      data.remove_prefix(static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EPIPE) {
+      in_.reset();
+      reap(/*block=*/false);
+      return failf("write to {}: it no longer reads its stdin ({}){}", name_, describe_exit(), tail(err_buf_));
+    }
+    if (n < 0 && errno != EAGAIN && errno != EINTR) return sys_fail(fmt::format("write to {}", name_));
+    int left = ms_left(deadline);
+    if (left == 0) return failf("write to {}: stdin not read within {} ms", name_, timeout.count());
+    pollfd p{in_.get(), POLLOUT, 0};
+    ::poll(&p, 1, std::min(left, 20));
+    drain_now();  // a child blocked writing its output would never read
+  }
+  return {};
 }
 
 Result<std::optional<int>> Process::wait_for(milliseconds timeout) {

@@ -19,8 +19,9 @@
 //     thread, not from a Namespaces::run() helper thread;
 //   - is the leader of a new process group, so a kill (terminate()'s SIGKILL, the
 //     destructor, run()'s timeout) takes its own children (`sh -c ...`) with it;
-//   - has stdin on /dev/null (or LaunchSpec::stdin_fd), default signal dispositions, an empty signal mask, and every
-//     inherited fd above 2 marked close-on-exec;
+//   - has stdin on /dev/null (or a pipe, LaunchSpec::pipe_stdin, or a file the caller
+//     holds, LaunchSpec::stdin_fd), default signal dispositions, an empty signal mask, and
+//     every inherited fd above 2 marked close-on-exec;
 //   - joins LaunchSpec::ns (net, uts, then mnt) before exec, by setns() on the held fds —
 //     what Namespaces::enter() does, minus its allocations; joining a mount namespace
 //     makes "/" of that namespace its cwd, and PATH is searched inside it.
@@ -37,6 +38,8 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
+#include <string_view>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +55,7 @@ struct LaunchSpec {
   const Namespaces* ns = nullptr; // joined in the child before exec; must outlive spawn()
   bool capture_stdout = true;     // false: the child inherits our stdout
   bool capture_stderr = true;
+  bool pipe_stdin = false;        // true: stdin is a pipe the caller writes (write_stdin)
   std::vector<std::string> env_extra;  // "KEY=value", added to (or replacing in) our environment
   // The child's stdin: a file the caller owns (e.g. a memfd holding the input, positioned
   // where the child should start reading); -1: /dev/null. Must stay open until spawn() returns.
@@ -78,10 +82,16 @@ class Process {
   const std::string& name() const { return name_; }
 
   // The next line of stdout, without its '\n'. Used for readiness signals ("listening").
-  // Error, naming the command, when the timeout expires, when stdout ends, or when the
-  // child exits before completing a line (the error then carries its exit status and the
-  // tail of its stderr).
-  Result<std::string> read_line(std::chrono::milliseconds timeout);
+  // Error, naming the command, when the timeout expires, when stdout ends, when the child
+  // exits before completing a line (the error then carries its exit status and the tail
+  // of its stderr), or when `max_len` bytes arrived without a '\n'.
+  Result<std::string> read_line(std::chrono::milliseconds timeout, size_t max_len = SIZE_MAX);
+
+  // pipe_stdin: writes all of `data` to the child's stdin, collecting its output while
+  // the pipe is full. Error when the child closed its stdin or exited (never SIGPIPE), or
+  // did not take the data within `timeout`. close_stdin() gives the child end of file.
+  Result<void> write_stdin(std::string_view data, std::chrono::milliseconds timeout);
+  void close_stdin() { in_.reset(); }
 
   // The exit code once the child has exited (128+N when killed by signal N), or nullopt if
   // it is still running after `timeout`. Reaps the child; later calls return the same code.
@@ -112,7 +122,7 @@ class Process {
 
   pid_t pid_ = -1;
   std::string name_;
-  UniqueFd pidfd_, out_, err_;
+  UniqueFd pidfd_, out_, err_, in_;
   std::string out_buf_, err_buf_;
   int wait_status_ = 0;
   std::optional<int> exit_code_;  // set once reaped (-1: someone else reaped it)

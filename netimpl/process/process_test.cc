@@ -163,6 +163,44 @@ TEST(Process, ReadLineReportsAnEarlyExitWithStderr) {
   EXPECT_EQ(p->take_stdout(), "partial");
 }
 
+TEST(Process, ReadLineStopsAtMaxLen) {
+  auto p = Process::spawn(sh("head -c 100000 /dev/zero | tr '\\0' x; exec sleep 30"));
+  ASSERT_TRUE(p);
+  auto l = p->read_line(5s, 4096);
+  ASSERT_FALSE(l);
+  EXPECT_THAT(l.error().message(), HasSubstr("read line from sh: no end of line in the first"));
+}
+
+TEST(Process, StdinPipeCarriesLinesBothWays) {
+  auto p = Process::spawn({.argv = {"cat"}, .pipe_stdin = true});
+  ASSERT_TRUE(p) << p.error().message();
+  for (std::string line : {"one", "two"}) {
+    ASSERT_TRUE(p->write_stdin(line + "\n", 5s));
+    auto back = p->read_line(5s);
+    ASSERT_TRUE(back) << back.error().message();
+    EXPECT_EQ(*back, line);
+  }
+  // More than a pipe holds, while cat echoes it back: write_stdin keeps reading.
+  std::string big(1 << 20, 'x');
+  ASSERT_TRUE(p->write_stdin(big + "\n", 10s));
+  auto back = p->read_line(10s);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->size(), big.size());
+  p->close_stdin();
+  auto code = p->wait_for(5s);
+  ASSERT_TRUE(code && *code);
+  EXPECT_EQ(**code, 0);
+}
+
+TEST(Process, WriteToAChildThatStoppedReadingIsAnErrorNotSigpipe) {
+  auto p = Process::spawn({.argv = {"sh", "-c", "exec 0<&-; echo closed; exec sleep 30"}, .pipe_stdin = true});
+  ASSERT_TRUE(p);
+  ASSERT_TRUE(p->read_line(5s));
+  auto w = p->write_stdin("hello\n", 5s);
+  ASSERT_FALSE(w);
+  EXPECT_THAT(w.error().message(), HasSubstr("write to sh: it no longer reads its stdin"));
+}
+
 TEST(Process, WaitForTimesOutThenReturnsTheCode) {
   auto p = Process::spawn(sh("read x; exit 5"));  // stdin is /dev/null: read fails at once
   ASSERT_TRUE(p);

@@ -217,15 +217,17 @@ Result<Process> Process::spawn(const LaunchSpec& spec) {
 
   UniqueFd devnull(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   if (!devnull) return ctx(sys_fail("open /dev/null").error());
-  UniqueFd out_r, out_w, err_r, err_w, errp_r, errp_w;
+  UniqueFd out_r, out_w, err_r, err_w, errp_r, errp_w, in_r, in_w;
   if (auto r = pipe_above_stdio(errp_r, errp_w); !r) return ctx(r.error());
+  if (spec.pipe_stdin)
+    if (auto r = pipe_above_stdio(in_r, in_w); !r) return ctx(r.error());
   if (spec.capture_stdout)
     if (auto r = pipe_above_stdio(out_r, out_w); !r) return ctx(r.error());
   if (spec.capture_stderr)
     if (auto r = pipe_above_stdio(err_r, err_w); !r) return ctx(r.error());
 
   Plan plan = make_plan(spec);
-  plan.stdin_fd = spec.stdin_fd >= 0 ? spec.stdin_fd : devnull.get();
+  plan.stdin_fd = spec.pipe_stdin ? in_r.get() : spec.stdin_fd >= 0 ? spec.stdin_fd : devnull.get();
   plan.stdout_fd = out_w.get();
   plan.stderr_fd = err_w.get();
   plan.error_fd = errp_w.get();
@@ -238,6 +240,7 @@ Result<Process> Process::spawn(const LaunchSpec& spec) {
   errp_w.reset();
   out_w.reset();
   err_w.reset();
+  in_r.reset();
 
   if (auto e = read_child_error(errp_r.get())) {
     int st;
@@ -250,10 +253,11 @@ Result<Process> Process::spawn(const LaunchSpec& spec) {
   p.name_ = prog;
   p.pidfd_.reset(::pidfd_open(pid, 0));
   if (!p.pidfd_) return ctx(sys_fail("pidfd_open").error());  // ~Process kills and reaps
-  for (UniqueFd* fd : {&out_r, &err_r})
+  for (UniqueFd* fd : {&out_r, &err_r, &in_w})
     if (*fd) ::fcntl(fd->get(), F_SETFL, O_NONBLOCK);
   p.out_ = std::move(out_r);
   p.err_ = std::move(err_r);
+  p.in_ = std::move(in_w);
   return p;
 }
 

@@ -163,5 +163,37 @@ TEST(IpvlanKernel, L3ContainerGetsADirectDefaultRouteAndNoGateway) {
   EXPECT_EQ(run_in(c->ns, {"ip", "route", "show", "default"}), "");
 }
 
+// The lab's case: the parent on the host is eth0 and the container's child is eth0 too.
+// Some kernels (before 6.14) refuse to create it there directly under that name; the real
+// executor must end with eth0 in the container and nothing left on the host.
+TEST(MacvlanKernel, ChildIsEth0InTheContainerOnAParentNamedEth0) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to create network namespaces";
+  auto host = Namespaces::create("host", kNsNet);
+  ASSERT_TRUE(host) << host.error().message();
+  auto host_rtnl = netlink::Rtnl::open(*host);
+  ASSERT_TRUE(host_rtnl);
+  OK(host_rtnl->create_veth({.name = "eth0", .peer = "lan-peer"}));
+  OK(host_rtnl->set_up("eth0"));
+  auto c = make_container("c", random_id(), "");
+  ASSERT_TRUE(c) << c.error().message();
+  drivers::SubLinkDriver driver(drivers::SubLinkDriver::Kind::kMacvlan);
+  drivers::NetworkState net;
+  net.spec = {.name = "lan", .driver = "macvlan", .parent = "eth0"};
+  drivers::EndpointState ep{.network = "lan", .ifname = "eth0", .host_ifname = "veth0000001",
+                            .ip = *IpAddr::parse("192.0.2.11"), .prefix_len = 24,
+                            .gateway = *IpAddr::parse("192.0.2.1")};
+  drivers::HostContext hc{.ns = &*host, .rtnl = &*host_rtnl};
+  OK(driver.create_network(hc, net));
+  auto sb = c->sandbox();
+  OK(driver.attach(hc, net, sb, ep));
+  EXPECT_THAT(run_in(c->ns, {"ip", "-d", "link", "show", "eth0"}), HasSubstr("macvlan mode bridge"));
+  EXPECT_THAT(run_in(c->ns, {"ip", "-br", "addr", "show", "eth0"}), HasSubstr("192.0.2.11/24"));
+  std::string host_links = run_in(*host, {"ip", "-br", "link"});
+  EXPECT_THAT(host_links, HasSubstr("eth0@lan-peer"));
+  EXPECT_THAT(host_links, Not(HasSubstr("veth0000001")));
+  OK(driver.detach(hc, net, sb, ep));
+  EXPECT_THAT(run_in(c->ns, {"ip", "-br", "link"}), Not(HasSubstr("eth0")));
+}
+
 }  // namespace
 }  // namespace nc::runtime
