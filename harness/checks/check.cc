@@ -31,12 +31,17 @@ std::string describe_action(const Step& s) {
       return fmt::format("dns_fault {} {}", a.server.empty() ? "(all)" : a.server, a.mode);
     }
     std::string operator()(const DnsLog& a) const { return "dns_log " + a.name; }
+    std::string operator()(const CniCall& a) const {
+      return fmt::format("cni {} {} on {}{}{}", a.command, a.container, a.network, a.ifname.empty() ? "" : " ifname " + a.ifname,
+                         a.netns_gone ? " (netns gone)" : "");
+    }
   };
   return std::visit(Visitor{}, s.action);
 }
 
 std::string describe_expect(const Expect& e) {
-  if (e.error) return fmt::format("error containing \"{}\"", *e.error);
+  if (e.error_code) return fmt::format("CNI error code {}", *e.error_code);
+  if (e.error) return e.error->empty() ? "an error" : fmt::format("error containing \"{}\"", *e.error);
   if (e.outcomes.empty()) return "ok";
   std::vector<std::string_view> names;
   for (auto o : e.outcomes) names.push_back(outcome_name(o));

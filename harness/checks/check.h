@@ -4,7 +4,7 @@
 // documents the YAML; this header is the contract between the loader and the engine.
 //
 // What the loader guarantees about a Check it returns (the engine need not re-check):
-//  - `id` matches ^(BR|ISO|DNS|PORT|DRV|SCN)(-[A-Z]+)*-[0-9]{3}$ and, within one load_dir /
+//  - `id` matches ^(BR|ISO|DNS|PORT|DRV|CNI|SCN)(-[A-Z]+)*-[0-9]{3}$ and, within one load_dir /
 //    load_catalogue call, is unique;
 //  - every capability in `requirements` is a row of api::kCapabilityTable;
 //  - `networks` and `containers` are in file order, fully typed (subnets, gateways, IPs and
@@ -147,21 +147,31 @@ struct DnsLog {
   std::string server;  // empty: every upstream
 };
 
+// Runtime (one that drives CNI plugins, capability `cni`): one operation of the CNI
+// specification on the attachment (container, ifname) of a network (api/cni.h).
+struct CniCall {
+  std::string command;    // ADD | CHECK | DEL
+  std::string container;
+  std::string network;
+  std::string ifname;     // empty: ADD a new ethN; CHECK/DEL the container's attachment to `network`
+  bool netns_gone = false;  // DEL: destroy the container's network namespace first
+};
+
 using Action = std::variant<Connect, Ping, Read, Listeners, Interfaces, NetworkCreate,
                             NetworkRemove, ContainerCreate, ContainerRemove, NetworkConnect,
                             NetworkDisconnect, Note,
-                            Resolve, DnsFault, DnsLog, Diagnose>;
+                            Resolve, DnsFault, DnsLog, Diagnose, CniCall>;
 
 // The kind of an Action: same order as the variant's alternatives (Step::kind() relies on it).
 enum class ActionKind {
   kConnect, kPing, kRead, kListeners, kInterfaces, kNetworkCreate, kNetworkRemove,
   kContainerCreate, kContainerRemove, kNetworkConnect, kNetworkDisconnect, kNote,
-  kResolve, kDnsFault, kDnsLog, kDiagnose,
+  kResolve, kDnsFault, kDnsLog, kDiagnose, kCni,
 };
-inline constexpr std::array<std::string_view, 16> kActionNames = {
+inline constexpr std::array<std::string_view, 17> kActionNames = {
     "connect", "ping", "read", "listeners", "interfaces", "network_create", "network_remove",
     "container_create", "container_remove", "network_connect", "network_disconnect", "note",
-    "resolve", "dns_fault", "dns_log", "diagnose"};
+    "resolve", "dns_fault", "dns_log", "diagnose", "cni"};
 std::string_view action_name(ActionKind k);  // the YAML key
 bool is_probe(ActionKind k);    // connect, ping, read, listeners, interfaces, diagnose
 bool is_runtime(ActionKind k);  // network_*, container_*
@@ -173,8 +183,10 @@ struct Expect {
   // Probe actions: the acceptable outcomes, never empty (default {kOk}). Others: empty.
   std::vector<Outcome> outcomes;
   // Runtime actions: set → the action must FAIL with an error message containing this
-  // text; unset → it must succeed.
+  // text; unset → it must succeed. cni: the plugin's Error result, its msg containing
+  // this text ("" for any).
   std::optional<std::string> error;
+  std::optional<int> error_code;  // cni: the Error result's code must be exactly this
   // Any action but note: it must complete (either way) within this bound.
   std::optional<milliseconds> within;
 

@@ -25,10 +25,10 @@ constexpr std::string_view kRequired[] = {"id", "title", "source", "steps"};
 constexpr std::string_view kLabKeys[] = {"ip_forward", "hosts", "underlay_mtu"};
 
 Result<std::string> parse_id(const Reader& r, const Value& v) {
-  static const std::regex pattern("^(BR|ISO|DNS|PORT|DRV|SCN)(-[A-Z]+)*-[0-9]{3}$");
+  static const std::regex pattern("^(BR|ISO|DNS|PORT|DRV|CNI|SCN)(-[A-Z]+)*-[0-9]{3}$");
   auto id = NC_TRY(r.word(v));
   if (!std::regex_match(id, pattern))
-    return r.errorf(v.mark, "id: '{}' is not AREA-NNN (areas BR, ISO, DNS, PORT, DRV, SCN; e.g. BR-001, SCN-DNS-002)", id);
+    return r.errorf(v.mark, "id: '{}' is not AREA-NNN (areas BR, ISO, DNS, PORT, DRV, CNI, SCN; e.g. BR-001, SCN-DNS-002)", id);
   return id;
 }
 

@@ -5,6 +5,7 @@
 
 #include <fmt/ranges.h>
 
+#include "harness/checks/cni_steps.h"
 #include "harness/checks/dns_steps.h"
 #include "harness/checks/expect.h"
 #include "harness/checks/specs.h"
@@ -71,6 +72,7 @@ Result<Expect> step_expect(const Reader& r, const Value& step, const Fields& f, 
     return Expect{};
   }
   if (!e) return r.errorf(step.mark, "{} step needs 'expect'", action_name(kind));
+  if (kind == ActionKind::kCni) return parse_cni_expect(r, e->value);
   return parse_expect(r, e->value, kind, scope);
 }
 
@@ -194,6 +196,7 @@ Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, co
     case ActionKind::kDnsLog: return NC_TRY(parse_dns_log(r, v));
     case ActionKind::kNote: return Note{NC_TRY(template_arg(r, v, scope))};
     case ActionKind::kDiagnose: return Diagnose{static_cast<uint16_t>(NC_TRY(r.integer(v, 1, 65535)))};
+    case ActionKind::kCni: return NC_TRY(parse_cni(r, v, scope));
   }
   return r.error(v.mark, "unhandled action");
 }

@@ -5,6 +5,7 @@
 
 #include <fmt/ranges.h>
 
+#include "harness/engine/cni_step.h"
 #include "harness/engine/diagnose.h"
 #include "harness/engine/dns_steps.h"
 #include "harness/engine/matcher.h"
@@ -202,6 +203,10 @@ class CheckRunner {
     json observed;
     if (s.kind() == ActionKind::kDnsLog) {
       observed = dns_log_step(s, upstream_.get(), rec.description);
+    } else if (auto* a = s.get<checks::CniCall>()) {
+      observed = cni_step(*a, *env_.runtime, rec.description);
+      containers_.clear();  // an ADD or DEL changes what inspect reports
+      networks_.clear();
     } else if (checks::is_runtime(s.kind())) {
       observed = runtime_action(s, rec.description);
     } else {

@@ -2,6 +2,7 @@
 
 #include <fmt/ranges.h>
 
+#include "harness/engine/cni_step.h"
 #include "harness/engine/dns_match.h"
 #include "netimpl/base/ip.h"
 
@@ -155,7 +156,12 @@ std::string host_part(std::string_view ep) {
 Verdict match(ActionKind kind, const ResolvedExpect& w, const json& obs, double duration_ms) {
   Checker c;
   const auto& e = *w.expect;
-  if (checks::is_runtime(kind)) {
+  if (kind == ActionKind::kCni) {
+    std::vector<std::string> expected, problems;
+    match_cni(e, obs, expected, problems);
+    for (auto& x : expected) c.want(x);
+    for (auto& x : problems) c.fail(x);
+  } else if (checks::is_runtime(kind)) {
     bool ok = obs.value("ok", false);
     if (e.error) {
       c.want(fmt::format("fails with \"{}\"", *e.error));

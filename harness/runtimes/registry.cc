@@ -11,6 +11,7 @@ const std::vector<RuntimeKind>& runtime_kinds() {
     for (auto& h : hosted_kinds()) k.push_back(std::move(h));
     for (auto& r : root_kinds()) k.push_back(std::move(r));
     k.push_back(exec_kind());
+    k.push_back(cni_kind());
     return k;
   }();
   return kinds;

@@ -65,5 +65,6 @@ RuntimeKind netimpl_kind();
 std::vector<RuntimeKind> hosted_kinds();  // docker, podman (the machine's packages)
 std::vector<RuntimeKind> root_kinds();    // docker@26.1, podman@5.4[+iptables] (ci/runtime-root)
 RuntimeKind exec_kind();                  // exec:PATH[=NAME] (exec/exec_kind.cc)
+RuntimeKind cni_kind();                   // cni/cni_kind.cc
 
 }  // namespace nc::runtimes

@@ -183,6 +183,12 @@ TEST_F(RuntimesKernelTest, SigkillMidPodmanRunLeavesNothing) {
   sigkill_mid_run_leaves_nothing("podman", "conmon");
 }
 
+TEST_F(RuntimesKernelTest, SigkillMidCniRunLeavesNothing) {
+  if (!fs::exists("/usr/lib/cni/bridge")) GTEST_SKIP() << "containernetworking-plugins is not installed (ci/install-deps --with-runtimes)";
+  // No daemon: a container's probe (comm is cut to 15 characters) marks a check under way.
+  sigkill_mid_run_leaves_nothing("cni", "netconform-prob");
+}
+
 // The Debian 13 root's state as a run could change it: per file (not following links) its
 // path, type and mode, owner, size, mtime and ctime (a write moves ctime, which nothing can
 // set back), and a symlink's target. One line per file, sorted.

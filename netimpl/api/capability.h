@@ -20,7 +20,7 @@ struct CapabilityInfo {
   std::string_view meaning;
 };
 
-inline constexpr std::array<CapabilityInfo, 14> kCapabilityTable = {{
+inline constexpr std::array<CapabilityInfo, 15> kCapabilityTable = {{
     {"netns", "CONFIG_NET_NS", "network namespaces"},
     {"veth", "CONFIG_VETH", "veth pairs"},
     {"bridge", "CONFIG_BRIDGE", "Linux bridges"},
@@ -35,6 +35,7 @@ inline constexpr std::array<CapabilityInfo, 14> kCapabilityTable = {{
     {"dns", "", "an embedded DNS server answering container names"},
     {"ports", "", "published ports"},
     {"multihost", "", "networks across several hosts (overlay)"},
+    {"cni", "", "the runtime drives CNI plugins and takes `cni` steps (ADD, CHECK, DEL on one attachment)"},
 }};
 
 constexpr const CapabilityInfo* find_capability(std::string_view name) {

@@ -19,8 +19,9 @@
 //     thread, not from a Namespaces::run() helper thread;
 //   - is the leader of a new process group, so a kill (terminate()'s SIGKILL, the
 //     destructor, run()'s timeout) takes its own children (`sh -c ...`) with it;
-//   - has stdin on /dev/null (or a pipe, LaunchSpec::pipe_stdin), default signal dispositions, an empty signal mask, and every
-//     inherited fd above 2 marked close-on-exec;
+//   - has stdin on /dev/null (or a pipe, LaunchSpec::pipe_stdin, or a file the caller
+//     holds, LaunchSpec::stdin_fd), default signal dispositions, an empty signal mask, and
+//     every inherited fd above 2 marked close-on-exec;
 //   - joins LaunchSpec::ns (net, uts, then mnt) before exec, by setns() on the held fds —
 //     what Namespaces::enter() does, minus its allocations; joining a mount namespace
 //     makes "/" of that namespace its cwd, and PATH is searched inside it.
@@ -56,6 +57,9 @@ struct LaunchSpec {
   bool capture_stderr = true;
   bool pipe_stdin = false;        // true: stdin is a pipe the caller writes (write_stdin)
   std::vector<std::string> env_extra;  // "KEY=value", added to (or replacing in) our environment
+  // The child's stdin: a file the caller owns (e.g. a memfd holding the input, positioned
+  // where the child should start reading); -1: /dev/null. Must stay open until spawn() returns.
+  int stdin_fd = -1;
 };
 
 struct RunResult;

@@ -4,6 +4,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -90,6 +94,24 @@ TEST(Process, EnvExtraAddsAndReplaces) {
   auto r = run(spec, 5s);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->out, "one//nowhere\n");
+}
+
+// A script given by its absolute path runs (execveat of a close-on-exec fd cannot run a
+// script), and stdin_fd is what it reads.
+TEST(Process, AScriptByPathReadsTheStdinItWasGiven) {
+  char dir[] = "/tmp/nc_process_test_XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  std::string script = std::string(dir) + "/echo-stdin";
+  std::ofstream(script) << "#!/bin/sh\nprintf 'got:'; cat\n";
+  ::chmod(script.c_str(), 0755);
+  std::string in_path = std::string(dir) + "/in";
+  std::ofstream(in_path) << "{\"a\":1}";
+  int in = ::open(in_path.c_str(), O_RDONLY | O_CLOEXEC);
+  auto r = run({.argv = {script}, .stdin_fd = in}, 5s);
+  ::close(in);
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->out, "got:{\"a\":1}");
 }
 
 TEST(Process, ExecFailureIsAnErrorNamingTheCommand) {

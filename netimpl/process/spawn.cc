@@ -149,7 +149,9 @@ void child_reset_signals() {
 [[noreturn]] void child_exec(const Plan& p) {
   if (p.exec_fd) {
     ::syscall(SYS_execveat, p.exec_fd.get(), "", p.argv.data(), p.envp.data(), AT_EMPTY_PATH);
-    child_fail(p, kStageExec, 0, errno);
+    // A script through a close-on-exec fd fails with ENOENT (its interpreter would open
+    // /dev/fd/N, closed by then; execveat(2)): run it by its path instead.
+    if (errno != ENOENT) child_fail(p, kStageExec, 0, errno);
   }
   bool saw_eacces = false;
   for (char* path : p.candidates) {
@@ -225,7 +227,7 @@ Result<Process> Process::spawn(const LaunchSpec& spec) {
     if (auto r = pipe_above_stdio(err_r, err_w); !r) return ctx(r.error());
 
   Plan plan = make_plan(spec);
-  plan.stdin_fd = spec.pipe_stdin ? in_r.get() : devnull.get();
+  plan.stdin_fd = spec.pipe_stdin ? in_r.get() : spec.stdin_fd >= 0 ? spec.stdin_fd : devnull.get();
   plan.stdout_fd = out_w.get();
   plan.stderr_fd = err_w.get();
   plan.error_fd = errp_w.get();
