@@ -21,7 +21,7 @@ bool overlaps(const std::optional<IpAddr>& a, const std::optional<IpAddr>& b) {
 
 }  // namespace
 
-const CniRuntime::Container* CniRuntime::port_holder(const std::string& proto, const std::optional<IpAddr>& ip,
+const CniRuntime::Container* CniRuntime::port_holder(Proto proto, const std::optional<IpAddr>& ip,
                                                      uint16_t port, const Container& adding) const {
   auto holds = [&](const Container& c) {
     for (auto& p : c.ports)
@@ -37,7 +37,7 @@ const CniRuntime::Container* CniRuntime::port_holder(const std::string& proto, c
 Result<json> CniRuntime::port_mappings(const std::vector<api::PortSpec>& publish, Container& c) {
   json maps = json::array();
   auto add = [&](const api::PortSpec& p, uint16_t host, uint16_t cont) {
-    json m = {{"hostPort", host}, {"containerPort", cont}, {"protocol", p.proto}};
+    json m = {{"hostPort", host}, {"containerPort", cont}, {"protocol", proto_name(p.proto)}};
     if (p.host_ip) m["hostIP"] = p.host_ip->str();
     maps.push_back(m);
     c.ports.push_back({.proto = p.proto, .host_ip = p.host_ip, .host_port = host, .container_port = cont});

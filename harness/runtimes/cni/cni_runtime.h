@@ -111,7 +111,7 @@ class CniRuntime : public api::Runtime, public api::CniControl {
   Result<nlohmann::json> port_mappings(const std::vector<api::PortSpec>& publish, Container& c);
   // The container that already maps host port `port`/`proto` on an address overlapping
   // `ip` (absent: every address), or null.
-  const Container* port_holder(const std::string& proto, const std::optional<IpAddr>& ip, uint16_t port,
+  const Container* port_holder(Proto proto, const std::optional<IpAddr>& ip, uint16_t port,
                                const Container& adding) const;
   api::ContainerInfo info(const Container& c) const;
   Result<void> verify_clean();
