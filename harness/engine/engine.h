@@ -30,7 +30,7 @@ struct LabPlaces {
 // keeps the meaning.
 struct SilenceWaits {
   bool bounded = true;                     // false: every step waits its declared timeout_ms
-  std::chrono::milliseconds wait{200};     // bounded: the short wait W
+  std::chrono::milliseconds wait{100};     // bounded: the short wait W
   int margin = 4;                          // a control must answer within W / margin
 };
 
