@@ -144,9 +144,10 @@ int checks_bench(const BenchOptions& o) {
       // Alternate which variant goes first, so neither always runs on a warmer machine.
       for (int k = 0; k < 2 && row.skip.empty(); ++k) {
         const Variant& v = kVariants[(k + round + i) % 2];
-        run_once(**rut, row, v, features, o);
         auto& t = row.by_variant[v.bounded ? 1 : 0].total;
-        if (!t.empty()) sums[v.bounded ? 1 : 0] += t.back();
+        size_t before = t.size();
+        run_once(**rut, row, v, features, o);
+        if (t.size() > before) sums[v.bounded ? 1 : 0] += t.back();  // this round's run, when it ran
       }
     }
     round_sums[0].push_back(sums[0]);
