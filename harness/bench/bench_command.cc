@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "harness/bench/bench_attach.h"
+#include "harness/bench/bench_checks.h"
 #include "harness/bench/bench_dns.h"
 #include "harness/bench/bench_ports.h"
 #include "harness/bench/bench_stats.h"
@@ -103,6 +104,7 @@ int run_bench(const BenchOptions& o) {
   if (o.what == "dns") return dns_bench(o);
   if (o.what == "ports") return ports_bench(o);
   if (o.what == "attach") return attach_bench(o);
+  if (o.what == "checks") return checks_bench(o);
   return topology_bench(o);
 }
 

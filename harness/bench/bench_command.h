@@ -7,11 +7,14 @@
 //   ports     a published port (kernel DNAT) against the container's address: connection
 //             latency, throughput, and the time to publish a port (bench_ports.h).
 //   dns       netimpl's embedded DNS server against dnsmasq under dnsperf (bench_dns.h).
+//   checks    every check of the catalogue on netimpl: per-check medians, old waits against
+//             new (bench_checks.h).
 //   attach    attaching a running container to a user-defined bridge: netimpl, Docker and
 //             Podman side by side (bench_attach.h).
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace nc::bench {
 
@@ -22,6 +25,8 @@ struct BenchOptions {
   std::string probe_path;
   int connections = 500;  // ports: connections per latency sample
   int bulk_mib = 256;     // ports: MiB per throughput sample
+  std::string checks_root;           // checks: holds conformance/ and scenarios/
+  std::vector<std::string> filters;  // checks: globs on check IDs; empty: every check
   std::string cgroup_parent;  // Docker/Podman containers' (runtimes/cgroup_gc.h); set by bench_command
 };
 

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/engine/engine.h"
+#include "harness/engine/skip.h"
 #include "harness/kernel/features.h"
 #include "harness/lab/topology.h"
 #include "harness/report/summary.h"
@@ -17,20 +18,6 @@ namespace {
 
 double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
-
-// Why the check cannot run here, or "" when it can.
-std::string skip_reason(const checks::Check& c, const api::Runtime& rt, const std::string& rt_name,
-                        const SuiteRun& run) {
-  auto kernel = kernel::capability_missing_reason(c.requirements, run.features);
-  if (!kernel) return kernel.error().message();
-  if (!kernel->empty()) return *kernel;
-  auto caps = rt.capabilities();
-  std::vector<std::string> lacking;
-  for (auto& r : c.requirements)
-    if (!caps.contains(r)) lacking.push_back(r);
-  if (!lacking.empty()) return fmt::format("runtime {} lacks {}", rt_name, fmt::join(lacking, ", "));
-  return "";
 }
 
 class CheckTest : public ::testing::Test {
@@ -75,7 +62,7 @@ class CheckTest : public ::testing::Test {
     auto placed = rut_.acquire({.ip_forward = check_.lab.ip_forward, .hosts = check_.lab.hosts,
                                 .underlay_mtu = check_.lab.underlay_mtu});
     if (!placed) return void(r.reason = placed.error().message());
-    if (auto why = skip_reason(check_, *placed->runtime, rut_.name(), run_); !why.empty()) {
+    if (auto why = engine::skip_reason(check_, *placed->runtime, rut_.name(), run_.features); !why.empty()) {
       r.status = report::Status::kSkip;
       r.reason = why;
       return;

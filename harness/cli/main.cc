@@ -79,12 +79,17 @@ int main(int argc, char** argv) {
   nc::bench::BenchOptions bench;
   bench.probe_path = run.probe_path;
   auto* cmd_bench = app.add_subcommand("bench", "Benchmarks, side by side in one run, printing medians and ratios.");
-  cmd_bench->add_option("what", bench.what, "topology | dns | ports | attach")
-      ->check(CLI::IsMember({"dns", "topology", "ports", "attach"}))
+  bench.checks_root = run.checks_root;
+  std::vector<std::string> bench_filters;
+  cmd_bench->add_option("what", bench.what, "topology | dns | ports | attach | checks")
+      ->check(CLI::IsMember({"dns", "topology", "ports", "attach", "checks"}))
       ->default_str("topology");
   cmd_bench->add_option("--containers", bench.containers, "Containers per round")->default_str("20");
   cmd_bench->add_option("--rounds", bench.rounds, "Rounds per variant (attach: attach/detach cycles per runtime)")->default_str("5");
   cmd_bench->add_option("--connections", bench.connections, "ports: connections per latency sample")->default_str("500");
+  cmd_bench->add_option("--filter", bench_filters, "checks: glob(s) on check IDs, comma-separated")->delimiter(',');
+  cmd_bench->add_option("--checks", bench.checks_root, "checks: directory holding conformance/ and scenarios/")
+      ->default_str(bench.checks_root);
   cmd_bench->add_option("--bulk-mib", bench.bulk_mib, "ports: MiB per throughput sample")->default_str("256");
 
   std::string html_out;
@@ -119,6 +124,9 @@ int main(int argc, char** argv) {
   if (cmd_gc->parsed()) return needs_root("gc") ? 2 : nc::cli::gc_command();
   if (cmd_list->parsed()) return nc::cli::list_command(checks_root, json);
   if (cmd_kernel->parsed()) return needs_root("kernel") ? 2 : nc::cli::kernel_command(json);
-  if (cmd_bench->parsed()) return needs_root("bench") ? 2 : nc::bench::bench_command(bench);
+  if (cmd_bench->parsed()) {
+    bench.filters = split_commas(bench_filters);
+    return needs_root("bench") ? 2 : nc::bench::bench_command(bench);
+  }
   return 2;
 }

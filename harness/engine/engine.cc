@@ -10,6 +10,7 @@
 #include "harness/engine/dns_steps.h"
 #include "harness/engine/matcher.h"
 #include "harness/engine/places.h"
+#include "harness/engine/silence.h"
 
 namespace nc::engine {
 
@@ -141,8 +142,8 @@ class CheckRunner {
   }
 
   // The probe's arguments for a probe action, with variables expanded.
-  Result<std::vector<std::string>> probe_args(const Step& s) {
-    auto timeout = std::to_string(s.timeout.count());
+  Result<std::vector<std::string>> probe_args(const Step& s, std::chrono::milliseconds limit) {
+    auto timeout = std::to_string(limit.count());
     switch (s.kind()) {
       case ActionKind::kConnect: {
         std::vector<std::string> args{"connect", NC_TRY(expand(s.get<checks::Connect>()->url)), "--timeout-ms", timeout};
@@ -210,12 +211,15 @@ class CheckRunner {
     } else if (checks::is_runtime(s.kind())) {
       observed = runtime_action(s, rec.description);
     } else {
-      auto args = probe_args(s);
+      auto args = probe_args(s, s.timeout);
       if (!args) return failed(std::move(rec), args.error().message());
       rec.description = fmt::format("{}: {}", rec.from, fmt::join(*args, " "));
-      auto obs = run_probe(env_, s.from, *args, s.timeout);
+      auto obs = silence_may_be_bounded(s, *args, env_.silence)
+                     ? observe_bounded_silence(env_, s, [&](std::chrono::milliseconds l) { return probe_args(s, l); })
+                     : run_probe(env_, s.from, *args, s.timeout);
       if (!obs) return failed(std::move(rec), obs.error().message());
       observed = std::move(*obs);
+      if (observed.contains("silence")) rec.description += describe_silence(observed["silence"]);
       if (auto* d = s.get<checks::Diagnose>()) rec.description += " → " + diagnose_step(*d, s.from, observed);
     }
     rec.duration_ms = observed.contains("duration_ms") ? observed["duration_ms"].get<double>() : ms_since(t0);

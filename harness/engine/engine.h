@@ -7,6 +7,7 @@
 // caller before run_check.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
@@ -25,10 +26,19 @@ struct LabPlaces {
   std::string external_ip;  // ${external.ip}
 };
 
+// How long a step that expects silence (`timeout`) waits; silence.h says why a shorter wait
+// keeps the meaning.
+struct SilenceWaits {
+  bool bounded = true;                     // false: every step waits its declared timeout_ms
+  std::chrono::milliseconds wait{100};     // bounded: the short wait W
+  int margin = 4;                          // a control must answer within W / margin
+};
+
 struct EngineEnv {
   api::Runtime* runtime = nullptr;
   LabPlaces lab;
   std::string probe_path;
+  SilenceWaits silence;
   // Called with each step's record as it completes (progress, verbose output). May be empty.
   std::function<void(const report::StepRecord&)> on_step;
 };

@@ -9,12 +9,19 @@ namespace {
 
 constexpr std::string_view kSegmentBridge = "ul";
 constexpr std::chrono::milliseconds kLinkTimeout{3000};
+// underlay0's ifindex in every host, and the segment's port for host i (10 + i). Left to
+// the kernel, underlay0 would be 3 (after lo and eth0) like the segment's first port
+// (after lo and the bridge), and that pair would wait up to 1 s for the kernel's
+// rate-limited activation (link_ready.h). A host's own links start at 3, so 64 is free.
+constexpr int kUnderlayIfindex = 64;
+constexpr int kFirstPortIfindex = 10;
 
 // One host's leg: a veth whose host end is underlay0 with the host's address, the other
 // end a port of the segment bridge.
 Result<void> join(netlink::Rtnl& segment, const Namespaces& segment_ns, const Namespaces& host, int i, int host_mtu) {
   const std::string port = fmt::format("ul-h{}", i);
   NC_TRY_VOID(segment.create_veth({.name = port, .peer = std::string(kUnderlayIfname), .peer_ns = &host, .mtu = 0,
+                                   .ifindex = kFirstPortIfindex + i, .peer_ifindex = kUnderlayIfindex,
                                    .master = std::string(kSegmentBridge), .up = true}));
   auto rtnl = NC_TRY(netlink::Rtnl::open(host));
   NC_TRY_VOID(rtnl.add_address(kUnderlayIfname, NC_TRY(Prefix::parse(Underlay::address(i) + "/24"))));

@@ -50,6 +50,12 @@ struct VethSpec {
   std::string peer;               // the other end's name, in peer_ns
   const Namespaces* peer_ns = nullptr;  // null: same namespace
   int mtu = 0;                    // 0: kernel default
+  // The ends' ifindexes (0: the lowest free one). Two ends with the same ifindex are
+  // activated by the kernel's rate-limited path (harness/lab/link_ready.h): up to 1 s
+  // before they carry packets. The kernel honours peer_ifindex only together with ifindex
+  // (veth_newlink); an index already taken fails the create.
+  int ifindex = 0;
+  int peer_ifindex = 0;
   // Set in the same request as the create (saves a round trip each): enslave the local
   // end to this bridge ("" = none) and bring the local end up. The peer end is always
   // created down (asking the kernel to open it during the create fails with ENOTCONN:

@@ -81,6 +81,7 @@ Result<void> Rtnl::create_veth(const VethSpec& spec) {
   };
   LinkPtr l = NC_TRY_CTX(alloc(rtnl_link_veth_alloc()), "{}", ctx());
   name_and_mtu(l.get(), spec.name, spec.mtu);
+  if (spec.ifindex > 0) rtnl_link_set_ifindex(l.get(), spec.ifindex);
   if (spec.up) rtnl_link_set_flags(l.get(), IFF_UP);
   if (!spec.master.empty()) {
     int master = NC_TRY_CTX(index_of(sock_.get(), spec.master), "{}: master {}", ctx(), spec.master);
@@ -94,6 +95,7 @@ Result<void> Rtnl::create_veth(const VethSpec& spec) {
     auto mac = NC_TRY_CTX(mac_to_nl(spec.peer_mac), "{}", ctx());
     rtnl_link_set_addr(peer.get(), mac.get());
   }
+  if (spec.peer_ifindex > 0) rtnl_link_set_ifindex(peer.get(), spec.peer_ifindex);
   NC_TRY_VOID_CTX(in_ns(peer.get(), spec.peer_ns), "{}", ctx());
   NC_TRY_VOID_CTX(add_link(sock_.get(), l.get()), "{}", ctx());
   return {};

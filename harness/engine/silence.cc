@@ -1,0 +1,103 @@
+#include "harness/engine/silence.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "harness/engine/matcher.h"
+#include "harness/engine/places.h"
+#include "netimpl/base/ip.h"
+
+namespace nc::engine {
+
+using checks::ActionKind;
+using checks::Place;
+using nlohmann::json;
+
+namespace {
+
+// The address a connect URL ("tcp://172.18.0.2:80", "udp://[fd00::2]:53") or ping targets.
+std::string target_address(ActionKind kind, const std::string& arg) {
+  if (kind == ActionKind::kPing) return arg;
+  auto scheme = arg.find("://");
+  return host_part(scheme == std::string::npos ? arg : arg.substr(scheme + 3));
+}
+
+bool admits_timeout(const checks::Expect& e) {
+  return std::ranges::find(e.outcomes, checks::Outcome::kTimeout) != e.outcomes.end();
+}
+
+struct Control {
+  Place from;
+  json observed;
+  std::optional<double> answer_ms;
+};
+
+// The first lab place (host, then external; never the step's own) whose control answers
+// within the bound; or the last control tried, for the report.
+Result<Control> run_controls(EngineEnv& env, const checks::Step& s, const std::vector<std::string>& args) {
+  const auto bound = static_cast<double>(env.silence.wait.count()) / std::max(1, env.silence.margin);
+  Control last;
+  for (auto kind : {Place::Kind::kHost, Place::Kind::kExternal}) {
+    if (s.from.kind == kind) continue;
+    Control c{.from = Place{.kind = kind, .container = ""}, .observed = {}, .answer_ms = std::nullopt};
+    c.observed = NC_TRY(run_probe(env, c.from, args, env.silence.wait));
+    c.answer_ms = destination_answer_ms(c.observed);
+    if (c.answer_ms && *c.answer_ms <= bound) return c;
+    last = std::move(c);
+  }
+  return last;
+}
+
+}  // namespace
+
+std::optional<double> destination_answer_ms(const json& o) {
+  auto outcome = o.value("outcome", "");
+  if (o.contains("connect_ms") && o["connect_ms"].is_number()) return o["connect_ms"].get<double>();
+  if ((outcome == "ok" || outcome == "refused") && o.contains("duration_ms") && o["duration_ms"].is_number())
+    return o["duration_ms"].get<double>();
+  return std::nullopt;
+}
+
+std::string describe_silence(const json& silence) {
+  const json& c = silence.value("control", json::object());
+  auto from = c.value("from", std::string("?"));
+  auto waited = silence.value("waited_ms", 0);
+  if (silence.value("unproven", false))
+    return fmt::format(" (silent for {} ms, but {} did not answer the same address fast enough ({}): waited as declared)",
+                       waited, from, c.value("outcome", std::string("?")));
+  return fmt::format(" (silent for {} ms; {} answered the same address in {:.1f} ms)", waited, from,
+                     c.value("answer_ms", 0.0));
+}
+
+bool silence_may_be_bounded(const checks::Step& s, const std::vector<std::string>& args, const SilenceWaits& policy) {
+  if (!policy.bounded || s.timeout <= policy.wait || !admits_timeout(s.expect) || args.size() < 2) return false;
+  if (s.kind() == ActionKind::kConnect) {
+    if (s.expect_bytes > 0) return false;
+  } else if (s.kind() != ActionKind::kPing) {
+    return false;
+  }
+  auto addr = IpAddr::parse(target_address(s.kind(), args[1]));
+  return addr && !addr->is_loopback();
+}
+
+Result<json> observe_bounded_silence(EngineEnv& env, const checks::Step& s, const ProbeArgsFor& args_for) {
+  auto short_args = NC_TRY(args_for(env.silence.wait));
+  auto observed = NC_TRY(run_probe(env, s.from, short_args, env.silence.wait));
+  if (observed.value("outcome", "") != "timeout") return observed;  // an answer needs no proof
+  auto control = NC_TRY(run_controls(env, s, short_args));
+  json proof{{"waited_ms", env.silence.wait.count()},
+             {"control", {{"from", control.from.str()}, {"outcome", control.observed.value("outcome", "")}}}};
+  if (control.answer_ms) proof["control"]["answer_ms"] = *control.answer_ms;
+  if (control.answer_ms && *control.answer_ms * std::max(1, env.silence.margin) <= static_cast<double>(env.silence.wait.count())) {
+    observed["silence"] = std::move(proof);
+    return observed;
+  }
+  // No proof: wait as declared, as if no shorter wait had been tried.
+  auto full = NC_TRY(run_probe(env, s.from, NC_TRY(args_for(s.timeout)), s.timeout));
+  proof["unproven"] = true;
+  full["silence"] = std::move(proof);
+  return full;
+}
+
+}  // namespace nc::engine

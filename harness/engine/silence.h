@@ -1,0 +1,61 @@
+// How long a step that expects silence waits before the silence is believed.
+//
+// A step whose `expect` admits `timeout` (traffic dropped) used to wait its whole
+// `timeout_ms` (1000 ms in the catalogue) whenever it passed: most of a check's time. A
+// shorter wait alone would lose meaning — an answer that comes late would read as a drop —
+// so a short wait is accepted only with a proof that an answer would have come within it:
+//
+//   1. the step runs with the short wait W (SilenceWaits::wait);
+//   2. if it answered (ok, refused, unreachable, ...), that is its observation: no proof needed;
+//   3. if it was silent, a control runs: the same action to the same address and port, with
+//      the same bound W, from the lab's host and then from its external namespace (never
+//      from the step's own place). A control "answers" when the destination itself
+//      answered — connected (the SYN was answered: `connect_ms`), refused (its kernel sent
+//      a RST or port unreachable), or echoed a ping. The silence is accepted as a drop only
+//      when a control answered within W / margin: the destination answers in a fraction of
+//      W, so W of silence on the step's path means the path dropped it. In a lab the paths
+//      differ only by forwarding, NAT and filtering inside the kernel (no queues, no links
+//      with delay), which add microseconds, not the factor `margin`.
+//   4. otherwise (no control place reaches the destination, or the machine is so loaded
+//      that the control itself took more than W / margin) the step runs again with its
+//      declared timeout, exactly as before: the old wait, the old meaning.
+//
+// Bounded are: connect without `expect_bytes` (a bulk transfer's answer depends on
+// retransmission timers, not on one round trip) and ping, to an address that is not
+// loopback (a control elsewhere would reach another machine's loopback). Everything else —
+// resolve (retries, several servers), and every step that does not admit `timeout` — waits
+// as declared. The observation of a bounded step carries "silence": {waited_ms, control:
+// {from, outcome, answer_ms}} so the report shows the proof.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/checks/check.h"
+#include "harness/engine/engine.h"
+
+namespace nc::engine {
+
+// The probe's arguments for the step with the given time limit.
+using ProbeArgsFor = std::function<Result<std::vector<std::string>>(std::chrono::milliseconds)>;
+
+// True when `s` expects silence and may wait shorter under `policy` (see above).
+// `args`: the step's expanded probe arguments (connect URL or ping address at [1]).
+bool silence_may_be_bounded(const checks::Step& s, const std::vector<std::string>& args, const SilenceWaits& policy);
+
+// Runs the step as described above and returns its observation.
+Result<nlohmann::json> observe_bounded_silence(EngineEnv& env, const checks::Step& s, const ProbeArgsFor& args_for);
+
+// " (silent for 200 ms; host answered the same address in 0.1 ms)", or what was waited
+// instead when no control answered fast enough: the proof in words, for the report.
+std::string describe_silence(const nlohmann::json& silence);
+
+// How fast a control's destination answered, in ms; nullopt when it did not (the
+// observation of a connect or ping). Exposed for tests.
+std::optional<double> destination_answer_ms(const nlohmann::json& observed);
+
+}  // namespace nc::engine

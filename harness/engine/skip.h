@@ -1,0 +1,19 @@
+// Why a check cannot run here: a kernel feature or a runtime capability it `requires:` is
+// missing. `run` and `bench checks` skip on the same grounds.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/checks/check.h"
+#include "harness/kernel/features.h"
+#include "netimpl/api/runtime.h"
+
+namespace nc::engine {
+
+// "" when the check can run; otherwise the reason, in words ("runtime podman lacks dns").
+std::string skip_reason(const checks::Check& c, const api::Runtime& rt, std::string_view rt_name,
+                        const std::vector<kernel::Feature>& features);
+
+}  // namespace nc::engine
