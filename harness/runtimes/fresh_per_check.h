@@ -1,0 +1,26 @@
+// A runtime made anew for every check (netimpl, CNI) as a RuntimeUnderTest.
+//
+// The runtime-specific part is only how to start one on a lab host; this owner builds the
+// lab host (and, for a runtime that spans hosts and a check with `lab: {hosts: N}`, an
+// underlay of N hosts) before it and drops both after the check: the namespaces take every
+// link, rule and address with them. A runtime that does not span hosts gets one host for a
+// multi-host check, which is then skipped for lacking `multihost`.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "harness/lab/underlay.h"
+#include "harness/runtimes/under_test.h"
+
+namespace nc::runtimes {
+
+// `underlay` is null unless the check needs several hosts and the runtime spans hosts;
+// its host(1) is `host`.
+using FreshStart =
+    std::function<Result<std::unique_ptr<api::Runtime>>(const lab::LabHost& host, const lab::Underlay* underlay)>;
+
+std::unique_ptr<RuntimeUnderTest> make_fresh_per_check(std::string name, bool spans_hosts, FreshStart start);
+
+}  // namespace nc::runtimes
