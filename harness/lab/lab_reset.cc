@@ -13,7 +13,7 @@ namespace {
 
 // IPv6 link-local addresses and their routes come and go with DAD after a link is up: not
 // something a check leaves behind.
-bool link_local(const auto& p) { return fmt::format("{}", p).starts_with("fe80:"); }
+bool link_local(const Prefix& p) { return p.addr().is_v6() && p.addr().is_link_local(); }
 
 // The external namespace belongs to the lab alone, so all of it is compared; in the host
 // the runtime owns bridges and their routes, so only the LAN link counts there.

@@ -56,6 +56,11 @@ bool IpAddr::is_loopback() const {
   return bytes_ == one;
 }
 
+bool IpAddr::is_link_local() const {
+  if (is_v4()) return bytes_[0] == 169 && bytes_[1] == 254;
+  return bytes_[0] == 0xfe && (bytes_[1] & 0xc0) == 0x80;
+}
+
 bool IpAddr::is_unspecified() const {
   for (size_t i = 0; i < size(); ++i)
     if (bytes_[i]) return false;

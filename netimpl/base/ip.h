@@ -36,6 +36,7 @@ class IpAddr {
   size_t size() const { return is_v4() ? 4 : 16; }
   bool is_loopback() const;
   bool is_unspecified() const;
+  bool is_link_local() const;  // 169.254.0.0/16, fe80::/10
 
   // This address plus n (wraps within the family). Used by IPAM to walk a subnet.
   IpAddr offset(uint64_t n) const;

@@ -42,3 +42,18 @@ TEST(Prefix, RejectsBadLengths) {
 
 }  // namespace
 }  // namespace nc
+
+namespace nc {
+namespace {
+
+TEST(IpAddr, LinkLocalInBothFamilies) {
+  EXPECT_TRUE(IpAddr::parse("fe80::1")->is_link_local());
+  EXPECT_TRUE(IpAddr::parse("febf::1")->is_link_local());
+  EXPECT_FALSE(IpAddr::parse("fec0::1")->is_link_local());
+  EXPECT_FALSE(IpAddr::parse("2001:db8::1")->is_link_local());
+  EXPECT_TRUE(IpAddr::parse("169.254.3.4")->is_link_local());
+  EXPECT_FALSE(IpAddr::parse("203.0.113.10")->is_link_local());
+}
+
+}  // namespace
+}  // namespace nc
