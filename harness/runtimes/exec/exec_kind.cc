@@ -43,10 +43,7 @@ class ExecUnderTest final : public RuntimeUnderTest {
     inner_ = make_per_shard(std::move(name), "", [this, base](const ShardStartArgs& a) -> Result<std::unique_ptr<ShardRuntime>> {
       auto shard = std::make_unique<ExecShard>(NC_TRY_CTX(lab::LabHost::create({.ip_forward = a.ip_forward, .name = "host"}), "lab"));
       ExecOptions o = base;
-      // Not a.state_dir, which spells out the adapter's path: dockerd's containerd socket
-      // below it would pass the 108 bytes a unix socket path may have.
-      static int starts = 0;
-      o.state_dir = fmt::format("/run/netconform/exec-{}", ++starts);
+      o.state_dir = a.state_dir;  // per_shard.h keeps it short enough for a daemon's sockets
       shard->rt_ = NC_TRY(ExecRuntime::start(shard->host_.host(), o));
       family_ = shard->rt_->name();
       return std::unique_ptr<ShardRuntime>(std::move(shard));
