@@ -76,6 +76,7 @@ void run_once(runtimes::RuntimeUnderTest& rut, Row& row, const Variant& v, const
                                 .host_ip = std::string(lab::kHostIp), .external_ip = std::string(lab::kExternalIp)},
                         .probe_path = o.probe_path,
                         .silence = {.bounded = v.bounded},
+                        .reset_after = !placed->dropped_after_check,
                         .on_step = nullptr};
   auto out = engine::run_check(c, env);
   auto t2 = Clock::now();

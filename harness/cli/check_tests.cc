@@ -77,6 +77,7 @@ class CheckTest : public ::testing::Test {
                           .lab = {.host = &at.host->host(), .external = &at.host->external(),
                                   .host_ip = std::string(lab::kHostIp), .external_ip = std::string(lab::kExternalIp)},
                           .probe_path = run_.probe_path,
+                          .reset_after = !at.dropped_after_check,
                           .on_step = nullptr};
     if (run_.verbose) {
       if (!check_.story.empty()) fmt::print("    story: {}\n", check_.story);

@@ -35,6 +35,7 @@ class CheckRunner {
     else
       for (size_t i = 0; i < check_.steps.size(); ++i) record(run_step(check_.steps[i], static_cast<int>(i + 1)));
     services_.clear();
+    if (!env_.reset_after) return std::move(result_);
     if (auto r = env_.runtime->reset(); !r) fail_with(fmt::format("teardown: {}", r.error().message()));
     return std::move(result_);
   }

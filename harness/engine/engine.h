@@ -3,8 +3,9 @@
 // Set-up (networks, containers, services) failing fails the check with the error; a step
 // whose observation does not match fails it too, but the remaining steps still run so the
 // report shows the whole picture. Afterwards the runtime is reset and that is verified: a
-// check that leaves anything behind fails. Skips (missing capabilities) are decided by the
-// caller before run_check.
+// check that leaves anything behind fails — unless the runtime is dropped instead
+// (EngineEnv::reset_after). Skips (missing capabilities) are decided by the caller before
+// run_check.
 #pragma once
 
 #include <chrono>
@@ -39,6 +40,11 @@ struct EngineEnv {
   LabPlaces lab;
   std::string probe_path;
   SilenceWaits silence;
+  // false when the runtime is dropped right after the check (runtimes::Placement::
+  // dropped_after_check): its namespaces take everything the check built, and a reset
+  // would only wait for the kernel to delete, link by link, what it deletes anyway. The
+  // runtime's reset() is then verified by the runtime's own tests, not by every check.
+  bool reset_after = true;
   // Called with each step's record as it completes (progress, verbose output). May be empty.
   std::function<void(const report::StepRecord&)> on_step;
 };

@@ -5,6 +5,13 @@
 // underlay of N hosts) before it and drops both after the check: the namespaces take every
 // link, rule and address with them. A runtime that does not span hosts gets one host for a
 // multi-host check, which is then skipped for lacking `multihost`.
+//
+// The next check's lab host is built on a second thread while a check runs (net.ipv4.
+// ip_forward on, as LabHost::create's default; acquire() turns it off for a check that
+// wants it off, before the runtime starts). A new network namespace waits for the kernel
+// to finish tearing down the last check's (both need the rtnl lock), so building it in
+// the check's shadow takes that wait off the check's path. Placement::dropped_after_check
+// is true: the engine need not reset the runtime.
 #pragma once
 
 #include <functional>

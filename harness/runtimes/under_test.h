@@ -39,6 +39,9 @@ struct LabNeeds {
 struct Placement {
   const lab::LabHost* host = nullptr;  // the check's host and external namespaces
   api::Runtime* runtime = nullptr;
+  // True when release() drops this runtime and its lab host (fresh per check): the
+  // namespaces take everything the check built, so nothing needs resetting in between.
+  bool dropped_after_check = false;
 };
 
 class RuntimeUnderTest {
