@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include "netimpl/base/error.h"
 #include "netimpl/base/unique_fd.h"
@@ -19,6 +20,13 @@ class BoundFile {
  public:
   BoundFile() = default;
   static Result<BoundFile> bind(const Namespaces& ns, std::string_view target, std::string_view text);
+  // Several files at once: one thread in `ns`, one scratch mount (a container's
+  // resolv.conf and hosts cost one namespace entry and one unmount, not two of each).
+  // In the order given; on failure the mounts made so far stay (they go with `ns`).
+  struct Spec {
+    std::string_view target, text;
+  };
+  static Result<std::vector<BoundFile>> bind_all(const Namespaces& ns, const std::vector<Spec>& files);
   // Replaces the text; readers see the new text at once.
   Result<void> rewrite(std::string_view text);
   bool valid() const { return fd_.valid(); }

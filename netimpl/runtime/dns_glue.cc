@@ -61,8 +61,9 @@ Result<void> DnsGlue::container_created(Container& c, const api::ContainerSpec& 
   for (auto& ip : spec.dns) f.own.push_back({ip, 53});
   std::string resolv = user_defined(c) ? dns::user_network_resolv_conf(host_, spec.dns)
                                        : dns::default_bridge_resolv_conf(host_, spec.dns, false);
-  f.resolv = NC_TRY_CTX(dns::BoundFile::bind(c.ns, "/etc/resolv.conf", resolv), "{}", ctx);
-  f.hosts = NC_TRY_CTX(dns::BoundFile::bind(c.ns, "/etc/hosts", ""), "{}", ctx);
+  auto bound = NC_TRY_CTX(dns::BoundFile::bind_all(c.ns, {{"/etc/resolv.conf", resolv}, {"/etc/hosts", ""}}), "{}", ctx);
+  f.resolv = std::move(bound[0]);
+  f.hosts = std::move(bound[1]);
   files_.insert_or_assign(c.name, std::move(f));
   return with_context(container_changed(c), ctx);
 }
