@@ -2,9 +2,10 @@
 // owner, made from a runtime name by the registry (registry.h).
 //
 // Two lifetimes exist, and a check must not care which one it gets:
-//  - fresh per check (netimpl, CNI): acquire() builds a new lab host (and, for a check
-//    with `lab: {hosts: N}`, an underlay of N hosts) and a new runtime on it; release()
-//    drops both, and with the namespaces goes everything the check built;
+//  - fresh per check (netimpl, CNI): acquire() takes a new lab host (built while the last
+//    check ran; for a check with `lab: {hosts: N}` also an underlay of N hosts) and starts
+//    a new runtime on it; release() drops both (on a second thread), and with the
+//    namespaces goes everything the check built — no reset in between;
 //  - kept per shard (Docker, Podman, exec adapters): a daemon is too slow to start per
 //    check, so one lab host and runtime serve every check of a shard. acquire() restarts
 //    them only when the check needs another initial ip_forward (a daemon behaves
