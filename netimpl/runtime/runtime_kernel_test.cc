@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "netimpl/netlink/rtnl.h"
 #include "netimpl/runtime/netimpl_runtime.h"
 
 namespace nc::runtime {
@@ -73,6 +74,30 @@ TEST_F(RuntimeKernel, CreateFailingOnTheSecondNetworkReleasesTheFirstNetworksAdd
   EXPECT_FALSE(rt_->inspect("c"));
   auto again = rt_->create_container(at("d", "one", "10.1.0.5"));
   EXPECT_TRUE(again) << again.error().message();
+}
+
+
+// reset() (run after every check against a runtime kept for a shard; netimpl's checks drop
+// the runtime instead, so it is tested here): containers, their veths and the user-defined
+// networks' bridges are gone from the kernel, docker0 stays, and the same names and
+// addresses can be used again at once.
+TEST_F(RuntimeKernel, ResetLeavesOnlyThePredefinedNetworksInTheKernel) {
+  OK(rt_->create_network({.name = "appnet", .subnet = *Prefix::parse("172.18.0.0/16")}));
+  OK(rt_->create_container(at("a", "appnet", "172.18.0.2")));
+  OK(rt_->create_container({.name = "b"}));  // the default bridge
+  OK(rt_->reset());
+  auto rtnl = netlink::Rtnl::open(host_);
+  ASSERT_TRUE(rtnl) << rtnl.error().message();
+  auto links = rtnl->links();
+  ASSERT_TRUE(links) << links.error().message();
+  std::vector<std::string> names;
+  for (auto& l : *links)
+    if (l.kind == "veth" || l.kind == "bridge") names.push_back(l.name);
+  EXPECT_EQ(names, std::vector<std::string>{"docker0"});
+  EXPECT_FALSE(rt_->inspect("a"));
+  EXPECT_FALSE(rt_->inspect_network("appnet"));
+  OK(rt_->create_network({.name = "appnet", .subnet = *Prefix::parse("172.18.0.0/16")}));
+  OK(rt_->create_container(at("a", "appnet", "172.18.0.2")));
 }
 
 }  // namespace
