@@ -61,6 +61,7 @@ void to_json(json& j, const CheckResult& r) {
        {"runtime", r.runtime}, {"status", to_string(r.status)}, {"reason", r.reason},
        {"duration_ms", r.duration_ms}, {"steps", r.steps}};
   if (!r.story.empty()) j["story"] = r.story;
+  if (!r.kernel.empty()) j["kernel"] = r.kernel;
 }
 
 void from_json(const json& j, CheckResult& r) {
@@ -75,6 +76,7 @@ void from_json(const json& j, CheckResult& r) {
   j.at("duration_ms").get_to(r.duration_ms);
   j.at("steps").get_to(r.steps);
   r.story = j.value("story", "");
+  r.kernel = j.value("kernel", "");
 }
 
 void to_json(json& j, const Summary& s) {

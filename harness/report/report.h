@@ -71,6 +71,7 @@ struct CheckResult {
   double duration_ms = 0;
   std::vector<StepRecord> steps;
   std::string story;     // a scenario's incident text; empty for most checks
+  std::string kernel;    // the release of the kernel it ran on (uname -r); empty: the run's kernel
   bool operator==(const CheckResult&) const = default;
 };
 
