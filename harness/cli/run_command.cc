@@ -253,9 +253,11 @@ KernelRun run_in_vm(const std::vector<checks::Check>& checks, const RunOptions& 
                k.name, out.rep.results.size(), checks.size(), r->kernel_log);
     out.lab_failed = true;
   }
-  // A skip on this kernel is a skip of this kernel: say which.
+  // A skip for what the kernel lacks (a feature, a module) is this kernel's: say which.
   for (auto& res : out.rep.results)
-    if (res.status == report::Status::kSkip) res.reason += fmt::format(" [on kernel {}]", out.rep.kernel.release);
+    if (res.status == report::Status::kSkip &&
+        (res.reason.find("kernel") != std::string::npos || res.reason.find("module") != std::string::npos))
+      res.reason += fmt::format(" [on kernel {}]", out.rep.kernel.release);
   return out;
 }
 

@@ -1,0 +1,138 @@
+// End-to-end tests of `netconform run --kernel`: a cached Debian kernel boots in a VM and
+// runs one check; SIGKILL of netconform leaves no qemu behind; a VM that does not finish in
+// its bound is killed and the error shows the guest's last lines. Kernel tests: they need
+// root, qemu (ci/install-deps --with-kernels) and the kernel (ci/kernels debian-6.1); each
+// skips with the reason when one is missing.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/vm/kernel_choice.h"
+#include "harness/vm/vm.h"
+#include "netimpl/process/process.h"
+
+namespace nc {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+// The kernel to boot, or why the test cannot.
+std::string missing_kernel() {
+  if (auto m = vm::qemu_missing(); !m.empty()) return m;
+  auto k = vm::resolve_kernel("debian-6.1");
+  return k ? "" : k.error().message();
+}
+
+#define SKIP_WITHOUT_VM()                                    \
+  do {                                                       \
+    if (auto why = missing_kernel(); !why.empty()) GTEST_SKIP() << why; \
+  } while (0)
+
+TEST(RunKernel, BootsTheCachedKernelAndRunsOneCheckThere) {
+  SKIP_WITHOUT_VM();
+  auto dir = vm::TempDir::make("nc-vm-test-");
+  ASSERT_TRUE(dir);
+  std::string json = (dir->path() / "r.json").string();
+  auto r = run({.argv = {NC_NETCONFORM_PATH, "run", "--kernel", "debian-6.1", "--filter", "BR-001", "--json", json}}, 600s);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->exit_code, 0) << r->out << r->err;
+  EXPECT_NE(r->out.find("[debian-6.1] netconform-init: running"), std::string::npos) << r->out;
+  std::ifstream in(json);
+  auto j = nlohmann::json::parse(in);
+  ASSERT_EQ(j["results"].size(), 1u);
+  EXPECT_EQ(j["results"][0]["id"], "BR-001");
+  EXPECT_EQ(j["results"][0]["status"], "pass");
+  // The check ran on the guest's kernel, not on this machine's.
+  EXPECT_EQ(j["results"][0]["kernel"], vm::resolve_kernel("debian-6.1")->release);
+  EXPECT_EQ(j["kernel"]["release"], vm::resolve_kernel("debian-6.1")->release);
+}
+
+// qemu's pid among the children of `parent`, once it is there.
+pid_t child_named(pid_t parent, const std::string& comm) {
+  for (auto& e : fs::directory_iterator("/proc")) {
+    std::string name = e.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(e.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    auto open = line.find('('), close = line.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    int ppid = -1;
+    char state;
+    std::sscanf(line.c_str() + close + 1, " %c %d", &state, &ppid);
+    if (ppid == parent && line.substr(open + 1, close - open - 1).starts_with(comm)) return std::stoi(name);
+  }
+  return -1;
+}
+
+bool alive(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  auto close = line.rfind(')');
+  return close != std::string::npos && line[close + 2] != 'Z';
+}
+
+TEST(RunKernel, NoQemuIsLeftAfterSigkillOfNetconform) {
+  SKIP_WITHOUT_VM();
+  auto p = Process::spawn({.argv = {NC_NETCONFORM_PATH, "run", "--kernel", "debian-6.1", "--filter", "BR-001"}});
+  ASSERT_TRUE(p) << p.error().message();
+  // Its first line after the banner: the VM is being booted.
+  for (;;) {
+    auto line = p->read_line(120s);
+    ASSERT_TRUE(line) << line.error().message();
+    if (line->find("booting a VM") != std::string::npos) break;
+  }
+  pid_t qemu = -1;
+  for (int i = 0; i < 600 && qemu < 0; ++i) {
+    qemu = child_named(p->pid(), "qemu-system");
+    if (qemu < 0) std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_GT(qemu, 0) << "no qemu child of netconform " << p->pid();
+  ::kill(p->pid(), SIGKILL);
+  auto code = p->wait_for(30s);
+  ASSERT_TRUE(code && *code) << "netconform did not die";
+  // PR_SET_PDEATHSIG kills qemu with its parent; give the kernel a bounded while to do it.
+  for (int i = 0; i < 300 && alive(qemu); ++i) std::this_thread::sleep_for(100ms);
+  EXPECT_FALSE(alive(qemu)) << "qemu " << qemu << " outlived netconform";
+  if (alive(qemu)) ::kill(qemu, SIGKILL);
+}
+
+// A command that does not end within the bound: qemu is killed, the error names the bound
+// and carries the guest's last console lines.
+TEST(RunInVm, ACommandPastItsBoundIsKilledWithTheGuestsLastLines) {
+  SKIP_WITHOUT_VM();
+  vm::VmSpec spec{.kernel = *vm::resolve_kernel("debian-6.1")};
+  spec.argv = {"sh", "-c", "echo still-here; sleep 600"};
+  spec.timeout = 60s;  // the guest boots in well under this; the command never ends
+  auto r = vm::run_in_vm(spec);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message().find("the command did not finish within 60 s"), std::string::npos) << r.error().message();
+  EXPECT_NE(r.error().message().find("still-here"), std::string::npos) << r.error().message();
+}
+
+TEST(RunInVm, TheCommandsExitCodeComesBack) {
+  SKIP_WITHOUT_VM();
+  vm::VmSpec spec{.kernel = *vm::resolve_kernel("debian-6.1")};
+  spec.argv = {"sh", "-c", "uname -r > /netconform-out/release; exit 3"};
+  auto r = vm::run_in_vm(spec);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->exit_code, 3);
+  std::ifstream rel(r->share.path() / "release");
+  std::string release;
+  std::getline(rel, release);
+  EXPECT_EQ(release, spec.kernel.release);
+  EXPECT_NE(r->kernel_log.find("netconform-init"), std::string::npos) << r->kernel_log;
+}
+
+}  // namespace
+}  // namespace nc
