@@ -10,7 +10,10 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
+
+#include <fmt/format.h>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -132,6 +135,52 @@ TEST(RunInVm, TheCommandsExitCodeComesBack) {
   std::getline(rel, release);
   EXPECT_EQ(release, spec.kernel.release);
   EXPECT_NE(r->kernel_log.find("netconform-init"), std::string::npos) << r->kernel_log;
+}
+
+TEST(RunKernelInput, AnUnknownKernelListsTheKnownOnes) {
+  auto r = run({.argv = {NC_NETCONFORM_PATH, "run", "--kernel", "host,debian-5.10"}}, 60s);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->exit_code, 2) << r->out << r->err;
+  EXPECT_NE(r->err.find("--kernel debian-5.10: unknown kernel (known: host, debian-6.1, debian-6.12"), std::string::npos)
+      << r->err;
+}
+
+TEST(RunKernelInput, AKernelNotFetchedNamesTheCommandThatFetchesIt) {
+  auto r = run({.argv = {"env", "NETCONFORM_CACHE=/nonexistent-nc-cache", NC_NETCONFORM_PATH, "run", "--kernel",
+                         "debian-6.12", "--filter", "BR-001"}}, 60s);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->exit_code, 2) << r->out << r->err;
+  EXPECT_NE(r->err.find("not fetched yet"), std::string::npos) << r->err;
+  EXPECT_NE(r->err.find("run: ci/kernels debian-6.12"), std::string::npos) << r->err;
+  EXPECT_EQ(r->out.find("lab"), std::string::npos) << "no lab was started: " << r->out;
+}
+
+// A CI's shards (GTEST_TOTAL_SHARDS / GTEST_SHARD_INDEX) split the selection between jobs,
+// each job still running its part in --jobs labs: disjoint, and together all of it.
+TEST(RunShards, CiShardsSplitTheChecksBetweenJobs) {
+  if (::geteuid() != 0) GTEST_SKIP() << "run needs root";
+  auto dir = vm::TempDir::make("nc-shard-test-");
+  ASSERT_TRUE(dir);
+  std::set<std::string> seen;
+  size_t total = 0;
+  for (int i = 0; i < 2; ++i) {
+    std::string json = (dir->path() / fmt::format("s{}.json", i)).string();
+    auto r = run({.argv = {NC_NETCONFORM_PATH, "run", "--filter", "BR-00?", "--jobs", "2", "--json", json},
+                  .env_extra = {"GTEST_TOTAL_SHARDS=2", fmt::format("GTEST_SHARD_INDEX={}", i)}}, 300s);
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(r->exit_code, 0) << r->out << r->err;
+    std::ifstream in(json);
+    auto j = nlohmann::json::parse(in);
+    EXPECT_GT(j["results"].size(), 0u);
+    for (auto& res : j["results"]) seen.insert(res["id"].get<std::string>());
+    total += j["results"].size();
+  }
+  EXPECT_EQ(seen.size(), 9u);  // BR-001 .. BR-009
+  EXPECT_EQ(total, 9u);        // none twice
+  auto bad = run({.argv = {NC_NETCONFORM_PATH, "run", "--filter", "BR-001"}, .env_extra = {"GTEST_TOTAL_SHARDS=2"}}, 60s);
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->exit_code, 2);
+  EXPECT_NE(bad->err.find("GTEST_TOTAL_SHARDS and GTEST_SHARD_INDEX must be set together"), std::string::npos) << bad->err;
 }
 
 }  // namespace
