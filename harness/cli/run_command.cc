@@ -218,8 +218,6 @@ KernelRun run_in_vm(const std::vector<checks::Check>& checks, const RunOptions& 
                "--filter", fmt::format("{}", fmt::join(ids, ",")),
                "--json", fmt::format("{}/report.json", vm::kGuestShare)};
   if (o.verbose) spec.argv.push_back("--verbose");
-  if (!o.docker_host.empty()) spec.argv.insert(spec.argv.end(), {"--docker-host", o.docker_host});
-  if (!o.podman_url.empty()) spec.argv.insert(spec.argv.end(), {"--podman-url", o.podman_url});
   spec.argv.insert(spec.argv.end(), o.gtest_args.begin(), o.gtest_args.end());
   spec.cwd = std::filesystem::current_path(ec);
   for (char** e = environ; *e; ++e)
@@ -304,6 +302,11 @@ int run_command(const RunOptions& in) {
     auto choice = vm::resolve_kernel(k);
     if (!choice) {
       fmt::print(stderr, "netconform run: {}\n", choice.error().message());
+      return kExitBadInput;
+    }
+    if (!choice->host && (!o.docker_host.empty() || !o.podman_url.empty())) {
+      fmt::print(stderr, "netconform run: --kernel {}: --docker-host and --podman-url name a daemon of this machine, "
+                         "which a VM (no network, its own sockets) cannot reach; use --kernel host\n", k);
       return kExitBadInput;
     }
     if (!choice->host)
