@@ -1,9 +1,11 @@
 #include "harness/vm/vm.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <fstream>
 #include <sstream>
@@ -158,6 +160,16 @@ std::string tail_text(const Attempt& a) {
 
 }  // namespace
 
+void sweep_stale_shares() {
+  std::error_code ec;
+  for (auto& e : fs::directory_iterator(fs::temp_directory_path(), ec)) {
+    std::string name = e.path().filename().string();
+    if (!name.starts_with("netconform-vm-")) continue;
+    pid_t pid = static_cast<pid_t>(std::atoi(name.c_str() + std::strlen("netconform-vm-")));
+    if (pid <= 0 || (::kill(pid, 0) != 0 && errno == ESRCH)) fs::remove_all(e.path(), ec);
+  }
+}
+
 std::vector<std::string> qemu_argv(const VmSpec& spec, const fs::path& share, const std::string& accel) {
   const KernelChoice& k = spec.kernel;
   std::vector<std::string> a{"qemu-system-x86_64", "-nodefaults", "-no-user-config", "-no-reboot",
@@ -177,7 +189,8 @@ std::vector<std::string> qemu_argv(const VmSpec& spec, const fs::path& share, co
 Result<VmResult> run_in_vm(const VmSpec& spec) {
   if (spec.kernel.host) return fail("run_in_vm: the host kernel needs no VM");
   if (auto m = qemu_missing(); !m.empty()) return fail(m);
-  auto dir = NC_TRY(TempDir::make("netconform-vm-"));
+  sweep_stale_shares();
+  auto dir = NC_TRY(TempDir::make(fmt::format("netconform-vm-{}-", ::getpid())));
   fs::path share = dir.path();
   {
     std::ofstream cmd(share / "cmd");

@@ -67,6 +67,11 @@ struct VmResult {
   double boot_ms = 0, total_ms = 0;
 };
 
+// The share of a run that was killed (SIGKILL leaves no destructor to remove it) stays in
+// the temporary directory as netconform-vm-PID-XXXXXX; run_in_vm removes those whose PID is
+// gone before it makes its own.
+void sweep_stale_shares();
+
 // The guest path of the writable share.
 inline constexpr const char* kGuestShare = "/netconform-out";
 
