@@ -389,6 +389,19 @@ int run_command(const RunOptions& in) {
   rep.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 
   fmt::print("\n{}", report::format_summary(rep, report::use_color(1)));
+  if (kernels.size() > 1) {
+    // The table above sums the kernels; each kernel's own counts, in the order they ran.
+    std::vector<std::string> order;
+    for (auto& r : rep.results)
+      if (std::find(order.begin(), order.end(), r.kernel) == order.end()) order.push_back(r.kernel);
+    for (auto& k : order) {
+      report::Summary s;
+      for (auto& r : rep.results)
+        if (r.kernel == k) ++s.count(r.status);
+      fmt::print("kernel {}: {} passed, {} failed, {} skipped, {} xfail, {} xpass\n", k, s.pass, s.fail, s.skip,
+                 s.xfail, s.xpass);
+    }
+  }
   int status = rep.summary().green() && !lab_failed ? 0 : 1;
   if (!o.json.empty())
     if (auto w = report::write_json_report(o.json, rep); !w) {
