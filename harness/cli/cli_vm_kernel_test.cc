@@ -149,6 +149,28 @@ TEST(RunInVm, TheCommandsExitCodeComesBack) {
   EXPECT_NE(r->kernel_log.find("netconform-init"), std::string::npos) << r->kernel_log;
 }
 
+// A kernel of the user's own (--kernel PATH) whose initramfs holds no init: the guest
+// panics, qemu ends, and the run fails with the guest's last lines instead of hanging.
+TEST(RunKernel, AGuestThatDoesNotBootFailsTheRunWithItsLastLines) {
+  SKIP_WITHOUT_VM();
+  auto cached = *vm::resolve_kernel("debian-6.1");
+  auto dir = vm::TempDir::make("nc-vm-test-");
+  ASSERT_TRUE(dir);
+  fs::path k = dir->path() / "broken";
+  fs::create_directories(k / "lib" / "modules");
+  fs::create_symlink(cached.image(), k / "vmlinuz");
+  fs::create_directory_symlink(cached.modules(), k / "lib" / "modules" / cached.release);
+  fs::create_directories(dir->path() / "empty" / "etc");
+  auto cpio = run({.argv = {"sh", "-c", fmt::format("cd {}/empty && echo etc | cpio -o -H newc --quiet | gzip > {}/initramfs.cpio.gz",
+                                                    dir->path().string(), k.string())}}, 30s);
+  ASSERT_TRUE(cpio && cpio->exit_code == 0);
+  auto r = run({.argv = {NC_NETCONFORM_PATH, "run", "--kernel", k.string(), "--filter", "BR-001"}}, 600s);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->exit_code, 1) << r->out << r->err;
+  EXPECT_NE(r->err.find("the guest ended without an exit code"), std::string::npos) << r->err;
+  EXPECT_NE(r->err.find("Kernel panic"), std::string::npos) << r->err;
+}
+
 TEST(RunKernelInput, AnUnknownKernelListsTheKnownOnes) {
   auto r = run({.argv = {NC_NETCONFORM_PATH, "run", "--kernel", "host,debian-5.10"}}, 60s);
   ASSERT_TRUE(r) << r.error().message();
