@@ -57,6 +57,10 @@ TEST(RunKernel, BootsTheCachedKernelAndRunsOneCheckThere) {
   // The check ran on the guest's kernel, not on this machine's.
   EXPECT_EQ(j["results"][0]["kernel"], vm::resolve_kernel("debian-6.1")->release);
   EXPECT_EQ(j["kernel"]["release"], vm::resolve_kernel("debian-6.1")->release);
+  // What the kernel probe found in the guest: that kernel's features, not this machine's.
+  ASSERT_EQ(j["kernels"].size(), 1u);
+  EXPECT_EQ(j["kernels"][0]["release"], vm::resolve_kernel("debian-6.1")->release);
+  EXPECT_FALSE(j["kernels"][0]["features"].empty());
 }
 
 // qemu's pid among the children of `parent`, once it is there.

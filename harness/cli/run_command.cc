@@ -371,6 +371,7 @@ int run_command(const RunOptions& in) {
       KernelRun part = k.host ? run_here(*checks, o) : run_in_vm(*checks, o, k);
       lab_failed = lab_failed || part.lab_failed;
       if (rep.kernel.release.empty()) rep.kernel = part.rep.kernel;
+      if (!o.kernels.empty()) rep.kernels.push_back(part.rep.kernel);
       for (auto& r : part.rep.results) {
         if (r.kernel.empty()) r.kernel = part.rep.kernel.release;
         // With --kernel, a skip for what the kernel lacks (a feature, a module) names it.

@@ -137,6 +137,7 @@ void to_json(json& j, const RunReport& r) {
        {"results", r.results},
        {"summary", r.summary()}};
   if (!r.runtimes.empty()) j["runtimes"] = r.runtimes;
+  if (!r.kernels.empty()) j["kernels"] = r.kernels;
 }
 
 void from_json(const json& j, RunReport& r) {
@@ -145,6 +146,7 @@ void from_json(const json& j, RunReport& r) {
   j.at("runtime").get_to(r.runtime);
   r.runtimes = j.value("runtimes", std::vector<RuntimeInfo>{});
   j.at("kernel").get_to(r.kernel);
+  r.kernels = j.value("kernels", std::vector<KernelInfo>{});
   r.started_at = j.value("started_at", "");
   r.duration_ms = j.value("duration_ms", 0.0);
   r.results = results_from_json(j.at("results"));

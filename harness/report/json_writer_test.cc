@@ -41,6 +41,10 @@ TEST(JsonWriter, KeepsTheKernelOfAResult) {
   auto back = report_from_json_text(to_json_text(rep));
   ASSERT_TRUE(back) << back.error().message();
   EXPECT_EQ(back->results[0].kernel, "6.1.0-50-amd64");
+  rep.kernels = {{.release = "6.1.0-50-amd64", .features = {{"ipvlan", true, ""}}}, rep.kernel};
+  back = report_from_json_text(to_json_text(rep));
+  ASSERT_TRUE(back) << back.error().message();
+  EXPECT_EQ(back->kernels, rep.kernels);
   EXPECT_EQ(*back, rep);
 }
 
