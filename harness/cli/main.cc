@@ -65,6 +65,16 @@ int main(int argc, char** argv) {
                       "Use this existing Docker daemon (e.g. unix:///run/docker.sock) instead of a private one "
                       "in the lab; touches that host");
   cmd_run->add_option("--podman-url", run.podman_url, "Use this existing Podman service instead of podman in the lab; touches that host");
+  std::vector<std::string> kernels;
+  cmd_run->add_option("--kernel", kernels,
+                      "Kernels to run the checks on, comma-separated, one VM each (qemu; the machine's root "
+                      "read-only over 9p):\n  host                     this machine's kernel, no VM\n"
+                      "  debian-6.1, debian-6.12  fetched by ci/kernels NAME into $NETCONFORM_CACHE/kernels\n"
+                      "  PATH                     a directory: vmlinuz, lib/modules/RELEASE (depmod'ed), "
+                      "initramfs.cpio.gz (ci/kernel-initramfs PATH)")
+      ->delimiter(',');
+  cmd_run->add_option("--vm-timeout", run.vm_timeout_s, "Seconds one kernel's VM may run in all before it is killed")
+      ->default_str("3600");
   cmd_run->allow_extras();
 
   bool json = false;
@@ -118,6 +128,7 @@ int main(int argc, char** argv) {
     }
     run.runtimes = split_commas(runtimes);
     run.filters = split_commas(filters);
+    run.kernels = split_commas(kernels);
     return nc::cli::run_command(run);
   }
   if (cmd_report->parsed()) return nc::cli::report_command(html_out, report_inputs);

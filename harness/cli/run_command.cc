@@ -6,8 +6,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
+#include <filesystem>
+
+#include <fmt/ranges.h>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -23,6 +28,8 @@
 #include "harness/report/html_writer.h"
 #include "harness/report/junit_writer.h"
 #include "harness/report/summary.h"
+#include "harness/vm/kernel_choice.h"
+#include "harness/vm/vm.h"
 
 namespace nc::cli {
 namespace {
@@ -154,6 +161,132 @@ void sweep_cgroups(bool ours = false) {
   for (auto& p : r.problems) fmt::print(stderr, "netconform: warning: cgroup sweep: {}\n", p);
 }
 
+// One kernel's part of the run: its report and whether a lab (or the VM) failed.
+struct KernelRun {
+  report::RunReport rep;
+  bool lab_failed = false;
+};
+
+// The checks in this process's labs, on the machine's own kernel.
+KernelRun run_here(const std::vector<checks::Check>& checks, const RunOptions& o) {
+  KernelRun out;
+  std::vector<Shard> shards(static_cast<size_t>(o.jobs));
+  for (int i = 0; i < o.jobs; ++i) {
+    shards[i].index = i;
+    shards[i].memfd = ::memfd_create(fmt::format("netconform-shard-{}", i).c_str(), MFD_CLOEXEC);
+    if (shards[i].memfd < 0) {
+      fmt::print(stderr, "netconform run: memfd_create: {}\n", std::strerror(errno));
+      out.lab_failed = true;
+      return out;
+    }
+  }
+  if (o.jobs == 1) {
+    shards[0].lab_status = run_shard_here(checks, o, shards[0]);
+  } else if (auto r = run_shards(checks, o, shards); !r) {
+    fmt::print(stderr, "netconform run: {}\n", r.error().message());
+    out.lab_failed = true;
+    return out;
+  }
+  std::map<std::string, std::string> versions;
+  for (auto& s : shards) {
+    auto part = read_back(s.memfd);
+    ::close(s.memfd);
+    if (!part || s.lab_status != 0) {
+      fmt::print(stderr, "netconform run: lab {} failed (status {}){}\n", s.index, s.lab_status,
+                 part ? "" : ": " + part.error().message());
+      out.lab_failed = true;
+      if (!part) continue;
+    }
+    out.rep.kernel = part->kernel;
+    for (auto& r : part->results) out.rep.results.push_back(std::move(r));
+    for (auto& rt : part->runtimes) out.rep.runtimes.push_back(rt);
+  }
+  if (out.rep.kernel.release.empty()) out.rep.kernel.release = kernel::kernel_release();
+  return out;
+}
+
+// The last `n` lines of `text`.
+std::string last_lines(const std::string& text, int n) {
+  size_t pos = text.size();
+  if (pos && text[pos - 1] == '\n') --pos;
+  while (n-- > 0 && pos != std::string::npos && pos > 0) pos = text.rfind('\n', pos - 1);
+  return pos == std::string::npos || pos == 0 ? text : text.substr(pos + 1);
+}
+
+// The same checks in a VM booted with `k`: this very binary runs there (the machine's root
+// is the guest's, read-only) with the same options, and writes its JSON report to the share.
+KernelRun run_in_vm(const std::vector<checks::Check>& checks, const RunOptions& o, const vm::KernelChoice& k) {
+  KernelRun out;
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  std::vector<std::string> ids;
+  for (auto& c : checks) ids.push_back(c.id);
+  vm::VmSpec spec{.kernel = k};
+  spec.argv = {self.string(), "run", "--suite", o.suite, "--checks", o.checks_root, "--probe", o.probe_path,
+               "--jobs", std::to_string(o.jobs), "--runtime", fmt::format("{}", fmt::join(o.runtimes, ",")),
+               "--filter", fmt::format("{}", fmt::join(ids, ",")),
+               "--json", fmt::format("{}/report.json", vm::kGuestShare)};
+  if (o.verbose) spec.argv.push_back("--verbose");
+  spec.argv.insert(spec.argv.end(), o.gtest_args.begin(), o.gtest_args.end());
+  spec.cwd = std::filesystem::current_path(ec);
+  for (char** e = environ; *e; ++e)
+    if (std::string_view(*e).starts_with("NETCONFORM_") || std::string_view(*e).starts_with("LANG=")) spec.env.push_back(*e);
+  spec.timeout = std::chrono::seconds(o.vm_timeout_s);
+  spec.on_line = [&](const std::string& line) { fmt::print("[{}] {}\n", k.name, line); std::fflush(stdout); };
+  fmt::print("netconform: kernel {} ({}): booting a VM\n", k.name, k.release);
+  std::fflush(stdout);
+  auto r = vm::run_in_vm(spec);
+  if (!r) {
+    fmt::print(stderr, "netconform run: {}\n", r.error().message());
+    out.lab_failed = true;
+    out.rep.kernel.release = k.release;
+    return out;
+  }
+  fmt::print("netconform: kernel {} ({}): the VM ({}) booted in {:.1f} s and ran {:.1f} s in all; exit {}\n", k.name,
+             k.release, r->accel, r->boot_ms / 1000, r->total_ms / 1000, r->exit_code);
+  auto part = report::read_json_report((r->share.path() / "report.json").string());
+  if (!part || (r->exit_code != 0 && r->exit_code != 1)) {
+    fmt::print(stderr, "netconform run: kernel {}: the run in the VM failed (exit {}){}; the guest's kernel log ends:\n{}\n",
+               k.name, r->exit_code, part ? "" : ": " + part.error().message(), last_lines(r->kernel_log, 20));
+    out.lab_failed = true;
+    out.rep.kernel.release = k.release;
+    if (!part) return out;
+  }
+  out.rep = std::move(*part);
+  // The guest's run exits 1 both for a failed check and for a lab that could not run:
+  // a check without its result is the lab's failure.
+  bool narrowed = std::any_of(o.gtest_args.begin(), o.gtest_args.end(),
+                              [](auto& a) { return a.starts_with("--gtest_filter"); });
+  if (!narrowed && out.rep.results.size() < checks.size()) {
+    fmt::print(stderr, "netconform run: kernel {}: the VM reported {} result(s) for {} check(s); its kernel log ends:\n{}\n",
+               k.name, out.rep.results.size(), checks.size(), last_lines(r->kernel_log, 20));
+    out.lab_failed = true;
+  }
+  return out;
+}
+
+// GTEST_TOTAL_SHARDS and GTEST_SHARD_INDEX (a CI's jobs): this job's every-Nth check, by
+// the catalogue's order. The variables are then cleared, so the labs' own sharding
+// (--jobs) is not applied on top. Errors name the variable.
+Result<void> apply_ci_shards(std::vector<checks::Check>& checks) {
+  const char* total = std::getenv("GTEST_TOTAL_SHARDS");
+  const char* index = std::getenv("GTEST_SHARD_INDEX");
+  if (!total && !index) return {};
+  if (!total || !index) return fail("GTEST_TOTAL_SHARDS and GTEST_SHARD_INDEX must be set together");
+  char* end = nullptr;
+  long n = std::strtol(total, &end, 10);
+  if (*end || n < 1) return failf("GTEST_TOTAL_SHARDS={}: expected a positive number", total);
+  long i = std::strtol(index, &end, 10);
+  if (*end || i < 0 || i >= n) return failf("GTEST_SHARD_INDEX={}: expected 0 to {}", index, n - 1);
+  std::vector<checks::Check> mine;
+  for (size_t k = 0; k < checks.size(); ++k)
+    if (static_cast<long>(k % static_cast<size_t>(n)) == i) mine.push_back(std::move(checks[k]));
+  checks = std::move(mine);
+  ::unsetenv("GTEST_TOTAL_SHARDS");
+  ::unsetenv("GTEST_SHARD_INDEX");
+  return {};
+}
+
 }  // namespace
 
 int run_command(const RunOptions& in) {
@@ -169,6 +302,29 @@ int run_command(const RunOptions& in) {
       fmt::print(stderr, "netconform run: {}{}\n", kind ? fmt::format("--runtime {}: ", rt) : "", why);
       return kExitBadInput;
     }
+  }
+  std::vector<vm::KernelChoice> kernels;
+  for (auto& k : o.kernels.empty() ? std::vector<std::string>{"host"} : o.kernels) {
+    auto choice = vm::resolve_kernel(k);
+    if (!choice) {
+      fmt::print(stderr, "netconform run: {}\n", choice.error().message());
+      return kExitBadInput;
+    }
+    if (!choice->host && (!o.docker_host.empty() || !o.podman_url.empty())) {
+      fmt::print(stderr, "netconform run: --kernel {}: --docker-host and --podman-url name a daemon of this machine, "
+                         "which a VM (no network, its own sockets) cannot reach; use --kernel host\n", k);
+      return kExitBadInput;
+    }
+    if (!choice->host)
+      if (auto m = vm::qemu_missing(); !m.empty()) {
+        fmt::print(stderr, "netconform run: --kernel {}: {}\n", k, m);
+        return kExitBadInput;
+      }
+    kernels.push_back(std::move(*choice));
+  }
+  if (o.vm_timeout_s < 1) {
+    fmt::print(stderr, "netconform run: --vm-timeout {}: expected a positive number of seconds\n", o.vm_timeout_s);
+    return kExitBadInput;
   }
   if (!o.docker_host.empty())
     fmt::print(stderr, "netconform run: warning: --docker-host {}: checks create and remove networks and containers "
@@ -195,49 +351,58 @@ int run_command(const RunOptions& in) {
     fmt::print(stderr, "netconform run: {}\n", checks.error().message());
     return kExitBadInput;
   }
-  fmt::print("netconform: {} check(s) of suite {} against {} in {} lab(s)\n", checks->size(), o.suite,
-             fmt::join(o.runtimes, ","), o.jobs);
-  std::fflush(stdout);
-
-  std::vector<Shard> shards(static_cast<size_t>(o.jobs));
-  for (int i = 0; i < o.jobs; ++i) {
-    shards[i].index = i;
-    shards[i].memfd = ::memfd_create(fmt::format("netconform-shard-{}", i).c_str(), MFD_CLOEXEC);
-    if (shards[i].memfd < 0) {
-      fmt::print(stderr, "netconform run: memfd_create: {}\n", std::strerror(errno));
-      return kExitBadInput;
-    }
-  }
-  if (o.jobs == 1) {
-    shards[0].lab_status = run_shard_here(*checks, o, shards[0]);
-  } else if (auto r = run_shards(*checks, o, shards); !r) {
-    fmt::print(stderr, "netconform run: {}\n", r.error().message());
+  if (auto sh = apply_ci_shards(*checks); !sh) {
+    fmt::print(stderr, "netconform run: {}\n", sh.error().message());
     return kExitBadInput;
   }
+  std::vector<std::string> kernel_names;
+  for (auto& k : kernels) kernel_names.push_back(k.name);
+  fmt::print("netconform: {} check(s) of suite {} against {} in {} lab(s){}\n", checks->size(), o.suite,
+             fmt::join(o.runtimes, ","), o.jobs,
+             o.kernels.empty() ? "" : fmt::format(" on kernel(s) {}", fmt::join(kernel_names, ",")));
+  std::fflush(stdout);
 
   report::RunReport rep;
   rep.started_at = report::iso8601_utc(started);
   std::map<std::string, std::string> versions;
   bool lab_failed = false;
-  for (auto& s : shards) {
-    auto part = read_back(s.memfd);
-    ::close(s.memfd);
-    if (!part || s.lab_status != 0) {
-      fmt::print(stderr, "netconform run: lab {} failed (status {}){}\n", s.index, s.lab_status,
-                 part ? "" : ": " + part.error().message());
-      lab_failed = true;
-      if (!part) continue;
+  if (!checks->empty())
+    for (auto& k : kernels) {
+      KernelRun part = k.host ? run_here(*checks, o) : run_in_vm(*checks, o, k);
+      lab_failed = lab_failed || part.lab_failed;
+      if (rep.kernel.release.empty()) rep.kernel = part.rep.kernel;
+      if (!o.kernels.empty()) rep.kernels.push_back(part.rep.kernel);
+      for (auto& r : part.rep.results) {
+        if (r.kernel.empty()) r.kernel = part.rep.kernel.release;
+        // With --kernel, a skip for what the kernel lacks (a feature, a module) names it.
+        if (!o.kernels.empty() && r.status == report::Status::kSkip &&
+            (r.reason.find("kernel") != std::string::npos || r.reason.find("module") != std::string::npos))
+          r.reason += fmt::format(" [on kernel {}]", r.kernel);
+        rep.results.push_back(std::move(r));
+      }
+      for (auto& rt : part.rep.runtimes)
+        if (!rt.version.empty()) versions[rt.name] = rt.version;
     }
-    rep.kernel = part->kernel;
-    for (auto& r : part->results) rep.results.push_back(std::move(r));
-    for (auto& rt : part->runtimes) versions[rt.name] = rt.version;
-  }
+  if (rep.kernel.release.empty()) rep.kernel = {.release = kernel::kernel_release(), .features = {}};
   for (auto& rt : o.runtimes) rep.runtimes.push_back({rt, versions.contains(rt) ? versions[rt] : ""});
   rep.runtime = rep.runtimes.front();
   sweep_cgroups(/*ours=*/true);
   rep.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 
   fmt::print("\n{}", report::format_summary(rep, report::use_color(1)));
+  if (kernels.size() > 1) {
+    // The table above sums the kernels; each kernel's own counts, in the order they ran.
+    std::vector<std::string> order;
+    for (auto& r : rep.results)
+      if (std::find(order.begin(), order.end(), r.kernel) == order.end()) order.push_back(r.kernel);
+    for (auto& k : order) {
+      report::Summary s;
+      for (auto& r : rep.results)
+        if (r.kernel == k) ++s.count(r.status);
+      fmt::print("kernel {}: {} passed, {} failed, {} skipped, {} xfail, {} xpass\n", k, s.pass, s.fail, s.skip,
+                 s.xfail, s.xpass);
+    }
+  }
   int status = rep.summary().green() && !lab_failed ? 0 : 1;
   if (!o.json.empty())
     if (auto w = report::write_json_report(o.json, rep); !w) {

@@ -1,9 +1,11 @@
 #include "harness/report/html_writer.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "harness/report/atomic_file.h"
 
@@ -89,6 +91,24 @@ std::string html_matrix(const std::vector<RunReport>& runs) {
   std::vector<Column> cols;
   std::map<std::string, std::string> titles;  // id → title, sorted by id
   std::set<std::string> areas;
+  // The kernel dimension: a result's kernel is its own, else its run's. With results from
+  // more than one kernel, each column is one runtime version on one kernel.
+  auto kernel_of = [](const RunReport& run, const CheckResult& r) {
+    return r.kernel.empty() ? run.kernel.release : r.kernel;
+  };
+  std::vector<std::string> kernels;
+  for (auto& run : runs) {
+    auto add = [&](const std::string& k) {
+      if (std::find(kernels.begin(), kernels.end(), k) == kernels.end()) kernels.push_back(k);
+    };
+    add(run.kernel.release);
+    for (auto& r : run.results) add(kernel_of(run, r));
+  }
+  bool by_kernel = kernels.size() > 1;
+  auto column_name = [&](const std::string& runtime, const std::string& version, const std::string& kernel) {
+    std::string n = fmt::format("{} {}", runtime, version);
+    return by_kernel ? fmt::format("{} · kernel {}", n, kernel) : n;
+  };
   auto column = [&](const std::string& name) -> Column& {
     for (auto& c : cols)
       if (c.name == name) return c;
@@ -98,9 +118,10 @@ std::string html_matrix(const std::vector<RunReport>& runs) {
     std::map<std::string, std::string> version;
     for (auto& rt : run.runtimes) version[rt.name] = rt.version;
     version.try_emplace(run.runtime.name, run.runtime.version);
-    for (auto& rt : run.runtimes) column(fmt::format("{} {}", rt.name, rt.version));
+    if (!by_kernel)
+      for (auto& rt : run.runtimes) column(column_name(rt.name, rt.version, ""));
     for (auto& r : run.results) {
-      auto& col = column(fmt::format("{} {}", r.runtime, version[r.runtime]));
+      auto& col = column(column_name(r.runtime, version[r.runtime], kernel_of(run, r)));
       col.by_id[r.id] = &r;
       titles[r.id] = r.title;
       areas.insert(check_area(r.id));
@@ -114,8 +135,8 @@ std::string html_matrix(const std::vector<RunReport>& runs) {
   h += "</script></head><body>\n<h1>netconform conformance matrix</h1>\n";
   std::string when;
   for (auto& run : runs) when += (when.empty() ? "" : ", ") + run.started_at;
-  h += fmt::format("<div class=\"meta\">{} check(s), {} run(s): {}; kernel {}</div>\n", titles.size(), runs.size(),
-                   html_escape(when), html_escape(runs.empty() ? "" : runs.back().kernel.release));
+  h += fmt::format("<div class=\"meta\">{} check(s), {} run(s): {}; kernel{} {}</div>\n", titles.size(), runs.size(),
+                   html_escape(when), by_kernel ? "s" : "", html_escape(fmt::format("{}", fmt::join(kernels, ", "))));
   h += "<div class=\"filters\"><button class=\"on\" data-area=\"all\" onclick=\"pick(this)\">all</button>";
   for (auto& a : areas)
     h += fmt::format("<button data-area=\"{0}\" onclick=\"pick(this)\">{0}</button>", html_escape(a));

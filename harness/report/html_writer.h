@@ -2,7 +2,9 @@
 // fetched) from one or more run reports — checks down, runtimes across.
 //
 // Columns are "runtime version" in order of first appearance over the reports (a runtime
-// run twice with the same version keeps the last result of each check). Each cell shows
+// run twice with the same version keeps the last result of each check). When the results
+// come from more than one kernel (CheckResult::kernel, else the run's kernel release), the
+// kernel is a dimension too: a column is "runtime version · kernel RELEASE". Each cell shows
 // the verdict (pass, fail, skip, xfail, xpass) coloured, and the reason in words under it.
 // A row's area is its ID prefix (BR, ISO, DNS, PORT, DRV, SCN); buttons filter by area and
 // a box filters by text. A header row counts the verdicts per column. Every text from a

@@ -58,5 +58,27 @@ TEST(HtmlMatrix, Areas) {
   EXPECT_EQ(html_escape("a&\"'"), "a&amp;&quot;&#39;");
 }
 
+// Runs on two kernels (netconform run --kernel, or report merging two runs): one column
+// per runtime version per kernel, the kernel named in the header and the meta line.
+TEST(HtmlMatrix, KernelsAreADimensionBesideRuntimes) {
+  RunReport a;
+  a.runtime = {"netimpl", "0.1"};
+  a.runtimes = {a.runtime};
+  a.kernel.release = "6.1.0-50-amd64";
+  a.results = {result("BR-001", "netimpl", Status::kPass, ""), result("DRV-007", "netimpl", Status::kFail, "File exists")};
+  RunReport b = a;
+  b.kernel.release = "6.18.0";
+  b.results = {result("BR-001", "netimpl", Status::kPass, ""), result("DRV-007", "netimpl", Status::kPass, "")};
+  b.results[1].kernel = "6.18.0";  // a result's own kernel counts as its run's
+  auto h = html_matrix({a, b});
+  EXPECT_NE(h.find("<th>netimpl 0.1 · kernel 6.1.0-50-amd64"), std::string::npos) << h;
+  EXPECT_NE(h.find("<th>netimpl 0.1 · kernel 6.18.0"), std::string::npos);
+  EXPECT_NE(h.find("kernels 6.1.0-50-amd64, 6.18.0"), std::string::npos);
+  EXPECT_NE(h.find("File exists"), std::string::npos);  // the 6.1 result is not overwritten by 6.18's
+  EXPECT_NE(h.find("data-differs=\"1\"><td class=\"id\">DRV-007"), std::string::npos);
+  // One kernel: columns are as before.
+  EXPECT_EQ(html_matrix({a}).find("· kernel"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace nc::report

@@ -61,6 +61,7 @@ void to_json(json& j, const CheckResult& r) {
        {"runtime", r.runtime}, {"status", to_string(r.status)}, {"reason", r.reason},
        {"duration_ms", r.duration_ms}, {"steps", r.steps}};
   if (!r.story.empty()) j["story"] = r.story;
+  if (!r.kernel.empty()) j["kernel"] = r.kernel;
 }
 
 void from_json(const json& j, CheckResult& r) {
@@ -75,6 +76,7 @@ void from_json(const json& j, CheckResult& r) {
   j.at("duration_ms").get_to(r.duration_ms);
   j.at("steps").get_to(r.steps);
   r.story = j.value("story", "");
+  r.kernel = j.value("kernel", "");
 }
 
 void to_json(json& j, const Summary& s) {
@@ -135,6 +137,7 @@ void to_json(json& j, const RunReport& r) {
        {"results", r.results},
        {"summary", r.summary()}};
   if (!r.runtimes.empty()) j["runtimes"] = r.runtimes;
+  if (!r.kernels.empty()) j["kernels"] = r.kernels;
 }
 
 void from_json(const json& j, RunReport& r) {
@@ -143,6 +146,7 @@ void from_json(const json& j, RunReport& r) {
   j.at("runtime").get_to(r.runtime);
   r.runtimes = j.value("runtimes", std::vector<RuntimeInfo>{});
   j.at("kernel").get_to(r.kernel);
+  r.kernels = j.value("kernels", std::vector<KernelInfo>{});
   r.started_at = j.value("started_at", "");
   r.duration_ms = j.value("duration_ms", 0.0);
   r.results = results_from_json(j.at("results"));

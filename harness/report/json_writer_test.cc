@@ -31,6 +31,23 @@ TEST(JsonWriter, WritesSummaryAndOmitsEmptyStory) {
   EXPECT_EQ(j["results"][1]["steps"][0]["observed"]["result"], "timeout");
 }
 
+// A result's kernel (run --kernel) survives the round trip; absent, it stays absent.
+TEST(JsonWriter, KeepsTheKernelOfAResult) {
+  auto rep = sample_report();
+  rep.results[0].kernel = "6.1.0-50-amd64";
+  json j = rep;
+  EXPECT_EQ(j["results"][0]["kernel"], "6.1.0-50-amd64");
+  EXPECT_FALSE(j["results"][1].contains("kernel"));
+  auto back = report_from_json_text(to_json_text(rep));
+  ASSERT_TRUE(back) << back.error().message();
+  EXPECT_EQ(back->results[0].kernel, "6.1.0-50-amd64");
+  rep.kernels = {{.release = "6.1.0-50-amd64", .features = {{"ipvlan", true, ""}}}, rep.kernel};
+  back = report_from_json_text(to_json_text(rep));
+  ASSERT_TRUE(back) << back.error().message();
+  EXPECT_EQ(back->kernels, rep.kernels);
+  EXPECT_EQ(*back, rep);
+}
+
 TEST(JsonWriter, RejectsUnknownStatusNamingTheResult) {
   json j = sample_report();
   j["results"][2]["status"] = "maybe";

@@ -13,12 +13,22 @@ struct Group {
   std::vector<const CheckResult*> results;
 };
 
-std::string group_name(const CheckResult& r) { return fmt::format("{}.{}", r.runtime, r.suite); }
+// "<runtime>.<suite>"; "<kernel>.<runtime>.<suite>" when the results span kernels.
+std::string group_name(const CheckResult& r, bool by_kernel) {
+  return by_kernel ? fmt::format("{}.{}.{}", r.kernel, r.runtime, r.suite) : fmt::format("{}.{}", r.runtime, r.suite);
+}
+
+bool spans_kernels(const std::vector<CheckResult>& results) {
+  for (const auto& r : results)
+    if (r.kernel != results.front().kernel) return true;
+  return false;
+}
 
 std::vector<Group> group_results(const std::vector<CheckResult>& results) {
   std::vector<Group> groups;
+  bool by_kernel = spans_kernels(results);
   for (const auto& r : results) {
-    std::string name = group_name(r);
+    std::string name = group_name(r, by_kernel);
     auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.name == name; });
     if (it == groups.end()) it = groups.insert(groups.end(), Group{name, {}});
     it->results.push_back(&r);
@@ -59,9 +69,9 @@ std::string testcase_body(const CheckResult& r) {
   return "";
 }
 
-std::string testcase(const CheckResult& r) {
+std::string testcase(const CheckResult& r, const std::string& group) {
   std::string open = fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{}\"",
-                                 xml_attribute(group_name(r)), xml_attribute(r.id), seconds(r.duration_ms));
+                                 xml_attribute(group), xml_attribute(r.id), seconds(r.duration_ms));
   std::string body = testcase_body(r);
   if (body.empty()) return open + "/>\n";
   return fmt::format("{}>\n{}    </testcase>\n", open, body);
@@ -78,7 +88,7 @@ std::string testsuite(const Group& g, const std::string& timestamp) {
   std::string out = fmt::format(
       "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{}\"{}>\n",
       xml_attribute(g.name), s.total(), junit_failures(s), s.skip, seconds(ms), stamp);
-  for (const auto* r : g.results) out += testcase(*r);
+  for (const auto* r : g.results) out += testcase(*r, g.name);
   return out + "  </testsuite>\n";
 }
 

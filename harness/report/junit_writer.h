@@ -4,6 +4,8 @@
 //     <testsuite name="<runtime>.<suite>" ...>     one per (runtime, suite), in order of
 //                                                  first appearance in the results
 //       <testcase classname="<runtime>.<suite>" name="<ID>" time="<seconds>">
+// When the results span kernels (CheckResult::kernel differs), both names are
+// "<kernel>.<runtime>.<suite>", so the same check on two kernels is two testcases.
 //
 // What each status becomes, since JUnit knows only pass, failure and skipped:
 //   pass   an empty testcase

@@ -67,6 +67,24 @@ TEST(JunitWriter, FailureCarriesEscapedReasonAndSteps) {
   EXPECT_EQ(fail.find('\x1b'), std::string::npos);
 }
 
+// The same check on two kernels is two testcases, told apart by the kernel in their class.
+TEST(JunitWriter, ResultsOnSeveralKernelsAreGroupedByKernel) {
+  RunReport rep;
+  CheckResult a{.id = "BR-001", .title = "t", .suite = "conformance", .runtime = "netimpl", .status = Status::kPass};
+  a.kernel = "6.1.0-50-amd64";
+  CheckResult b = a;
+  b.kernel = "6.12.117+deb13-amd64";
+  b.status = Status::kFail;
+  rep.results = {a, b};
+  std::string xml = to_junit_xml(rep);
+  EXPECT_EQ(count(xml, "<testsuite "), 2u);
+  EXPECT_NE(xml.find("classname=\"6.1.0-50-amd64.netimpl.conformance\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("classname=\"6.12.117+deb13-amd64.netimpl.conformance\""), std::string::npos) << xml;
+  // One kernel: the names stay as they were.
+  rep.results = {a};
+  EXPECT_NE(to_junit_xml(rep).find("classname=\"netimpl.conformance\""), std::string::npos);
+}
+
 TEST(JunitWriter, NoResultsIsStillADocument) {
   RunReport empty;
   std::string xml = to_junit_xml(empty);

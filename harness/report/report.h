@@ -71,6 +71,7 @@ struct CheckResult {
   double duration_ms = 0;
   std::vector<StepRecord> steps;
   std::string story;     // a scenario's incident text; empty for most checks
+  std::string kernel;    // the release of the kernel it ran on (uname -r); empty: the run's kernel
   bool operator==(const CheckResult&) const = default;
 };
 
@@ -94,7 +95,9 @@ struct RunReport {
   int schema_version = kSchemaVersion;
   RuntimeInfo runtime;                // the primary runtime
   std::vector<RuntimeInfo> runtimes;  // every runtime of the run; empty: only `runtime`
-  KernelInfo kernel;
+  KernelInfo kernel;                  // the kernel of the run (with --kernel: the first one)
+  std::vector<KernelInfo> kernels;    // with --kernel: every kernel it ran on, in order, each with
+                                      // what the probe found there; empty: only `kernel`
   std::string started_at;             // ISO 8601 UTC, "2025-03-01T12:00:00.000Z"
   double duration_ms = 0;
   std::vector<CheckResult> results;
