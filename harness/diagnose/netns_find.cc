@@ -1,0 +1,35 @@
+#include "harness/diagnose/netns_find.h"
+
+#include <unistd.h>
+
+#include <cctype>
+#include <filesystem>
+#include <sstream>
+
+namespace nc::diagnose {
+
+Result<Namespaces> netns_by_link(const std::string& name, const std::string& link) {
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
+    std::string pid = it->path().filename();
+    if (pid.empty() || !std::isdigit(static_cast<unsigned char>(pid[0]))) continue;
+    char buf[64] = {};
+    ssize_t n = ::readlink((it->path() / "ns/net").c_str(), buf, sizeof buf - 1);
+    if (n <= 0 || std::string(buf, n) != link) continue;
+    // The process may exit between readlink and open: try the next one then.
+    if (auto ns = Namespaces::of_pid(name, std::stoi(pid), kNsNet)) return ns;
+  }
+  return failf("find the network namespace of {} ({}): no process of this machine is in it", name, link);
+}
+
+std::string first_nameserver(const std::string& resolv_conf) {
+  std::istringstream in(resolv_conf);
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream words(line);
+    std::string key, value;
+    if (words >> key >> value && key == "nameserver") return value;
+  }
+  return "";
+}
+
+}  // namespace nc::diagnose
