@@ -18,6 +18,12 @@ namespace nc::diagnose {
 // `name` is for errors and logs.
 Result<Namespaces> netns_by_link(const std::string& name, const std::string& link);
 
+// The PID, in this machine's PID namespace, of a process of the container whose full ID
+// is `id`: found by its cgroup (every runtime puts a container's processes in a cgroup
+// named after its ID: docker-ID.scope, /docker/ID, libpod-ID.scope). `hint` (the runtime's
+// State.Pid) is tried first; it is only right when the daemon shares our PID namespace.
+Result<int> pid_of_container(const std::string& id, int hint);
+
 // The first `nameserver` of a resolv.conf text ("" when it names none).
 std::string first_nameserver(const std::string& resolv_conf);
 
