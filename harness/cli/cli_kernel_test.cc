@@ -327,15 +327,11 @@ TEST_F(CliKernel, DiagnoseStepsNameEachCauseAndAWrongExpectedCauseFails) {
   EXPECT_NE(wrong.out.find("diagnosed bound-to-loopback: web listens on 127.0.0.1:80 only"), std::string::npos) << wrong.out;
 }
 
-// `netconform diagnose` against a Docker daemon someone else runs (a private one, as for
-// --docker-host): each cause is named from that daemon's containers, and the daemon,
-// its containers, networks and the rules in a container's namespace are exactly as before.
-TEST_F(CliKernel, DiagnoseAgainstALiveDockerNamesCausesAndChangesNothing) {
-  if (!std::filesystem::exists("/usr/sbin/dockerd")) GTEST_SKIP() << "docker.io is not installed (ci/install-deps --with-runtimes)";
-  if (chrooted()) GTEST_SKIP() << kChrootSkip;
-  std::string dir = "/tmp/nc-diag-dockerd-" + std::to_string(::getpid());
-  ExternalDaemon daemon(ExternalDaemon::Kind::kDocker, dir);
-  ASSERT_TRUE(daemon.wait_ready()) << "the external dockerd did not answer: " << daemon.log();
+// `netconform diagnose` against a daemon someone else runs (a private one, as for
+// --docker-host / --podman-url): each cause is named from that daemon's containers, and the
+// daemon's containers, networks, events and the rules in a container's namespace are
+// exactly as before.
+void ExpectDiagnoseChangesNothing(const ExternalDaemon& daemon, const std::string& dir, bool podman) {
   // The user's containers: the probe image stands in for their images.
   ASSERT_TRUE(runtimes::write_single_file_tar(NC_PROBE_PATH, "probe", dir + "/probe.tar"));
   auto ok = [&](std::vector<std::string> args) {
@@ -345,6 +341,7 @@ TEST_F(CliKernel, DiagnoseAgainstALiveDockerNamesCausesAndChangesNothing) {
   };
   ok({"import", dir + "/probe.tar", "nc-probe:diag"});
   ok({"network", "create", "appnet"});
+  std::string bridge = podman ? "podman" : "bridge";
   auto start = [&](std::string name, std::string network, std::vector<std::string> cmd) {
     std::vector<std::string> a{"run", "-d", "--name", name, "--network", network, "nc-probe:diag", "/probe"};
     a.insert(a.end(), cmd.begin(), cmd.end());
@@ -356,7 +353,7 @@ TEST_F(CliKernel, DiagnoseAgainstALiveDockerNamesCausesAndChangesNothing) {
   start("walled", "appnet", {"serve", "tcp://0.0.0.0:80"});
   start("fine", "appnet", {"serve", "tcp://0.0.0.0:80"});
   start("gone", "appnet", {"idle"});
-  start("apart", "bridge", {"serve", "tcp://0.0.0.0:80"});
+  start("apart", bridge, {"serve", "tcp://0.0.0.0:80"});
   ok({"stop", "-t", "0", "gone"});
   // Someone added a rule inside walled's namespace.
   auto walled_id = runtimes::trim(ok({"inspect", "--format", "{{.Id}}", "walled"}));
@@ -372,25 +369,32 @@ TEST_F(CliKernel, DiagnoseAgainstALiveDockerNamesCausesAndChangesNothing) {
   nft({"add table inet incident; add chain inet incident input { type filter hook input priority 0; }; "
        "add rule inet incident input tcp dport 80 drop"});
 
-  auto state = [&] {
-    return ok({"ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Names}} {{.State}} {{.Networks}} {{.Ports}}"}) +
-           ok({"network", "ls", "--no-trunc", "--format", "{{.ID}} {{.Name}} {{.Driver}}"}) + ok({"images", "-a", "--no-trunc", "-q"}) +
-           nft({"list", "ruleset"});
-  };
   // Every event of this fresh daemon so far; afterwards the list must be the same.
   auto events = [&] {
-    return ok({"events", "--since", "0", "--until", std::to_string(::time(nullptr) + 1), "--format",
-               "{{.Type}} {{.Action}} {{.Actor.Attributes.name}}"});
+    std::vector<std::string> a{"events", "--since", "0", "--until", std::to_string(::time(nullptr) + 1), "--format",
+                               podman ? "{{.Type}} {{.Status}} {{.Name}}" : "{{.Type}} {{.Action}} {{.Actor.Attributes.name}}"};
+    if (podman) a.insert(a.begin() + 1, "--stream=false");
+    return ok(a);
+  };
+  auto state = [&] {
+    // Podman's {{.State}} reads "Up 5 seconds ago": its start time and exit code instead.
+    return ok({"ps", "-a", "--no-trunc", "--format",
+               podman ? "{{.ID}} {{.Names}} {{.StartedAt}} {{.Exited}} {{.ExitCode}} {{.Networks}} {{.Ports}}"
+                      : "{{.ID}} {{.Names}} {{.State}} {{.Networks}} {{.Ports}}"}) +
+           ok({"network", "ls", "--no-trunc", "--format", "{{.ID}} {{.Name}} {{.Driver}}"}) + ok({"images", "-a", "--no-trunc", "-q"}) +
+           nft({"list", "ruleset"});
   };
   auto events_before = events();
   auto before = state();
   auto url = "unix://" + daemon.socket();
-  auto diag = [&](std::string target) { return netconform({"diagnose", "client", target, "--docker-host", url}, 60s); };
+  auto diag = [&](std::string target) {
+    return netconform({"diagnose", "client", target, podman ? "--podman-url" : "--docker-host", url}, 60s);
+  };
 
   struct Case { const char* target; int exit; std::vector<std::string> says; };
   const Case cases[] = {
-      {"fine:80", 0, {"cause: path-works", "resolves", "answered by 127.0.0.11"}},
-      {"gone:80", 1, {"cause: not-running", "gone: exited (", "docker logs gone"}},
+      {"fine:80", 0, {"cause: path-works", "fine resolves to ", "(answered by "}},
+      {"gone:80", 1, {"cause: not-running", "gone: exited (", "logs gone"}},
       {"nosuch:80", 1, {"cause: not-running", "nosuch: no such container"}},
       {"apart:80", 1, {"cause: no-shared-network", "client is on appnet; apart is on bridge"}},
       {"loop:80", 1, {"cause: bound-to-loopback", "loop listens on 127.0.0.1:80 only"}},
@@ -409,6 +413,24 @@ TEST_F(CliKernel, DiagnoseAgainstALiveDockerNamesCausesAndChangesNothing) {
   EXPECT_EQ(state(), before);
   // Not one event (create, start, exec, connect, ...) while it diagnosed.
   EXPECT_EQ(events(), events_before);
+}
+
+TEST_F(CliKernel, DiagnoseAgainstALiveDockerNamesCausesAndChangesNothing) {
+  if (!std::filesystem::exists("/usr/sbin/dockerd")) GTEST_SKIP() << "docker.io is not installed (ci/install-deps --with-runtimes)";
+  if (chrooted()) GTEST_SKIP() << kChrootSkip;
+  std::string dir = "/tmp/nc-diag-dockerd-" + std::to_string(::getpid());
+  ExternalDaemon daemon(ExternalDaemon::Kind::kDocker, dir);
+  ASSERT_TRUE(daemon.wait_ready()) << "the external dockerd did not answer: " << daemon.log();
+  ExpectDiagnoseChangesNothing(daemon, dir, false);
+}
+
+TEST_F(CliKernel, DiagnoseAgainstALivePodmanNamesCausesAndChangesNothing) {
+  if (!std::filesystem::exists("/usr/bin/podman")) GTEST_SKIP() << "podman is not installed (ci/install-deps --with-runtimes)";
+  if (chrooted()) GTEST_SKIP() << kChrootSkip;
+  std::string dir = "/tmp/nc-diag-podman-" + std::to_string(::getpid());
+  ExternalDaemon service(ExternalDaemon::Kind::kPodman, dir);
+  ASSERT_TRUE(service.wait_ready()) << "the external podman service did not answer: " << service.log();
+  ExpectDiagnoseChangesNothing(service, dir, true);
 }
 
 TEST(CliInput, BadOptionsAreNamed) {
