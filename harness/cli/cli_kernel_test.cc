@@ -16,6 +16,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -406,6 +407,15 @@ void ExpectDiagnoseChangesNothing(const ExternalDaemon& daemon, const std::strin
     EXPECT_EQ(r.exit_code, c.exit) << c.target << ":\n" << r.out << r.err;
     for (auto& s : c.says) EXPECT_NE(r.out.find(s), std::string::npos) << c.target << ": '" << s << "' in\n" << r.out << r.err;
   }
+  auto j = netconform({"diagnose", "client", "alt:80", "--json", podman ? "--podman-url" : "--docker-host", url}, 60s);
+  EXPECT_EQ(j.exit_code, 1) << j.out << j.err;
+  auto parsed = nlohmann::json::parse(j.out, nullptr, false);
+  ASSERT_TRUE(parsed.is_object()) << j.out;
+  EXPECT_EQ(parsed.value("cause", ""), "wrong-port") << j.out;
+  EXPECT_EQ(parsed["steps"].back().value("step", ""), "listening") << j.out;
+  EXPECT_NE(parsed.value("fix", "").find("8080"), std::string::npos) << j.out;
+  // NC_SHOW_DIAGNOSE=1 prints two whole diagnoses, as README.md shows one.
+  if (::getenv("NC_SHOW_DIAGNOSE")) std::cerr << diag("loop:80").out << diag("walled:80").out;
   auto usage = diag("fine:99999");
   EXPECT_EQ(usage.exit_code, 2) << usage.out << usage.err;
   EXPECT_NE(usage.err.find("port '99999' is not 1..65535"), std::string::npos) << usage.err;
