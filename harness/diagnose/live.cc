@@ -103,6 +103,10 @@ int diagnose_live(const LiveOptions& o) {
                        "containers are probed)\n", o.from);
     return 2;
   }
+  if (o.from == target->first) {
+    fmt::print(stderr, "netconform diagnose: FROM and TARGET are both '{}'; diagnose from the client that fails\n", o.from);
+    return 2;
+  }
   std::vector<std::string> prefix{std::string(o.podman ? runtimes::kPodman : runtimes::kDockerClient)};
   if (!o.endpoint.empty()) prefix.insert(prefix.end(), {o.podman ? "--url" : "-H", o.endpoint});
   Live live(o, runtimes::Cli(o.podman ? "podman" : "docker", prefix, nullptr));

@@ -1,5 +1,8 @@
 #include "harness/diagnose/runtime_observer.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include "harness/diagnose/netns_find.h"
@@ -23,7 +26,14 @@ Result<ContainerState> RuntimeObserver::container(const std::string& name) {
   ContainerState st;
   auto info = a_.runtime->inspect(name);
   if (!info) {
-    st.status = fmt::format("no such container ({})", info.error().message());
+    // The runtime API has no not-found error of its own; runtimes say "not found" (netimpl,
+    // CNI) or "No such object/container" (Docker, Podman). Anything else (a daemon that does
+    // not answer) is no diagnosis of the container.
+    std::string msg = info.error().message(), lower = msg;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (lower.find("no such") == std::string::npos && lower.find("not found") == std::string::npos)
+      return std::unexpected(std::move(info).error());
+    st.status = fmt::format("no such container ({})", msg);
     return st;
   }
   st.exists = true;
