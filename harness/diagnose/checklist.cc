@@ -169,9 +169,16 @@ class Walk {
                   fmt::format("{} listens on {} only; {}", r_.target, fmt::join(shown, ", "), arrives),
                   fmt::format("bind the service to 0.0.0.0:{} (or {}'s address)", port, r_.target));
     }
+    // From a container, the published host port is a common mistake: say so.
+    std::string published;
+    if (r_.from_container)
+      for (auto& p : target_.ports)
+        if (p.proto == Proto::kTcp && p.host_port == port)
+          published = fmt::format(" ({} is the host port published for {}'s port {}: containers use {})", port, r_.target,
+                                  p.container_port, p.container_port);
     if (!elsewhere.empty())
       return stop(Cause::kWrongPort, "listening",
-                  fmt::format("nothing listens on port {} in {}; it listens on {}", port, r_.target, fmt::join(elsewhere, ", ")),
+                  fmt::format("nothing listens on port {} in {}; it listens on {}{}", port, r_.target, fmt::join(elsewhere, ", "), published),
                   fmt::format("connect to the port the service uses ({}), or make it listen on {}",
                               elsewhere.front().substr(elsewhere.front().rfind(':') + 1), port));
     return stop(Cause::kNothingListening, "listening", fmt::format("nothing listens on TCP port {} in {}", port, r_.target),

@@ -132,6 +132,15 @@ TEST(Checklist, WrongPortNamesTheRealPort) {
   EXPECT_EQ(diag(f).cause, Cause::kNothingListening);
 }
 
+TEST(Checklist, WrongPortThatIsTheHostPortSaysSo) {
+  Fake f;
+  f.containers["web"].ports = {{.proto = Proto::kTcp, .host_port = 8080, .container_port = 80}};
+  auto d = diag(f, "web:8080");
+  EXPECT_EQ(d.cause, Cause::kWrongPort);
+  EXPECT_EQ(d.steps.back().evidence, "nothing listens on port 8080 in web; it listens on 0.0.0.0:80 "
+                                     "(8080 is the host port published for web's port 80: containers use 80)");
+}
+
 TEST(Checklist, AFailedConnectWithARuleIsTheFirewall) {
   Fake f;
   f.connect_out = "timeout";
