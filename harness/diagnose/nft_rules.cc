@@ -61,75 +61,96 @@ struct ExprWalk {
 
   void on(nftnl_expr* e) {
     std::string name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
-    if (name == "payload") {
-      uint32_t base = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_BASE), off = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET),
-               len = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_LEN);
-      if (base == NFT_PAYLOAD_TRANSPORT_HEADER && off == 2 && len == 2) last = Loaded::kDport, lo = 0, hi = 0xFFFF;
-      else if (base == NFT_PAYLOAD_NETWORK_HEADER && len == 1 && (off == 9 || off == 6)) last = Loaded::kL4proto;
-      else last = Loaded::kOther;
-    } else if (name == "meta") {
-      last = nftnl_expr_get_u32(e, NFTNL_EXPR_META_KEY) == NFT_META_L4PROTO ? Loaded::kL4proto : Loaded::kOther;
-      if (last == Loaded::kOther && nftnl_expr_get_u32(e, NFTNL_EXPR_META_KEY) == NFT_META_NFPROTO) last = Loaded::kNone;
-    } else if (name == "cmp") {
-      uint32_t len = 0;
-      auto* data = static_cast<const uint8_t*>(nftnl_expr_get(e, NFTNL_EXPR_CMP_DATA, &len));
-      bool eq = nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP) == NFT_CMP_EQ;
-      bool neq = nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP) == NFT_CMP_NEQ;
-      uint32_t op = nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP);
-      if (last == Loaded::kDport && len == 2) {
-        // `tcp dport 1000-2000` is one load and two comparisons (>= then <=) on it.
-        uint16_t p = static_cast<uint16_t>(data[0] << 8 | data[1]);
-        if (eq || neq) dport(eq ? p == port : p != port, fmt::format("tcp dport {}{}", eq ? "" : "!= ", p));
-        if (op == NFT_CMP_GT || op == NFT_CMP_GTE) lo = op == NFT_CMP_GT ? p + 1 : p;
-        if (op == NFT_CMP_LT || op == NFT_CMP_LTE) hi = op == NFT_CMP_LT ? p - 1 : p;
-        if (!eq && !neq)
-          dport(port >= lo && port <= hi, hi == 0xFFFF ? fmt::format("tcp dport >= {}", lo)
-                                                       : lo == 0 ? fmt::format("tcp dport <= {}", hi)
-                                                                 : fmt::format("tcp dport {}-{}", lo, hi));
-        return;  // the register still holds the port for a second comparison
-      } else if (last == Loaded::kL4proto && len == 1 && eq) {
-        facts.other_proto |= data[0] != IPPROTO_TCP;
-      } else if (last != Loaded::kNone) {
-        ++facts.other_matches;
-      }
-      last = Loaded::kNone;
-    } else if (name == "range" && last == Loaded::kDport) {
-      uint32_t l1 = 0, l2 = 0;
-      auto* from = static_cast<const uint8_t*>(nftnl_expr_get(e, NFTNL_EXPR_RANGE_FROM_DATA, &l1));
-      auto* to = static_cast<const uint8_t*>(nftnl_expr_get(e, NFTNL_EXPR_RANGE_TO_DATA, &l2));
-      if (l1 == 2 && l2 == 2) {
-        uint16_t lo = static_cast<uint16_t>(from[0] << 8 | from[1]), hi = static_cast<uint16_t>(to[0] << 8 | to[1]);
-        bool in = port >= lo && port <= hi;
-        bool eq = nftnl_expr_get_u32(e, NFTNL_EXPR_RANGE_OP) == NFT_RANGE_EQ;
-        dport(eq ? in : !in, fmt::format("tcp dport {}{}-{}", eq ? "" : "!= ", lo, hi));
-      }
-      last = Loaded::kNone;
-    } else if (name == "lookup" && last == Loaded::kDport) {
-      dport(true, fmt::format("tcp dport @{}", nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET)));
-      last = Loaded::kNone;
-    } else if (name == "match" && std::string(nftnl_expr_get_str(e, NFTNL_EXPR_MT_NAME)) == "tcp") {
-      uint32_t len = 0;
-      auto* info = nftnl_expr_get(e, NFTNL_EXPR_MT_INFO, &len);
-      if (len >= sizeof(XtTcp)) {
-        XtTcp t;
-        std::memcpy(&t, info, sizeof t);
-        bool in = port >= t.dpts[0] && port <= t.dpts[1], inv = t.invflags & kXtTcpInvDstPt;
-        if (t.dpts[0] != 0 || t.dpts[1] != 0xFFFF)
-          dport(inv ? !in : in, t.dpts[0] == t.dpts[1] ? fmt::format("tcp dport {}{}", inv ? "!= " : "", t.dpts[0])
-                                                       : fmt::format("tcp dport {}{}:{}", inv ? "!= " : "", t.dpts[0], t.dpts[1]));
-      }
-    } else if (name == "immediate" && nftnl_expr_is_set(e, NFTNL_EXPR_IMM_VERDICT)) {
-      auto v = static_cast<int>(nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT));
-      if (v == NF_DROP) facts.verdict = "drop";
-      if (v == NF_ACCEPT) facts.verdict = "accept";
-    } else if (name == "reject") {
-      facts.verdict = "reject";
-    } else if (name == "target") {
-      std::string tg = nftnl_expr_get_str(e, NFTNL_EXPR_TG_NAME);
-      if (tg == "REJECT") facts.verdict = "reject";
-    } else if (name == "match") {
-      ++facts.other_matches;  // xt matches other than tcp (iprange, conntrack, ...)
+    if (name == "payload") on_payload(e);
+    else if (name == "meta") on_meta(e);
+    else if (name == "cmp") on_cmp(e);
+    else if (name == "range" && last == Loaded::kDport) on_range(e);
+    else if (name == "lookup" && last == Loaded::kDport) on_lookup(e);
+    else if (name == "match") on_xt_match(e);
+    else if (name == "immediate" && nftnl_expr_is_set(e, NFTNL_EXPR_IMM_VERDICT)) on_verdict(e);
+    else if (name == "reject") facts.verdict = "reject";
+    else if (name == "target" && std::string(nftnl_expr_get_str(e, NFTNL_EXPR_TG_NAME)) == "REJECT") facts.verdict = "reject";
+  }
+
+  void on_payload(nftnl_expr* e) {
+    uint32_t base = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_BASE), off = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET),
+             len = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_LEN);
+    if (base == NFT_PAYLOAD_TRANSPORT_HEADER && off == 2 && len == 2) last = Loaded::kDport, lo = 0, hi = 0xFFFF;
+    // IPv4's protocol (offset 9), IPv6's next header (offset 6): iptables-nft's `-p tcp`.
+    else if (base == NFT_PAYLOAD_NETWORK_HEADER && len == 1 && (off == 9 || off == 6)) last = Loaded::kL4proto;
+    else last = Loaded::kOther;
+  }
+
+  void on_meta(nftnl_expr* e) {
+    uint32_t key = nftnl_expr_get_u32(e, NFTNL_EXPR_META_KEY);
+    // `meta nfproto` guards (an inet table's ip/ip6 matches) narrow nothing that matters here.
+    last = key == NFT_META_L4PROTO ? Loaded::kL4proto : key == NFT_META_NFPROTO ? Loaded::kNone : Loaded::kOther;
+  }
+
+  void on_cmp(nftnl_expr* e) {
+    uint32_t len = 0, op = nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP);
+    auto* data = static_cast<const uint8_t*>(nftnl_expr_get(e, NFTNL_EXPR_CMP_DATA, &len));
+    bool eq = op == NFT_CMP_EQ, neq = op == NFT_CMP_NEQ;
+    if (last == Loaded::kDport && len == 2) return on_port_cmp(op, static_cast<uint16_t>(data[0] << 8 | data[1]));
+    if (last == Loaded::kL4proto && len == 1 && eq) facts.other_proto |= data[0] != IPPROTO_TCP;
+    else if (last == Loaded::kL4proto && len == 1 && neq) facts.other_proto |= data[0] == IPPROTO_TCP;
+    else if (last != Loaded::kNone) ++facts.other_matches;
+    last = Loaded::kNone;
+  }
+
+  // `tcp dport 1000-2000` is one load and two comparisons (>= then <=) on the same register,
+  // so `last` stays kDport.
+  void on_port_cmp(uint32_t op, uint16_t p) {
+    if (op == NFT_CMP_EQ || op == NFT_CMP_NEQ) {
+      bool eq = op == NFT_CMP_EQ;
+      return dport(eq ? p == port : p != port, fmt::format("tcp dport {}{}", eq ? "" : "!= ", p));
     }
+    if (op == NFT_CMP_GT || op == NFT_CMP_GTE) lo = op == NFT_CMP_GT ? p + 1 : p;
+    if (op == NFT_CMP_LT || op == NFT_CMP_LTE) hi = op == NFT_CMP_LT ? p - 1 : p;
+    dport(port >= lo && port <= hi, hi == 0xFFFF ? fmt::format("tcp dport >= {}", lo)
+                                                 : lo == 0 ? fmt::format("tcp dport <= {}", hi)
+                                                           : fmt::format("tcp dport {}-{}", lo, hi));
+  }
+
+  void on_range(nftnl_expr* e) {
+    uint32_t l1 = 0, l2 = 0;
+    auto* from = static_cast<const uint8_t*>(nftnl_expr_get(e, NFTNL_EXPR_RANGE_FROM_DATA, &l1));
+    auto* to = static_cast<const uint8_t*>(nftnl_expr_get(e, NFTNL_EXPR_RANGE_TO_DATA, &l2));
+    if (l1 == 2 && l2 == 2) {
+      uint16_t a = static_cast<uint16_t>(from[0] << 8 | from[1]), b = static_cast<uint16_t>(to[0] << 8 | to[1]);
+      bool in = port >= a && port <= b, eq = nftnl_expr_get_u32(e, NFTNL_EXPR_RANGE_OP) == NFT_RANGE_EQ;
+      dport(eq ? in : !in, fmt::format("tcp dport {}{}-{}", eq ? "" : "!= ", a, b));
+    }
+    last = Loaded::kNone;
+  }
+
+  // A set's elements are not read: the port may be in it.
+  void on_lookup(nftnl_expr* e) {
+    dport(true, fmt::format("tcp dport @{}", nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET)));
+    last = Loaded::kNone;
+  }
+
+  // iptables-nft's xt matches: `tcp` carries the port range; any other narrows the rule.
+  void on_xt_match(nftnl_expr* e) {
+    if (std::string(nftnl_expr_get_str(e, NFTNL_EXPR_MT_NAME)) != "tcp") {
+      ++facts.other_matches;
+      return;
+    }
+    uint32_t len = 0;
+    auto* info = nftnl_expr_get(e, NFTNL_EXPR_MT_INFO, &len);
+    if (len < sizeof(XtTcp)) return;
+    XtTcp t;
+    std::memcpy(&t, info, sizeof t);
+    if (t.dpts[0] == 0 && t.dpts[1] == 0xFFFF) return;  // no --dport
+    bool in = port >= t.dpts[0] && port <= t.dpts[1], inv = t.invflags & kXtTcpInvDstPt;
+    dport(inv ? !in : in, t.dpts[0] == t.dpts[1] ? fmt::format("tcp dport {}{}", inv ? "!= " : "", t.dpts[0])
+                                                 : fmt::format("tcp dport {}{}:{}", inv ? "!= " : "", t.dpts[0], t.dpts[1]));
+  }
+
+  void on_verdict(nftnl_expr* e) {
+    auto v = static_cast<int>(nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT));
+    if (v == NF_DROP) facts.verdict = "drop";
+    if (v == NF_ACCEPT) facts.verdict = "accept";
   }
 };
 
