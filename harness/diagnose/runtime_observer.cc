@@ -18,8 +18,6 @@ std::string str_of(const json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-constexpr const char* kProbeTimeoutMs = "2000";
-
 }  // namespace
 
 Result<ContainerState> RuntimeObserver::container(const std::string& name) {
@@ -51,12 +49,12 @@ Result<ContainerState> RuntimeObserver::container(const std::string& name) {
 }
 
 Result<std::string> RuntimeObserver::ping(const std::string& from, const IpAddr& to) {
-  auto j = NC_TRY(a_.probe(from, {"ping", to.str(), "--timeout-ms", kProbeTimeoutMs}));
+  auto j = NC_TRY(a_.probe(from, {"ping", to.str(), "--timeout-ms", std::to_string(a_.probe_timeout_ms)}));
   return str_of(j, "outcome");
 }
 
 Result<Resolution> RuntimeObserver::resolve(const std::string& from, const std::string& name) {
-  std::vector<std::string> args{"resolve", name, "--timeout-ms", kProbeTimeoutMs};
+  std::vector<std::string> args{"resolve", name, "--timeout-ms", std::to_string(a_.probe_timeout_ms)};
   if (a_.nameserver) {
     auto server = NC_TRY(a_.nameserver(from));
     if (!server.empty()) args.insert(args.end(), {"--server", server});
@@ -88,7 +86,7 @@ Result<std::vector<Listener>> RuntimeObserver::listeners(const std::string& cont
 
 Result<std::string> RuntimeObserver::connect(const std::string& from, const IpAddr& to, uint16_t port) {
   std::string url = to.is_v6() ? fmt::format("tcp://[{}]:{}", to, port) : fmt::format("tcp://{}:{}", to, port);
-  auto j = NC_TRY(a_.probe(from, {"connect", url, "--timeout-ms", kProbeTimeoutMs}));
+  auto j = NC_TRY(a_.probe(from, {"connect", url, "--timeout-ms", std::to_string(a_.probe_timeout_ms)}));
   return str_of(j, "outcome");
 }
 

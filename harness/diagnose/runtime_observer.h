@@ -37,6 +37,7 @@ struct ObserverAccess {
   // The server `resolve` asks at a container. Empty: the container's own resolv.conf, read by the probe there.
   std::function<Result<std::string>(const std::string& container)> nameserver;
   std::map<std::string, IpAddr> host_addresses;  // place → where published ports are reached from it
+  int probe_timeout_ms = 2000;  // each ping, lookup and connect waits at most this long
 };
 
 class RuntimeObserver final : public Observations {

@@ -263,6 +263,7 @@ class CheckRunner {
       return run_probe(env_, p, args, s.timeout);
     };
     if (auto ip = IpAddr::parse(env_.lab.host_ip)) access.host_addresses = {{"host", *ip}, {"external", *ip}};
+    access.probe_timeout_ms = static_cast<int>(s.timeout.count());  // each probe of the walk; run_probe adds its margin
     diagnose::RuntimeObserver obs(std::move(access));
     diagnose::Request req{s.from.str(), s.from.kind == checks::Place::Kind::kContainer, d.target, d.target_port};
     auto diag = diagnose::run_checklist(obs, req);
