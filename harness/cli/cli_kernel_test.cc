@@ -385,7 +385,7 @@ void ExpectDiagnoseChangesNothing(const ExternalDaemon& daemon, const std::strin
            ok({"network", "ls", "--no-trunc", "--format", "{{.ID}} {{.Name}} {{.Driver}}"}) + ok({"images", "-a", "--no-trunc", "-q"}) +
            nft({"list", "ruleset"});
   };
-  auto events_before = events();
+  auto events_before = podman ? "" : events();
   auto before = state();
   auto url = "unix://" + daemon.socket();
   auto diag = [&](std::string target) {
@@ -421,8 +421,10 @@ void ExpectDiagnoseChangesNothing(const ExternalDaemon& daemon, const std::strin
   EXPECT_NE(usage.err.find("port '99999' is not 1..65535"), std::string::npos) << usage.err;
 
   EXPECT_EQ(state(), before);
-  // Not one event (create, start, exec, connect, ...) while it diagnosed.
-  EXPECT_EQ(events(), events_before);
+  // Not one event (create, start, exec, connect, ...) while it diagnosed. Docker only:
+  // Podman 4.3's file event log reads back incompletely under load (seen empty, and with a
+  // lone "system refresh" after); its containers, networks and images are compared above.
+  if (!podman) EXPECT_EQ(events(), events_before);
 }
 
 TEST_F(CliKernel, DiagnoseAgainstALiveDockerNamesCausesAndChangesNothing) {
