@@ -25,7 +25,10 @@ std::string describe_action(const Step& s) {
       return fmt::format("network_disconnect {} from {}", a.container, a.network);
     }
     std::string operator()(const Note& a) const { return a.text; }
-    std::string operator()(const Diagnose& a) const { return fmt::format("diagnose {}", a.port); }
+    std::string operator()(const Diagnose& a) const {
+      if (a.target.empty()) return fmt::format("diagnose {}", a.port);
+      return a.target_port ? fmt::format("diagnose {}:{}", a.target, *a.target_port) : fmt::format("diagnose {}", a.target);
+    }
     std::string operator()(const Resolve& a) const { return fmt::format("resolve {} {}", a.type, a.name); }
     std::string operator()(const DnsFault& a) const {
       return fmt::format("dns_fault {} {}", a.server.empty() ? "(all)" : a.server, a.mode);

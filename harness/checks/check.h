@@ -121,11 +121,21 @@ struct NetworkDisconnect {
   std::string network;
 };
 struct Note { Template text; };  // a line of the story; the engine prints it, nothing runs
-// Probe (at a container): explains why published traffic to container port `port` (TCP)
-// does or does not meet a listener, from the container's listener table and the address
-// published traffic arrives at: "listens on 127.0.0.1:80; published traffic arrives at
-// 172.18.0.2:80; bind 0.0.0.0". The text is the step's observed `diagnosis`.
-struct Diagnose { uint16_t port = 0; };
+// Probe, two forms.
+// `diagnose: PORT` (at a container): explains why published traffic to container port
+// `port` (TCP) does or does not meet a listener, from the container's listener table and
+// the address published traffic arrives at: "listens on 127.0.0.1:80; published traffic
+// arrives at 172.18.0.2:80; bind 0.0.0.0". The text is the step's observed `diagnosis`.
+// `diagnose: { target: NAME[:PORT] }` (from a container, host or external): netconform
+// diagnose's checklist (harness/diagnose/checklist.h) from `from` to the target; the
+// observation carries the `cause` (expect: { cause: bound-to-loopback }), the steps with
+// their evidence and the fix. The target may name a container that does not exist (yet or
+// any more): that is a diagnosis (not-running), not a load error.
+struct Diagnose {
+  uint16_t port = 0;                    // the first form; 0 in the second
+  std::string target;                   // the second form: the container diagnosed
+  std::optional<uint16_t> target_port;  // from a container: the target's port; from host/external: the published port
+};
 // Probe: a DNS lookup at `from`, as its stub resolver would (following its
 // /etc/resolv.conf: nameservers, search, ndots), or against one server.
 struct Resolve {
@@ -218,6 +228,8 @@ struct Expect {
   std::optional<int> count;        // exactly this many queries were logged
   std::optional<int> min_count;    // at least this many
   std::optional<Template> source;  // every logged query came from this address
+  // diagnose (the checklist form): the cause it names (harness/diagnose/checklist.h kCauseNames)
+  std::optional<std::string> cause;
 
   std::string_view iface_or_default() const { return iface ? std::string_view(*iface) : "eth0"; }
 };

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "harness/checks/dns_steps.h"
+#include "harness/diagnose/checklist.h"
 
 namespace nc::checks::detail {
 namespace {
@@ -13,14 +14,14 @@ namespace {
 constexpr std::string_view kExpectKeys[] = {
     "outcome", "peer", "contains", "not_contains", "listening", "not_listening", "address_in",
     "address", "iface", "no_iface", "default_via", "error", "within_ms", "rcode", "addresses", "contains_address", "names", "ttl", "flags",
-    "answered_by", "count", "min_count", "source", "mtu"};
+    "answered_by", "count", "min_count", "source", "mtu", "cause"};
 
 // The detail keys each probe action takes, besides `outcome` and `within_ms`.
 std::vector<std::string_view> detail_keys(ActionKind kind) {
   switch (kind) {
     case ActionKind::kConnect: return {"peer"};
     case ActionKind::kRead: return {"contains", "not_contains"};
-    case ActionKind::kDiagnose: return {"contains", "not_contains"};
+    case ActionKind::kDiagnose: return {"contains", "not_contains", "cause"};
     case ActionKind::kListeners: return {"listening", "not_listening"};
     case ActionKind::kResolve: return {"rcode", "addresses", "contains_address", "names", "ttl", "flags", "answered_by"};
     case ActionKind::kDnsLog: return {"count", "min_count", "source"};
@@ -103,6 +104,12 @@ Result<void> check_applies(const Reader& r, const Field& f, ActionKind kind) {
 Result<void> fill_detail(const Reader& r, const Field& f, const Scope& scope, Expect& e) {
   const auto& k = f.key;
   if (k == "peer") e.peer = NC_TRY(one_template(r, f, scope));
+  if (k == "cause") {
+    auto name = NC_TRY(r.word(f.value));
+    if (!diagnose::parse_cause(name))
+      return r.errorf(f.value.mark, "cause: unknown cause '{}'; expected one of {}", name, fmt::join(diagnose::kCauseNames, ", "));
+    e.cause = name;
+  }
   if (k == "contains") e.contains = NC_TRY(template_list(r, f, scope));
   if (k == "not_contains") e.not_contains = NC_TRY(template_list(r, f, scope));
   if (k == "listening") e.listening = NC_TRY(template_list(r, f, scope));

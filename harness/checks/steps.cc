@@ -9,6 +9,7 @@
 #include "harness/checks/dns_steps.h"
 #include "harness/checks/expect.h"
 #include "harness/checks/specs.h"
+#include "harness/diagnose/checklist.h"
 
 namespace nc::checks::detail {
 namespace {
@@ -177,6 +178,19 @@ Result<NetworkRemove> parse_network_remove(const Reader& r, const Value& v, cons
   return NetworkRemove{network};
 }
 
+// `diagnose: PORT` or `diagnose: { target: NAME[:PORT] }` (check.h).
+Result<Diagnose> parse_diagnose(const Reader& r, const Value& v) {
+  if (!v.node.IsMap()) return Diagnose{static_cast<uint16_t>(NC_TRY(r.integer(v, 1, 65535)))};
+  static constexpr std::string_view kKeys[] = {"target"};
+  auto f = NC_TRY(r.map(v, "diagnose", kKeys, kKeys));
+  auto& t = f.find("target")->value;
+  auto text = NC_TRY(r.word(t));
+  auto target = diagnose::parse_target(text);
+  if (!target) return r.errorf(t.mark, "diagnose: {}", target.error().message());
+  NC_TRY_VOID(check_name(r, t.mark, target->first, "container"));
+  return Diagnose{0, target->first, target->second};
+}
+
 // The action's argument; `strict`: the step expects the runtime to succeed.
 Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, const Scope& scope, bool strict) {
   switch (kind) {
@@ -195,7 +209,7 @@ Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, co
     case ActionKind::kDnsFault: return NC_TRY(parse_dns_fault(r, v));
     case ActionKind::kDnsLog: return NC_TRY(parse_dns_log(r, v));
     case ActionKind::kNote: return Note{NC_TRY(template_arg(r, v, scope))};
-    case ActionKind::kDiagnose: return Diagnose{static_cast<uint16_t>(NC_TRY(r.integer(v, 1, 65535)))};
+    case ActionKind::kDiagnose: return NC_TRY(parse_diagnose(r, v));
     case ActionKind::kCni: return NC_TRY(parse_cni(r, v, scope));
   }
   return r.error(v.mark, "unhandled action");
@@ -221,8 +235,6 @@ Result<Step> parse_step(const Reader& r, const Value& v, const Scope& scope) {
   auto kind = kind_of(*action);
   if (auto* n = f.find("name")) s.name = NC_TRY(r.string(n->value));
   s.from = NC_TRY(step_place(r, v, f, kind, scope));
-  if (kind == ActionKind::kDiagnose && s.from.kind != Place::Kind::kContainer)
-    return r.errorf(v.mark, "diagnose runs at a container (its listeners and published address), not at {}", s.from.str());
   s.timeout = NC_TRY(step_timeout(r, f, kind));
   if (auto* b = f.find("expect_bytes")) {
     if (kind != ActionKind::kConnect) return r.errorf(b->key_mark, "expect_bytes applies to connect, not {}", action_name(kind));
@@ -230,6 +242,15 @@ Result<Step> parse_step(const Reader& r, const Value& v, const Scope& scope) {
   }
   s.expect = NC_TRY(step_expect(r, v, f, kind, scope));
   s.action = NC_TRY(parse_action(r, action->value, kind, scope, !s.expect.error));
+  if (auto* d = s.get<Diagnose>()) {
+    if (d->target.empty() && s.from.kind != Place::Kind::kContainer)
+      return r.errorf(v.mark, "diagnose: PORT runs at a container (its listeners and published address), not at {}; "
+                      "from elsewhere, diagnose: {{ target: NAME:PORT }}", s.from.str());
+    if (!d->target.empty() && s.from.kind == Place::Kind::kContainer && s.from.container == d->target)
+      return r.errorf(v.mark, "diagnose: from {} to itself; diagnose from the client that fails", d->target);
+    if (s.expect.cause && d->target.empty())
+      return r.errorf(v.mark, "expect cause: only the checklist form names a cause (diagnose: {{ target: NAME:PORT }})");
+  }
   return s;
 }
 

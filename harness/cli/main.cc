@@ -9,6 +9,7 @@
 #include "harness/cli/paths.h"
 #include "harness/cli/report_command.h"
 #include "harness/cli/run_command.h"
+#include "harness/diagnose/live.h"
 #include "harness/runtimes/registry.h"
 
 namespace {
@@ -108,6 +109,24 @@ int main(int argc, char** argv) {
   cmd_report->add_option("--html", html_out, "The HTML matrix to write")->required();
   cmd_report->add_option("reports", report_inputs, "JSON reports written by `netconform run --json`")->required();
 
+  nc::diagnose::LiveOptions diag;
+  diag.probe_path = run.probe_path;
+  auto* cmd_diag = app.add_subcommand(
+      "diagnose",
+      "Walk the debugging checklist from container FROM to TARGET[:PORT] on a runtime you run (Docker, or Podman\n"
+      "with --podman): running, shared network, ping, name and its server, listener and where it is bound,\n"
+      "firewall rules in TARGET's namespace. Stops at the first failing step with its evidence and the likely fix.\n"
+      "Read-only: it inspects and probes (from the containers' namespaces), it changes nothing.\n"
+      "Exit: 0 the path works, 1 a step failed, 2 usage error.");
+  cmd_diag->add_option("FROM", diag.from, "The container that cannot connect")->required();
+  cmd_diag->add_option("TARGET", diag.target, "The container it connects to, NAME or NAME:PORT")->required();
+  auto* diag_docker = cmd_diag->add_option("--docker-host", diag.endpoint, "The Docker daemon (e.g. unix:///run/docker.sock); default: the client's");
+  auto* diag_podman = cmd_diag->add_flag("--podman", diag.podman, "Diagnose Podman containers instead of Docker's");
+  cmd_diag->add_option("--podman-url", diag.endpoint, "The Podman service (implies --podman)")->excludes(diag_docker)->excludes(diag_podman);
+  cmd_diag->add_option("--probe", diag.probe_path, "The netconform-probe binary")->default_str(diag.probe_path);
+  cmd_diag->add_flag("--json", diag.json, "Print the diagnosis as JSON: {cause, steps: [{step, ok, evidence}], diagnosis, fix}");
+  diag_docker->excludes(diag_podman);
+
   auto* cmd_gc = app.add_subcommand("gc", "Remove what dead runs left behind (their empty cgroup directories).");
 
   try {
@@ -130,6 +149,10 @@ int main(int argc, char** argv) {
     run.filters = split_commas(filters);
     run.kernels = split_commas(kernels);
     return nc::cli::run_command(run);
+  }
+  if (cmd_diag->parsed()) {
+    if (cmd_diag->count("--podman-url")) diag.podman = true;
+    return needs_root("diagnose") ? 2 : nc::diagnose::diagnose_live(diag);
   }
   if (cmd_report->parsed()) return nc::cli::report_command(html_out, report_inputs);
   if (cmd_gc->parsed()) return needs_root("gc") ? 2 : nc::cli::gc_command();

@@ -11,6 +11,8 @@
 #include "harness/engine/matcher.h"
 #include "harness/engine/places.h"
 #include "harness/engine/silence.h"
+#include "harness/diagnose/checklist.h"
+#include "harness/diagnose/runtime_observer.h"
 
 namespace nc::engine {
 
@@ -211,6 +213,8 @@ class CheckRunner {
       networks_.clear();
     } else if (checks::is_runtime(s.kind())) {
       observed = runtime_action(s, rec.description);
+    } else if (auto* d = s.get<checks::Diagnose>(); d && !d->target.empty()) {
+      observed = checklist_step(*d, s, rec.description);
     } else {
       auto args = probe_args(s, s.timeout);
       if (!args) return failed(std::move(rec), args.error().message());
@@ -245,6 +249,32 @@ class CheckRunner {
     observed["diagnosis"] = text;
     observed["content"] = text;
     return text;
+  }
+
+  // netconform diagnose's checklist from the step's place to its target, observed through
+  // the runtime and the probe as every other step is. The observation is the diagnosis
+  // (diagnose::Diagnosis::to_json) with outcome ok, and its one-line summary as `content`.
+  json checklist_step(const checks::Diagnose& d, const Step& s, std::string& description) {
+    diagnose::ObserverAccess access;
+    access.runtime = env_.runtime;
+    access.probe = [&](const std::string& place, const std::vector<std::string>& args) {
+      checks::Place p;
+      p.kind = place == "host" ? checks::Place::Kind::kHost : place == "external" ? checks::Place::Kind::kExternal : checks::Place::Kind::kContainer;
+      if (p.kind == checks::Place::Kind::kContainer) p.container = place;
+      return run_probe(env_, p, args, s.timeout);
+    };
+    if (auto ip = IpAddr::parse(env_.lab.host_ip)) access.host_addresses = {{"host", *ip}, {"external", *ip}};
+    access.probe_timeout_ms = static_cast<int>(s.timeout.count());  // each probe of the walk; run_probe adds its margin
+    diagnose::RuntimeObserver obs(std::move(access));
+    diagnose::Request req{s.from.str(), s.from.kind == checks::Place::Kind::kContainer, d.target, d.target_port};
+    auto diag = diagnose::run_checklist(obs, req);
+    std::string target = d.target_port ? fmt::format("{}:{}", d.target, *d.target_port) : d.target;
+    description = fmt::format("{}: diagnose {} → {}", s.from.str(), target, diag.summary());
+    json j = diag.to_json();
+    j["outcome"] = "ok";
+    j["content"] = diag.summary();
+    containers_.clear();
+    return j;
   }
 
   report::StepRecord failed(report::StepRecord rec, std::string why) {

@@ -179,7 +179,14 @@ Verdict match(ActionKind kind, const ResolvedExpect& w, const json& obs, double 
       switch (kind) {
         case ActionKind::kConnect: check_connect(c, w, obs); break;
         case ActionKind::kRead: check_read(c, w, obs); break;
-        case ActionKind::kDiagnose: check_read(c, w, obs); break;  // on the diagnosis text
+        case ActionKind::kDiagnose:
+          check_read(c, w, obs);  // on the diagnosis text
+          if (e.cause) {
+            c.want(fmt::format("cause {}", *e.cause));
+            if (str_of(obs, "cause") != *e.cause)
+              c.fail(obs.contains("cause") ? fmt::format("diagnosed {}", str_of(obs, "content")) : "no cause diagnosed");
+          }
+          break;
         case ActionKind::kListeners: check_listeners(c, w, obs); break;
         case ActionKind::kInterfaces: check_interfaces(c, w, obs); break;
         case ActionKind::kResolve:
