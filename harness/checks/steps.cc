@@ -19,7 +19,7 @@ constexpr std::string_view kDisconnectKeys[] = {"container", "network"};
 std::vector<std::string_view> step_keys() {
   std::vector<std::string_view> keys = {"name", "from", "timeout_ms", "expect"};
   keys.insert(keys.end(), kActionNames.begin(), kActionNames.end());
-  keys.push_back("expect_bytes");
+  keys.insert(keys.end(), {"expect_bytes", "eventually", "repeat"});
   return keys;
 }
 
@@ -67,8 +67,8 @@ Result<milliseconds> step_timeout(const Reader& r, const Fields& f, ActionKind k
 
 Result<Expect> step_expect(const Reader& r, const Value& step, const Fields& f, ActionKind kind, const Scope& scope) {
   auto* e = f.find("expect");
-  if (kind == ActionKind::kNote || kind == ActionKind::kDnsFault) {
-    if (e) return r.errorf(e->key_mark, "{} expects nothing; remove 'expect'", kind == ActionKind::kNote ? "a note" : "dns_fault");
+  if (is_story(kind) || kind == ActionKind::kDnsFault) {
+    if (e) return r.errorf(e->key_mark, "{} expects nothing; remove 'expect'", kind == ActionKind::kDnsFault ? "dns_fault" : "a " + std::string(action_name(kind)));
     return Expect{};
   }
   if (!e) return r.errorf(step.mark, "{} step needs 'expect'", action_name(kind));
@@ -197,6 +197,11 @@ Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, co
     case ActionKind::kNote: return Note{NC_TRY(template_arg(r, v, scope))};
     case ActionKind::kDiagnose: return Diagnose{static_cast<uint16_t>(NC_TRY(r.integer(v, 1, 65535)))};
     case ActionKind::kCni: return NC_TRY(parse_cni(r, v, scope));
+    case ActionKind::kStop: return Stop{NC_TRY(existing(r, v, scope, true))};
+    case ActionKind::kStart: return Start{NC_TRY(existing(r, v, scope, true))};
+    case ActionKind::kRestart: return Restart{NC_TRY(existing(r, v, scope, true))};
+    case ActionKind::kKill: return Kill{NC_TRY(existing(r, v, scope, true))};
+    case ActionKind::kFix: return Fix{NC_TRY(template_arg(r, v, scope))};
   }
   return r.error(v.mark, "unhandled action");
 }
@@ -210,6 +215,55 @@ void update_scope(const Step& s, Scope& scope) {
   if (auto* a = s.get<ContainerRemove>()) scope.remove_container(a->container);
   if (auto* a = s.get<NetworkConnect>()) scope.connect(a->container, a->attachment.network);
   if (auto* a = s.get<NetworkDisconnect>()) scope.disconnect(a->container, a->network);
+}
+
+constexpr std::string_view kEventuallyKeys[] = {"within_ms", "every_ms"};
+
+// `eventually: { within_ms, every_ms }`: probe actions only, and never without a deadline.
+Result<Eventually> parse_eventually(const Reader& r, const Field& f, ActionKind kind) {
+  if (!is_probe(kind))
+    return r.errorf(f.key_mark, "eventually applies to probe actions (it runs the probe again), not {}", action_name(kind));
+  auto m = NC_TRY(r.map(f.value, "eventually", kEventuallyKeys));
+  auto* within = m.find("within_ms");
+  if (!within)
+    return r.errorf(f.value.mark, "eventually needs within_ms: the deadline after which the step fails (a retry without one could run forever)");
+  Eventually e;
+  e.within = milliseconds(NC_TRY(r.integer(within->value, 1, 600000)));
+  if (auto* every = m.find("every_ms")) e.every = milliseconds(NC_TRY(r.integer(every->value, 10, 60000)));
+  return e;
+}
+
+constexpr std::string_view kRepeatKeys[] = {"times", "seen", "min_orders"};
+
+// `repeat: N` or `repeat: { times, seen, min_orders }`: connect and resolve only.
+Result<Repeat> parse_repeat(const Reader& r, const Field& f, ActionKind kind, const Scope& scope) {
+  if (kind != ActionKind::kConnect && kind != ActionKind::kResolve)
+    return r.errorf(f.key_mark, "repeat applies to connect and resolve, not {}", action_name(kind));
+  Repeat rep;
+  auto times = [&](const Value& v) -> Result<void> {
+    auto n = NC_TRY(r.integer(v, 1, 1'000'000'000));
+    if (n > kMaxRepeat)
+      return r.errorf(v.mark, "repeat: {} runs is over the limit of {}; a story needs a few dozen", n, kMaxRepeat);
+    rep.times = static_cast<int>(n);
+    return {};
+  };
+  if (f.value.node.IsScalar()) {
+    NC_TRY_VOID(times(f.value));
+    return rep;
+  }
+  auto m = NC_TRY(r.map(f.value, "repeat", kRepeatKeys, std::array<std::string_view, 1>{"times"}));
+  NC_TRY_VOID(times(m.find("times")->value));
+  if (auto* seen = m.find("seen")) {
+    rep.seen = NC_TRY(r.strings(seen->value));
+    for (auto& t : rep.seen) NC_TRY_VOID(scope.check_template(r, seen->value, t));
+  }
+  if (auto* mo = m.find("min_orders")) {
+    if (kind != ActionKind::kResolve) return r.errorf(mo->key_mark, "min_orders counts the orders of resolve answers; it does not apply to connect");
+    rep.min_orders = static_cast<int>(NC_TRY(r.integer(mo->value, 1, kMaxRepeat)));
+    if (rep.min_orders > rep.times)
+      return r.errorf(mo->value.mark, "min_orders {} is more than the {} runs can show", rep.min_orders, rep.times);
+  }
+  return rep;
 }
 
 Result<Step> parse_step(const Reader& r, const Value& v, const Scope& scope) {
@@ -228,6 +282,9 @@ Result<Step> parse_step(const Reader& r, const Value& v, const Scope& scope) {
     if (kind != ActionKind::kConnect) return r.errorf(b->key_mark, "expect_bytes applies to connect, not {}", action_name(kind));
     s.expect_bytes = static_cast<int>(NC_TRY(r.integer(b->value, 1, 65536)));
   }
+  if (auto* ev = f.find("eventually")) s.eventually = NC_TRY(parse_eventually(r, *ev, kind));
+  if (auto* rp = f.find("repeat")) s.repeat = NC_TRY(parse_repeat(r, *rp, kind, scope));
+  if (s.eventually && s.repeat) return r.errorf(f.find("repeat")->key_mark, "a step takes eventually or repeat, not both");
   s.expect = NC_TRY(step_expect(r, v, f, kind, scope));
   s.action = NC_TRY(parse_action(r, action->value, kind, scope, !s.expect.error));
   return s;
@@ -239,9 +296,15 @@ Result<std::vector<Step>> parse_steps(const Reader& r, const Value& v, Scope& sc
   auto items = NC_TRY(r.list(v));
   if (items.empty()) return r.error(v.mark, "steps: empty; a check needs at least one step");
   std::vector<Step> steps;
+  std::optional<SourcePos> fix;  // where the fix act began
   for (auto& item : items) {
     item.name = fmt::format("step {}", steps.size() + 1);
     steps.push_back(NC_TRY(parse_step(r, item, scope)));
+    if (steps.back().kind() == ActionKind::kFix) {
+      if (fix) return r.errorf(item.mark, "a second fix: marker; the fix act began at {}", fix->str());
+      fix = steps.back().pos;
+    }
+    if (fix) steps.back().act = Act::kFix;
     update_scope(steps.back(), scope);
   }
   return steps;

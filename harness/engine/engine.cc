@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <map>
+#include <set>
+#include <thread>
 
 #include <fmt/ranges.h>
 
@@ -28,7 +30,9 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 // variable lookups and dropped after every runtime action.
 class CheckRunner {
  public:
-  CheckRunner(const checks::Check& check, EngineEnv& env) : check_(check), env_(env) {}
+  CheckRunner(const checks::Check& check, EngineEnv& env) : check_(check), env_(env) {
+    has_fix_ = std::ranges::any_of(check.steps, [](const Step& s) { return s.kind() == ActionKind::kFix; });
+  }
 
   CheckRun go() {
     if (auto s = setup(); !s) fail_with(fmt::format("setup: {}", s.error().message()));
@@ -183,10 +187,21 @@ class CheckRunner {
     } else if (auto* a = s.get<checks::NetworkDisconnect>()) {
       description = fmt::format("disconnect {} from network {}", a->container, a->network);
       r = rt->disconnect(a->container, a->network);
+    } else if (checks::is_lifecycle(s.kind())) {
+      auto [op, name] = lifecycle_of(s);
+      description = fmt::format("{} container {}", api::lifecycle_name(op), name);
+      r = rt->lifecycle(name, op);
     }
     containers_.clear();
     networks_.clear();
     return r ? json{{"ok", true}} : json{{"ok", false}, {"error", r.error().message()}};
+  }
+
+  static std::pair<api::Lifecycle, std::string> lifecycle_of(const Step& s) {
+    if (auto* a = s.get<checks::Stop>()) return {api::Lifecycle::kStop, a->container};
+    if (auto* a = s.get<checks::Start>()) return {api::Lifecycle::kStart, a->container};
+    if (auto* a = s.get<checks::Restart>()) return {api::Lifecycle::kRestart, a->container};
+    return {api::Lifecycle::kKill, s.get<checks::Kill>()->container};
   }
 
   report::StepRecord run_step(const Step& s, int index) {
@@ -194,13 +209,96 @@ class CheckRunner {
     rec.index = index;
     rec.from = s.from.str();
     rec.action = std::string(checks::action_name(s.kind()));
-    auto t0 = std::chrono::steady_clock::now();
+    rec.story_line = s.name;
+    if (has_fix_) rec.act = s.act == checks::Act::kFix ? "fix" : "symptom";
     if (s.kind() == ActionKind::kDnsFault) return dns_fault_step(s, upstream_.get(), std::move(rec));
     if (auto* note = s.get<checks::Note>()) {
       rec.description = expand(note->text).value_or(note->text);
       rec.ok = true;
       return rec;
     }
+    if (auto* fix = s.get<checks::Fix>()) {
+      rec.description = "FIX: " + expand(fix->text).value_or(fix->text);
+      rec.ok = true;
+      return rec;
+    }
+    if (s.eventually) return run_eventually(s, std::move(rec));
+    if (s.repeat) return run_repeated(s, std::move(rec));
+    return run_once(s, std::move(rec));
+  }
+
+  // `eventually`: runs the step until its expectation holds or the deadline passes; the
+  // record is the last attempt's, with the attempts' outcomes in "attempts".
+  report::StepRecord run_eventually(const Step& s, report::StepRecord base) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto deadline = t0 + s.eventually->within;
+    json tries = json::array();
+    for (int n = 1;; ++n) {
+      auto rec = run_once(s, base);
+      tries.push_back(rec.observed.is_object() ? rec.observed.value("outcome", std::string("error")) : std::string("error"));
+      bool last = rec.ok || std::chrono::steady_clock::now() + s.eventually->every >= deadline;
+      if (last) {
+        rec.attempts = n;
+        rec.duration_ms = ms_since(t0);
+        if (!rec.observed.is_object()) rec.observed = json::object();
+        rec.observed["attempts"] = tries;
+        rec.description += fmt::format(" (eventually: {} attempt{} in {:.0f} ms)", n, n == 1 ? "" : "s", rec.duration_ms);
+        if (!rec.ok) rec.message = fmt::format("still failing after {} attempts within {} ms: {}", n, s.eventually->within.count(), rec.message);
+        return rec;
+      }
+      std::this_thread::sleep_for(s.eventually->every);
+    }
+  }
+
+  // `repeat`: runs the step `times` times; each run must meet `expect`, and together they
+  // must have seen every address of `seen` and `min_orders` distinct answer orders.
+  report::StepRecord run_repeated(const Step& s, report::StepRecord base) {
+    auto t0 = std::chrono::steady_clock::now();
+    std::set<std::string> seen;
+    std::set<std::vector<std::string>> orders;
+    report::StepRecord rec;
+    int failures = 0;
+    std::string first_failure;
+    for (int n = 0; n < s.repeat->times; ++n) {
+      rec = run_once(s, base);
+      if (!rec.ok && failures++ == 0) first_failure = fmt::format("run {}: {}", n + 1, rec.message);
+      std::vector<std::string> order;
+      if (rec.observed.is_object() && rec.observed.contains("answers"))
+        for (auto& a : rec.observed["answers"]) order.push_back(a.is_string() ? a.get<std::string>() : a.dump());
+      if (rec.observed.is_object() && rec.observed.contains("server"))
+        order.push_back(host_part(rec.observed["server"].value("local", std::string())));
+      seen.insert(order.begin(), order.end());
+      orders.insert(order);
+    }
+    rec.attempts = s.repeat->times;
+    rec.duration_ms = ms_since(t0);
+    if (!rec.observed.is_object()) rec.observed = json::object();
+    rec.observed["seen"] = seen;
+    rec.observed["orders"] = orders.size();
+    rec.observed["failures"] = failures;
+    std::vector<std::string> problems, wanted{fmt::format("{} runs without a failure", s.repeat->times)};
+    if (failures) problems.push_back(fmt::format("{} of {} runs failed (first: {})", failures, s.repeat->times, first_failure));
+    for (auto& t : s.repeat->seen) {
+      auto want = expand(t);
+      if (!want) return failed(std::move(rec), want.error().message());
+      wanted.push_back(fmt::format("{} seen", *want));
+      if (!seen.contains(*want)) problems.push_back(fmt::format("{} never seen (seen: {})", *want, fmt::join(seen, ", ")));
+    }
+    if (s.repeat->min_orders > 0) {
+      wanted.push_back(fmt::format("at least {} distinct orders", s.repeat->min_orders));
+      if (static_cast<int>(orders.size()) < s.repeat->min_orders)
+        problems.push_back(fmt::format("{} distinct order{}", orders.size(), orders.size() == 1 ? "" : "s"));
+    }
+    rec.ok = problems.empty();
+    rec.expected = fmt::format("{}", fmt::join(wanted, ", "));
+    rec.message = fmt::format("{}", fmt::join(problems, "; "));
+    rec.description += fmt::format(" (repeat: {} runs, seen {}, {} order{})", s.repeat->times, fmt::join(seen, " "), orders.size(),
+                                   orders.size() == 1 ? "" : "s");
+    return rec;
+  }
+
+  report::StepRecord run_once(const Step& s, report::StepRecord rec) {
+    auto t0 = std::chrono::steady_clock::now();
     json observed;
     if (s.kind() == ActionKind::kDnsLog) {
       observed = dns_log_step(s, upstream_.get(), rec.description);
@@ -255,6 +353,7 @@ class CheckRunner {
 
   const checks::Check& check_;
   EngineEnv& env_;
+  bool has_fix_ = false;  // the check has a fix: act; records say which act a step is in
   CheckRun result_;
   std::unique_ptr<upstream_dns::UpstreamDns> upstream_;  // the lab's upstream DNS, when the check requires dns
   std::vector<Process> services_;
