@@ -234,7 +234,7 @@ class CheckRunner {
     auto deadline = t0 + s.eventually->within;
     json tries = json::array();
     for (int n = 1;; ++n) {
-      auto rec = run_once(s, base);
+      auto rec = run_once(s, base, t0);
       tries.push_back(rec.observed.is_object() ? rec.observed.value("outcome", std::string("error")) : std::string("error"));
       bool last = rec.ok || std::chrono::steady_clock::now() + s.eventually->every >= deadline;
       if (last) {
@@ -265,7 +265,8 @@ class CheckRunner {
       std::vector<std::string> order;
       if (rec.observed.is_object() && rec.observed.contains("answers"))
         for (auto& a : rec.observed["answers"]) order.push_back(a.is_string() ? a.get<std::string>() : a.dump());
-      if (rec.observed.is_object() && rec.observed.contains("server"))
+      if (s.kind() == ActionKind::kConnect && rec.observed.is_object() && rec.observed.contains("server") &&
+          rec.observed["server"].is_object())
         order.push_back(host_part(rec.observed["server"].value("local", std::string())));
       seen.insert(order.begin(), order.end());
       orders.insert(order);
@@ -297,7 +298,10 @@ class CheckRunner {
     return rec;
   }
 
-  report::StepRecord run_once(const Step& s, report::StepRecord rec) {
+  // `since`: eventually's first attempt; `within_ms` and `slower_than_ms` then bound the
+  // whole wait, not this attempt.
+  report::StepRecord run_once(const Step& s, report::StepRecord rec,
+                              std::optional<std::chrono::steady_clock::time_point> since = std::nullopt) {
     auto t0 = std::chrono::steady_clock::now();
     json observed;
     if (s.kind() == ActionKind::kDnsLog) {
@@ -323,7 +327,7 @@ class CheckRunner {
     rec.duration_ms = observed.contains("duration_ms") ? observed["duration_ms"].get<double>() : ms_since(t0);
     auto want = resolve(s.expect);
     if (!want) return failed(std::move(rec), want.error().message());
-    auto v = match(s.kind(), *want, observed, rec.duration_ms);
+    auto v = match(s.kind(), *want, observed, since ? ms_since(*since) : rec.duration_ms);
     rec.observed = std::move(observed);
     rec.expected = v.expected;
     rec.ok = v.ok;
