@@ -36,6 +36,12 @@ std::string describe_action(const Step& s) {
     std::string operator()(const Restart& a) const { return "restart " + a.container; }
     std::string operator()(const Kill& a) const { return "kill " + a.container; }
     std::string operator()(const Fix& a) const { return a.text; }
+    std::string operator()(const FirewallRule& a) const {
+      using K = FirewallRule::Kind;
+      if (a.kind == K::kRemove) return "firewall in " + a.container + ": remove the incident's rules";
+      if (a.kind == K::kDropDns) return "firewall in " + a.container + ": drop outgoing DNS";
+      return fmt::format("firewall in {}: drop incoming {}/{}", a.container, proto_name(a.proto), a.port);
+    }
     std::string operator()(const CniCall& a) const {
       return fmt::format("cni {} {} on {}{}{}", a.command, a.container, a.network, a.ifname.empty() ? "" : " ifname " + a.ifname,
                          a.netns_gone ? " (netns gone)" : "");
@@ -89,7 +95,7 @@ bool is_lifecycle(ActionKind k) { return k >= ActionKind::kStop && k <= ActionKi
 
 bool is_story(ActionKind k) { return k == ActionKind::kNote || k == ActionKind::kFix; }
 
-bool is_lab(ActionKind k) { return k == ActionKind::kDnsFault || k == ActionKind::kDnsLog; }
+bool is_lab(ActionKind k) { return k == ActionKind::kDnsFault || k == ActionKind::kDnsLog || k == ActionKind::kFirewall; }
 
 std::string describe(const Step& step) {
   if (step.kind() == ActionKind::kNote) return "note: " + describe_action(step);

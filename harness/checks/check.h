@@ -166,28 +166,38 @@ struct Kill { std::string container; };     // its process gets SIGKILL (a crash
 // Story: `fix: "text"` — a note that also starts the fix act: the steps after it show the
 // remedy works (reports mark them act "fix"; those before are the "symptom").
 struct Fix { Template text; };
+// Lab: an incident's firewall rule inside a container's network namespace ("someone added
+// a rule"), put there by the harness with nftables (its own table, `incident`), not by the
+// runtime. Rules on one container accumulate; `remove` deletes them all (a fix).
+struct FirewallRule {
+  std::string container;
+  enum class Kind { kDropPort, kDropDns, kRemove } kind = Kind::kDropPort;
+  Proto proto = Proto::kTcp;  // kDropPort: incoming traffic to this port is dropped
+  uint16_t port = 0;
+};
 
 using Action = std::variant<Connect, Ping, Read, Listeners, Interfaces, NetworkCreate,
                             NetworkRemove, ContainerCreate, ContainerRemove, NetworkConnect,
                             NetworkDisconnect, Note,
-                            Resolve, DnsFault, DnsLog, Diagnose, CniCall, Stop, Start, Restart, Kill, Fix>;
+                            Resolve, DnsFault, DnsLog, Diagnose, CniCall, Stop, Start, Restart, Kill, Fix,
+                            FirewallRule>;
 
 // The kind of an Action: same order as the variant's alternatives (Step::kind() relies on it).
 enum class ActionKind {
   kConnect, kPing, kRead, kListeners, kInterfaces, kNetworkCreate, kNetworkRemove,
   kContainerCreate, kContainerRemove, kNetworkConnect, kNetworkDisconnect, kNote,
-  kResolve, kDnsFault, kDnsLog, kDiagnose, kCni, kStop, kStart, kRestart, kKill, kFix,
+  kResolve, kDnsFault, kDnsLog, kDiagnose, kCni, kStop, kStart, kRestart, kKill, kFix, kFirewall,
 };
-inline constexpr std::array<std::string_view, 22> kActionNames = {
+inline constexpr std::array<std::string_view, 23> kActionNames = {
     "connect", "ping", "read", "listeners", "interfaces", "network_create", "network_remove",
     "container_create", "container_remove", "network_connect", "network_disconnect", "note",
-    "resolve", "dns_fault", "dns_log", "diagnose", "cni", "stop", "start", "restart", "kill", "fix"};
+    "resolve", "dns_fault", "dns_log", "diagnose", "cni", "stop", "start", "restart", "kill", "fix", "firewall"};
 std::string_view action_name(ActionKind k);  // the YAML key
 bool is_probe(ActionKind k);    // connect, ping, read, listeners, interfaces, diagnose
 bool is_runtime(ActionKind k);  // network_*, container_*, stop, start, restart, kill
 bool is_lifecycle(ActionKind k);  // stop, start, restart, kill
 bool is_story(ActionKind k);      // note, fix: print a line, run nothing
-bool is_lab(ActionKind k);      // dns_fault, dns_log: act on the lab itself
+bool is_lab(ActionKind k);      // dns_fault, dns_log, firewall: act on the lab itself
 
 // What a step must observe. Which fields may be set depends on the action; the loader
 // rejects the others, so the engine checks every field that is set and nothing else.

@@ -67,8 +67,8 @@ Result<milliseconds> step_timeout(const Reader& r, const Fields& f, ActionKind k
 
 Result<Expect> step_expect(const Reader& r, const Value& step, const Fields& f, ActionKind kind, const Scope& scope) {
   auto* e = f.find("expect");
-  if (is_story(kind) || kind == ActionKind::kDnsFault) {
-    if (e) return r.errorf(e->key_mark, "{} expects nothing; remove 'expect'", kind == ActionKind::kDnsFault ? "dns_fault" : "a " + std::string(action_name(kind)));
+  if (is_story(kind) || kind == ActionKind::kDnsFault || kind == ActionKind::kFirewall) {
+    if (e) return r.errorf(e->key_mark, "{} expects nothing; remove 'expect'", is_story(kind) ? "a " + std::string(action_name(kind)) : std::string(action_name(kind)));
     return Expect{};
   }
   if (!e) return r.errorf(step.mark, "{} step needs 'expect'", action_name(kind));
@@ -177,6 +177,38 @@ Result<NetworkRemove> parse_network_remove(const Reader& r, const Value& v, cons
   return NetworkRemove{network};
 }
 
+constexpr std::string_view kFirewallKeys[] = {"in", "drop", "remove"};
+
+// `firewall: { in: web, drop: tcp/80 | udp/53 | dns }` or `{ in: web, remove: true }`.
+Result<FirewallRule> parse_firewall(const Reader& r, const Value& v, const Scope& scope) {
+  auto f = NC_TRY(r.map(v, "firewall", kFirewallKeys, std::array<std::string_view, 1>{"in"}));
+  FirewallRule rule;
+  rule.container = NC_TRY(existing(r, f.find("in")->value, scope, true));
+  auto* drop = f.find("drop");
+  auto* remove = f.find("remove");
+  if (!drop == !remove) return r.errorf(v.mark, "firewall: write either drop (tcp/PORT, udp/PORT or dns) or remove: true");
+  if (remove) {
+    NC_TRY_VOID(need_true(r, remove->value));
+    rule.kind = FirewallRule::Kind::kRemove;
+    return rule;
+  }
+  auto text = NC_TRY(r.word(drop->value));
+  if (text == "dns") {
+    rule.kind = FirewallRule::Kind::kDropDns;
+    return rule;
+  }
+  auto slash = text.find('/');
+  auto proto = parse_proto(std::string_view(text).substr(0, slash == std::string::npos ? 0 : slash));
+  unsigned port = 0;
+  std::string_view digits = slash == std::string::npos ? std::string_view() : std::string_view(text).substr(slash + 1);
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (!proto || digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || port < 1 || port > 65535)
+    return r.errorf(drop->value.mark, "firewall: drop '{}' is not tcp/PORT, udp/PORT or dns", text);
+  rule.proto = *proto;
+  rule.port = static_cast<uint16_t>(port);
+  return rule;
+}
+
 // The action's argument; `strict`: the step expects the runtime to succeed.
 Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, const Scope& scope, bool strict) {
   switch (kind) {
@@ -202,6 +234,7 @@ Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, co
     case ActionKind::kRestart: return Restart{NC_TRY(existing(r, v, scope, true))};
     case ActionKind::kKill: return Kill{NC_TRY(existing(r, v, scope, true))};
     case ActionKind::kFix: return Fix{NC_TRY(template_arg(r, v, scope))};
+    case ActionKind::kFirewall: return NC_TRY(parse_firewall(r, v, scope));
   }
   return r.error(v.mark, "unhandled action");
 }

@@ -143,5 +143,21 @@ TEST_F(StorySteps, RepeatRunsEveryTimeAndChecksWhatTheRunsSawTogether) {
       << results["BR-911"].dump();
 }
 
+TEST_F(StorySteps, AFirewallRuleInsideAContainerDropsItsPortUntilRemoved) {
+  auto results = run_checks("firewall", {
+      {"br-912.yaml", "id: BR-912\ntitle: t\nsource: s\nrequires: [netns, veth, bridge, nftables]\n"
+                      "containers:\n  web: { run: \"serve tcp://0.0.0.0:80 tcp://0.0.0.0:81\" }\n  c: {}\nsteps:\n"
+                      "  - { from: c, connect: \"tcp://${web.ip}:80\", expect: ok }\n"
+                      "  - firewall: { in: web, drop: tcp/80 }\n"
+                      "  - { from: c, connect: \"tcp://${web.ip}:80\", timeout_ms: 1000, expect: timeout }\n"
+                      "  - { from: c, connect: \"tcp://${web.ip}:81\", expect: ok }\n"
+                      "  - firewall: { in: web, remove: true }\n"
+                      "  - { from: c, connect: \"tcp://${web.ip}:80\", expect: ok }\n"},
+  });
+  ASSERT_EQ(status(results, "BR-912"), "pass") << results["BR-912"].dump();
+  auto ruleset = results["BR-912"]["steps"][1]["observed"]["ruleset"].get<std::string>();
+  EXPECT_NE(ruleset.find("tcp dport 80 drop"), std::string::npos) << ruleset;
+}
+
 }  // namespace
 }  // namespace nc

@@ -1,5 +1,8 @@
 #include "harness/engine/engine.h"
 
+#include <linux/netfilter.h>
+#include <netinet/in.h>
+
 #include <chrono>
 #include <map>
 #include <set>
@@ -13,6 +16,7 @@
 #include "harness/engine/matcher.h"
 #include "harness/engine/places.h"
 #include "harness/engine/silence.h"
+#include "netimpl/nft/firewall.h"
 
 namespace nc::engine {
 
@@ -39,6 +43,7 @@ class CheckRunner {
     else
       for (size_t i = 0; i < check_.steps.size(); ++i) record(run_step(check_.steps[i], static_cast<int>(i + 1)));
     services_.clear();
+    incidents_.clear();  // their sockets hold the containers' namespaces: drop them first
     if (auto r = env_.runtime->reset(); !r) fail_with(fmt::format("teardown: {}", r.error().message()));
     return std::move(result_);
   }
@@ -212,6 +217,7 @@ class CheckRunner {
     rec.story_line = s.name;
     if (has_fix_) rec.act = s.act == checks::Act::kFix ? "fix" : "symptom";
     if (s.kind() == ActionKind::kDnsFault) return dns_fault_step(s, upstream_.get(), std::move(rec));
+    if (auto* fw = s.get<checks::FirewallRule>()) return firewall_step(*fw, std::move(rec));
     if (auto* note = s.get<checks::Note>()) {
       rec.description = expand(note->text).value_or(note->text);
       rec.ok = true;
@@ -225,6 +231,49 @@ class CheckRunner {
     if (s.eventually) return run_eventually(s, std::move(rec));
     if (s.repeat) return run_repeated(s, std::move(rec));
     return run_once(s, std::move(rec));
+  }
+
+  // An incident's firewall rule: the container's `incident` table holds every rule given
+  // for it so far (remove: none), applied in its network namespace.
+  report::StepRecord firewall_step(const checks::FirewallRule& a, report::StepRecord rec) {
+    using K = checks::FirewallRule::Kind;
+    rec.description = checks::describe(check_.steps[rec.index - 1]);
+    auto it = incidents_.find(a.container);
+    if (it == incidents_.end()) {
+      auto ns = env_.runtime->container_netns(a.container);
+      if (!ns) return failed(std::move(rec), ns.error().message());
+      auto fw = nft::Firewall::open(*ns, "incident");
+      if (!fw) return failed(std::move(rec), fw.error().message());
+      it = incidents_.emplace(a.container, Incident{std::move(*fw), {}}).first;
+    }
+    auto& rules = it->second.rules;
+    if (a.kind == K::kRemove) rules.clear();
+    else rules.push_back(a);
+    nft::Table table{.family = NFPROTO_INET, .name = "incident", .chains = {}};
+    nft::Chain in{.name = "input", .type = "filter", .hook = nft::Hook::kPrerouting, .priority = 0,
+                  .policy = nft::Verdict::kAccept, .rules = {}};
+    // Before the DNAT a runtime may do in the container's own output chain (Docker sends
+    // 127.0.0.11:53 to its resolver's real port at priority -100): the rule sees port 53.
+    nft::Chain out{.name = "output", .type = "filter", .hook = nft::Hook::kOutput, .priority = -300,
+                   .policy = nft::Verdict::kAccept, .rules = {}};
+    auto drop = [](uint8_t proto, uint16_t port) {
+      return nft::make_rule({nft::PortMatch{.l4proto = proto, .dport = port}, nft::VerdictStmt{nft::Verdict::kDrop}});
+    };
+    for (auto& r : rules) {
+      if (r.kind == K::kDropDns) {
+        out.rules.push_back(drop(IPPROTO_UDP, 53));
+        out.rules.push_back(drop(IPPROTO_TCP, 53));
+      } else {
+        in.rules.push_back(drop(r.proto == Proto::kTcp ? IPPROTO_TCP : IPPROTO_UDP, r.port));
+      }
+    }
+    if (!in.rules.empty()) table.chains.push_back(std::move(in));
+    if (!out.rules.empty()) table.chains.push_back(std::move(out));
+    auto applied = table.chains.empty() ? it->second.fw.remove() : it->second.fw.apply_table(table);
+    if (!applied) return failed(std::move(rec), applied.error().message());
+    rec.observed = json{{"ok", true}, {"ruleset", table.chains.empty() ? std::string() : nft::to_string(table)}};
+    rec.ok = true;
+    return rec;
   }
 
   // `eventually`: runs the step until its expectation holds or the deadline passes; the
@@ -361,6 +410,11 @@ class CheckRunner {
   CheckRun result_;
   std::unique_ptr<upstream_dns::UpstreamDns> upstream_;  // the lab's upstream DNS, when the check requires dns
   std::vector<Process> services_;
+  struct Incident {
+    nft::Firewall fw;                        // the `incident` table in the container's netns
+    std::vector<checks::FirewallRule> rules;  // what it holds
+  };
+  std::map<std::string, Incident> incidents_;  // by container
   std::map<std::string, api::ContainerInfo> containers_;
   std::map<std::string, api::NetworkInfo> networks_;
 };

@@ -20,6 +20,7 @@
 #include "netimpl/api/port_spec.h"
 #include "netimpl/base/error.h"
 #include "netimpl/base/ip.h"
+#include "netimpl/ns/namespaces.h"
 
 namespace nc::api {
 
@@ -144,6 +145,12 @@ class Runtime {
   virtual Result<void> lifecycle(std::string_view container, Lifecycle op) {
     return fail(std::string(lifecycle_name(op)) + " " + std::string(container) + ": runtime " + name() +
                 " has no container lifecycle (capability lifecycle)");
+  }
+
+  // The container's network namespace, held open (the harness puts an incident's firewall
+  // rule there). The default refuses.
+  virtual Result<Namespaces> container_netns(std::string_view container) {
+    return fail("runtime " + name() + " cannot open container " + std::string(container) + "'s network namespace");
   }
 
   // Runs the probe with `args` inside the container and waits for it, at most `timeout`.

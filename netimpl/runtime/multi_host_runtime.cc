@@ -31,6 +31,11 @@ Result<void> MultiHostRuntime::lifecycle(std::string_view container, api::Lifecy
   return rt->lifecycle(container, op);
 }
 
+Result<Namespaces> MultiHostRuntime::container_netns(std::string_view container) {
+  auto* rt = NC_TRY_CTX(host_of(container), "open the network namespace of container {}", container);
+  return rt->container_netns(container);
+}
+
 Result<NetimplRuntime*> MultiHostRuntime::host_named(std::string_view name) {
   if (name.empty()) return hosts_.front().rt.get();
   for (auto& h : hosts_)

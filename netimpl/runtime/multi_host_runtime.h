@@ -55,6 +55,7 @@ class MultiHostRuntime : public api::Runtime {
                                      std::chrono::milliseconds timeout) override;
   Result<void> reset() override;
   Result<void> lifecycle(std::string_view container, api::Lifecycle op) override;
+  Result<Namespaces> container_netns(std::string_view container) override;
 
  private:
   struct Host {

@@ -266,6 +266,11 @@ Result<void> NetimplRuntime::remove_container(std::string_view name) {
   return with_context(sync_firewall(), fmt::format("remove container {}", name));
 }
 
+Result<Namespaces> NetimplRuntime::container_netns(std::string_view name) {
+  auto* c = NC_TRY_CTX(container(name), "open the network namespace of container {}", name);
+  return c->ns.dup();
+}
+
 Result<void> NetimplRuntime::lifecycle(std::string_view name, api::Lifecycle op) {
   auto what = fmt::format("{} container {}", api::lifecycle_name(op), name);
   auto* c = NC_TRY_CTX(container(name), "{}", what);

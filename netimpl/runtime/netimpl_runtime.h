@@ -61,6 +61,7 @@ class NetimplRuntime : public api::Runtime {
   // (netimpl keeps the network of a stopped container; Docker tears it down). Start runs
   // the container's command again in them.
   Result<void> lifecycle(std::string_view container, api::Lifecycle op) override;
+  Result<Namespaces> container_netns(std::string_view container) override;
 
   // The container's namespaces, for tests and benchmarks that open sockets inside it;
   // null when there is no such container. Valid until the container is removed.

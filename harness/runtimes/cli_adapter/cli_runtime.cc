@@ -134,6 +134,14 @@ Result<api::ContainerInfo> CliRuntime::create_container(const api::ContainerSpec
   return inspect(spec.name);
 }
 
+Result<Namespaces> CliRuntime::container_netns(std::string_view name) {
+  auto what = fmt::format("open the network namespace of container {}", name);
+  auto j = NC_TRY_CTX(inspect_json({"container", "inspect", std::string(name)}), "{}", what);
+  int pid = j.value("/State/Pid"_json_pointer, 0);
+  if (pid <= 0) return failf("{}: it is not running", what);
+  return with_context(Namespaces::of_pid(std::string(name), pid, kNsNet), what);
+}
+
 Result<size_t> CliRuntime::log_lines(std::string_view name) {
   auto r = NC_TRY(cli_.raw({"logs", std::string(name)}, 10s));
   return static_cast<size_t>(std::ranges::count(r.out, '\n'));

@@ -70,6 +70,8 @@ class CliRuntime : public api::Runtime {
   Result<void> reset() override;
   // `stop -t 1`, `start` (a serving probe waited for, as by create), `restart -t 1`, `kill`.
   Result<void> lifecycle(std::string_view container, api::Lifecycle op) override;
+  // Through the container's process (inspect's State.Pid), which runs in this PID namespace.
+  Result<Namespaces> container_netns(std::string_view container) override;
 
   const Cli& cli() const { return cli_; }
 
