@@ -171,9 +171,10 @@ struct Fix { Template text; };
 // runtime. Rules on one container accumulate; `remove` deletes them all (a fix).
 struct FirewallRule {
   std::string container;
-  enum class Kind { kDropPort, kDropDns, kRemove } kind = Kind::kDropPort;
+  enum class Kind { kDropPort, kDropDns, kLoss, kRemove } kind = Kind::kDropPort;
   Proto proto = Proto::kTcp;  // kDropPort: incoming traffic to this port is dropped
   uint16_t port = 0;
+  int loss = 0;               // kLoss: this percentage (1-99) of incoming packets is dropped, at random
 };
 
 using Action = std::variant<Connect, Ping, Read, Listeners, Interfaces, NetworkCreate,
@@ -263,6 +264,9 @@ struct Repeat {
   int times = 1;
   std::vector<Template> seen;
   int min_orders = 0;
+  // Each of these outcomes was observed at least once (a flaky link: some ok, some
+  // timeout); the runs' outcomes must still be among `expect`'s.
+  std::vector<Outcome> outcomes_seen;
 };
 
 // Which act of a story a step belongs to: before a `fix:` marker, the symptom; after it,

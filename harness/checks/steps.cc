@@ -177,7 +177,7 @@ Result<NetworkRemove> parse_network_remove(const Reader& r, const Value& v, cons
   return NetworkRemove{network};
 }
 
-constexpr std::string_view kFirewallKeys[] = {"in", "drop", "remove"};
+constexpr std::string_view kFirewallKeys[] = {"in", "drop", "loss", "remove"};
 
 // `firewall: { in: web, drop: tcp/80 | udp/53 | dns }` or `{ in: web, remove: true }`.
 Result<FirewallRule> parse_firewall(const Reader& r, const Value& v, const Scope& scope) {
@@ -186,7 +186,14 @@ Result<FirewallRule> parse_firewall(const Reader& r, const Value& v, const Scope
   rule.container = NC_TRY(existing(r, f.find("in")->value, scope, true));
   auto* drop = f.find("drop");
   auto* remove = f.find("remove");
-  if (!drop == !remove) return r.errorf(v.mark, "firewall: write either drop (tcp/PORT, udp/PORT or dns) or remove: true");
+  auto* loss = f.find("loss");
+  if ((drop != nullptr) + (remove != nullptr) + (loss != nullptr) != 1)
+    return r.errorf(v.mark, "firewall: write one of drop (tcp/PORT, udp/PORT or dns), loss (a percentage) or remove: true");
+  if (loss) {
+    rule.kind = FirewallRule::Kind::kLoss;
+    rule.loss = static_cast<int>(NC_TRY(r.integer(loss->value, 1, 99)));
+    return rule;
+  }
   if (remove) {
     NC_TRY_VOID(need_true(r, remove->value));
     rule.kind = FirewallRule::Kind::kRemove;
@@ -266,7 +273,7 @@ Result<Eventually> parse_eventually(const Reader& r, const Field& f, ActionKind 
   return e;
 }
 
-constexpr std::string_view kRepeatKeys[] = {"times", "seen", "min_orders"};
+constexpr std::string_view kRepeatKeys[] = {"times", "seen", "min_orders", "outcomes_seen"};
 
 // `repeat: N` or `repeat: { times, seen, min_orders }`: connect and resolve only.
 Result<Repeat> parse_repeat(const Reader& r, const Field& f, ActionKind kind, const Scope& scope) {
@@ -289,6 +296,13 @@ Result<Repeat> parse_repeat(const Reader& r, const Field& f, ActionKind kind, co
   if (auto* seen = m.find("seen")) {
     rep.seen = NC_TRY(r.strings(seen->value));
     for (auto& t : rep.seen) NC_TRY_VOID(scope.check_template(r, seen->value, t));
+  }
+  if (auto* os = m.find("outcomes_seen")) {
+    for (auto& name : NC_TRY(r.strings(os->value))) {
+      auto o = parse_outcome(name);
+      if (!o) return r.errorf(os->value.mark, "outcomes_seen: unknown outcome '{}'; expected one of {}", name, fmt::join(kOutcomeNames, ", "));
+      rep.outcomes_seen.push_back(*o);
+    }
   }
   if (auto* mo = m.find("min_orders")) {
     if (kind != ActionKind::kResolve) return r.errorf(mo->key_mark, "min_orders counts the orders of resolve answers; it does not apply to connect");

@@ -256,11 +256,16 @@ class CheckRunner {
     // 127.0.0.11:53 to its resolver's real port at priority -100): the rule sees port 53.
     nft::Chain out{.name = "output", .type = "filter", .hook = nft::Hook::kOutput, .priority = -300,
                    .policy = nft::Verdict::kAccept, .rules = {}};
+    auto lose = [](int percent) {
+      return nft::make_rule({nft::RandomBelowMatch{static_cast<uint32_t>(percent)}, nft::VerdictStmt{nft::Verdict::kDrop}});
+    };
     auto drop = [](uint8_t proto, uint16_t port) {
       return nft::make_rule({nft::PortMatch{.l4proto = proto, .dport = port}, nft::VerdictStmt{nft::Verdict::kDrop}});
     };
     for (auto& r : rules) {
-      if (r.kind == K::kDropDns) {
+      if (r.kind == K::kLoss) {
+        in.rules.push_back(lose(r.loss));
+      } else if (r.kind == K::kDropDns) {
         out.rules.push_back(drop(IPPROTO_UDP, 53));
         out.rules.push_back(drop(IPPROTO_TCP, 53));
       } else {
@@ -305,12 +310,14 @@ class CheckRunner {
     auto t0 = std::chrono::steady_clock::now();
     std::set<std::string> seen;
     std::set<std::vector<std::string>> orders;
+    std::set<std::string> outcomes;
     report::StepRecord rec;
     int failures = 0;
     std::string first_failure;
     for (int n = 0; n < s.repeat->times; ++n) {
       rec = run_once(s, base);
       if (!rec.ok && failures++ == 0) first_failure = fmt::format("run {}: {}", n + 1, rec.message);
+      if (rec.observed.is_object()) outcomes.insert(rec.observed.value("outcome", std::string()));
       std::vector<std::string> order;
       if (rec.observed.is_object() && rec.observed.contains("answers"))
         for (auto& a : rec.observed["answers"]) order.push_back(a.is_string() ? a.get<std::string>() : a.dump());
@@ -326,6 +333,7 @@ class CheckRunner {
     rec.observed["seen"] = seen;
     rec.observed["orders"] = orders.size();
     rec.observed["failures"] = failures;
+    rec.observed["outcomes"] = outcomes;
     std::vector<std::string> problems, wanted{fmt::format("{} runs without a failure", s.repeat->times)};
     if (failures) problems.push_back(fmt::format("{} of {} runs failed (first: {})", failures, s.repeat->times, first_failure));
     for (auto& t : s.repeat->seen) {
@@ -333,6 +341,11 @@ class CheckRunner {
       if (!want) return failed(std::move(rec), want.error().message());
       wanted.push_back(fmt::format("{} seen", *want));
       if (!seen.contains(*want)) problems.push_back(fmt::format("{} never seen (seen: {})", *want, fmt::join(seen, ", ")));
+    }
+    for (auto o : s.repeat->outcomes_seen) {
+      auto name = std::string(checks::outcome_name(o));
+      wanted.push_back(fmt::format("some run {}", name));
+      if (!outcomes.contains(name)) problems.push_back(fmt::format("no run was {} (outcomes: {})", name, fmt::join(outcomes, ", ")));
     }
     if (s.repeat->min_orders > 0) {
       wanted.push_back(fmt::format("at least {} distinct orders", s.repeat->min_orders));
