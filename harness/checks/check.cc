@@ -101,7 +101,7 @@ bool is_lab(ActionKind k) { return k == ActionKind::kDnsFault || k == ActionKind
 std::string describe(const Step& step) {
   if (step.kind() == ActionKind::kNote) return "note: " + describe_action(step);
   if (step.kind() == ActionKind::kFix) return "fix: " + describe_action(step);
-  std::string where = step.from.is_set() ? step.from.str() + ": " : "runtime: ";
+  std::string where = step.from.is_set() ? step.from.str() + ": " : is_lab(step.kind()) ? "lab: " : "runtime: ";
   return fmt::format("{}{} → {}", where, describe_action(step), describe_expect(step.expect));
 }
 
