@@ -1,6 +1,7 @@
 #include "harness/checks/steps.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include <fmt/ranges.h>
@@ -96,6 +97,17 @@ Result<void> check_host(const Reader& r, const Value& v, std::string_view host) 
   return r.errorf(v.mark, "{}: '{}' is not an IP address (or a variable such as ${{web.ip}})", v.name, host);
 }
 
+// Connect by name: the probe resolves it through `from`'s /etc/resolv.conf.
+bool is_hostname(std::string_view host) {
+  if (host.empty() || host.size() > 253 || host.find("${") != std::string_view::npos || IpAddr::parse(host)) return false;
+  bool letter = false;
+  for (char ch : host) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '.' && ch != '_') return false;
+    letter = letter || std::isalpha(static_cast<unsigned char>(ch));
+  }
+  return letter;
+}
+
 Result<Ping> parse_ping(const Reader& r, const Value& v, const Scope& scope) {
   auto address = NC_TRY(template_arg(r, v, scope));
   NC_TRY_VOID(check_host(r, v, address));
@@ -118,7 +130,7 @@ Result<Connect> parse_connect(const Reader& r, const Value& v, const Scope& scop
   // A port variable (${web.port.80}) is known at step time only.
   bool port_var = port.starts_with("${") && port.ends_with('}') && port.find("${", 2) == std::string_view::npos;
   if (!port_var) c.port = NC_TRY(url_port(r, v, port));
-  NC_TRY_VOID(check_host(r, v, c.host));
+  if (!is_hostname(c.host)) NC_TRY_VOID(check_host(r, v, c.host));
   return c;
 }
 

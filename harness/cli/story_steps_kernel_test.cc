@@ -129,6 +129,11 @@ TEST_F(StorySteps, RepeatRunsEveryTimeAndChecksWhatTheRunsSawTogether) {
       // An address no run can see fails the step: `seen` is checked.
       {"br-910.yaml", std::string("id: BR-910\n") + two +
                           "  - { from: c, connect: \"tcp://${a.ip}:80\", repeat: { times: 3, seen: [\"${b.ip}\"] }, expect: ok }\n"},
+      // Connect by name: resolved through c's resolv.conf, and a new lookup for every run.
+      {"br-914.yaml", std::string("id: BR-914\n") + two +
+                          "  - { from: c, connect: \"tcp://a:80\", expect: { outcome: ok, peer: \"${c.ip}\" } }\n"
+                          "  - { from: c, connect: \"tcp://api:80\", repeat: { times: 30, seen: [\"${a.ip}\", \"${b.ip}\"] }, expect: ok }\n"
+                          "  - { from: c, connect: \"tcp://nosuch:80\", expect: error }\n"},
       // One failing run fails the step.
       {"br-911.yaml", std::string("id: BR-911\n") + two +
                           "  - { from: c, connect: \"tcp://${a.ip}:81\", repeat: 3, expect: ok }\n"},
@@ -136,6 +141,8 @@ TEST_F(StorySteps, RepeatRunsEveryTimeAndChecksWhatTheRunsSawTogether) {
   ASSERT_EQ(status(results, "BR-909"), "pass") << results["BR-909"].dump();
   EXPECT_EQ(results["BR-909"]["steps"][0]["attempts"], 12);
   EXPECT_EQ(results["BR-909"]["steps"][1]["attempts"], 5);
+  ASSERT_EQ(status(results, "BR-914"), "pass") << results["BR-914"].dump();
+  EXPECT_EQ(results["BR-914"]["steps"][0]["observed"]["resolved"]["name"], "a");
   ASSERT_EQ(status(results, "BR-910"), "fail");
   EXPECT_NE(results["BR-910"]["steps"][0]["message"].get<std::string>().find("never seen"), std::string::npos);
   ASSERT_EQ(status(results, "BR-911"), "fail");
