@@ -278,6 +278,9 @@ struct Step {
   Act act = Act::kSymptom;
   std::optional<Eventually> eventually;
   std::optional<Repeat> repeat;
+  // `keep: NAME` (connect by name, resolve): the first address the lookup answered is kept
+  // as ${kept.NAME} for later steps.
+  std::string keep;
   std::string name;       // optional words for the report; may be empty
   Place from;             // probe actions: set; others: kNone
   Action action;

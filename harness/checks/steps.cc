@@ -20,7 +20,7 @@ constexpr std::string_view kDisconnectKeys[] = {"container", "network"};
 std::vector<std::string_view> step_keys() {
   std::vector<std::string_view> keys = {"name", "from", "timeout_ms", "expect"};
   keys.insert(keys.end(), kActionNames.begin(), kActionNames.end());
-  keys.insert(keys.end(), {"expect_bytes", "eventually", "repeat"});
+  keys.insert(keys.end(), {"expect_bytes", "eventually", "repeat", "keep"});
   return keys;
 }
 
@@ -343,6 +343,12 @@ Result<Step> parse_step(const Reader& r, const Value& v, const Scope& scope) {
   }
   if (auto* ev = f.find("eventually")) s.eventually = NC_TRY(parse_eventually(r, *ev, kind));
   if (auto* rp = f.find("repeat")) s.repeat = NC_TRY(parse_repeat(r, *rp, kind, scope));
+  if (auto* k = f.find("keep")) {
+    if (kind != ActionKind::kConnect && kind != ActionKind::kResolve)
+      return r.errorf(k->key_mark, "keep keeps an address a lookup answered: connect (by name) or resolve, not {}", action_name(kind));
+    s.keep = NC_TRY(r.word(k->value));
+    NC_TRY_VOID(check_name(r, k->value.mark, s.keep, "kept address"));
+  }
   if (s.eventually && s.repeat) return r.errorf(f.find("repeat")->key_mark, "a step takes eventually or repeat, not both");
   s.expect = NC_TRY(step_expect(r, v, f, kind, scope));
   s.action = NC_TRY(parse_action(r, action->value, kind, scope, !s.expect.error));
@@ -364,6 +370,7 @@ Result<std::vector<Step>> parse_steps(const Reader& r, const Value& v, Scope& sc
       fix = steps.back().pos;
     }
     if (fix) steps.back().act = Act::kFix;
+    if (!steps.back().keep.empty()) scope.add_kept(steps.back().keep);
     update_scope(steps.back(), scope);
   }
   return steps;

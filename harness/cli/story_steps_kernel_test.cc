@@ -133,7 +133,12 @@ TEST_F(StorySteps, RepeatRunsEveryTimeAndChecksWhatTheRunsSawTogether) {
       {"br-914.yaml", std::string("id: BR-914\n") + two +
                           "  - { from: c, connect: \"tcp://a:80\", expect: { outcome: ok, peer: \"${c.ip}\" } }\n"
                           "  - { from: c, connect: \"tcp://api:80\", repeat: { times: 30, seen: [\"${a.ip}\", \"${b.ip}\"] }, expect: ok }\n"
-                          "  - { from: c, connect: \"tcp://nosuch:80\", expect: error }\n"},
+                          "  - { from: c, connect: \"tcp://nosuch:80\", expect: error }\n"
+                          // keep: the address a lookup gave, for later steps.
+                          "  - { from: c, connect: \"tcp://b:80\", keep: bee, expect: ok }\n"
+                          "  - { from: c, ping: \"${kept.bee}\", expect: ok }\n"
+                          "  - { from: c, resolve: a, keep: ay, expect: { rcode: noerror } }\n"
+                          "  - { from: c, connect: \"tcp://${kept.ay}:80\", expect: { outcome: ok, peer: \"${c.ip}\" } }\n"},
       // One failing run fails the step.
       {"br-911.yaml", std::string("id: BR-911\n") + two +
                           "  - { from: c, connect: \"tcp://${a.ip}:81\", repeat: 3, expect: ok }\n"},
@@ -143,6 +148,9 @@ TEST_F(StorySteps, RepeatRunsEveryTimeAndChecksWhatTheRunsSawTogether) {
   EXPECT_EQ(results["BR-909"]["steps"][1]["attempts"], 5);
   ASSERT_EQ(status(results, "BR-914"), "pass") << results["BR-914"].dump();
   EXPECT_EQ(results["BR-914"]["steps"][0]["observed"]["resolved"]["name"], "a");
+  auto& kept_step = results["BR-914"]["steps"][4];
+  EXPECT_NE(kept_step["description"].get<std::string>().find("ping " + results["BR-914"]["steps"][3]["observed"]["resolved"]["answers"][0].get<std::string>()),
+            std::string::npos) << kept_step.dump();
   ASSERT_EQ(status(results, "BR-910"), "fail");
   EXPECT_NE(results["BR-910"]["steps"][0]["message"].get<std::string>().find("never seen"), std::string::npos);
   ASSERT_EQ(status(results, "BR-911"), "fail");

@@ -74,6 +74,10 @@ class CheckRunner {
     using K = checks::Variable::Kind;
     switch (var->kind) {
       case K::kHostIp: return env_.lab.host_ip;
+      case K::kKept: {
+        auto it = kept_.find(var->kept);
+        return it == kept_.end() ? std::nullopt : std::optional(it->second);
+      }
       case K::kExternalIp: return env_.lab.external_ip;
       case K::kNetworkSubnet:
       case K::kNetworkGateway: {
@@ -228,9 +232,22 @@ class CheckRunner {
       rec.ok = true;
       return rec;
     }
-    if (s.eventually) return run_eventually(s, std::move(rec));
-    if (s.repeat) return run_repeated(s, std::move(rec));
-    return run_once(s, std::move(rec));
+    auto out = s.eventually ? run_eventually(s, std::move(rec)) : s.repeat ? run_repeated(s, std::move(rec)) : run_once(s, std::move(rec));
+    if (!s.keep.empty() && out.observed.is_object()) keep(s.keep, out);
+    return out;
+  }
+
+  // `keep`: the first address the step's lookup answered (connect by name: "resolved").
+  void keep(const std::string& name, report::StepRecord& rec) {
+    const json& o = rec.observed;
+    const json* answers = o.contains("resolved") ? &o["resolved"]["answers"] : o.contains("answers") ? &o["answers"] : nullptr;
+    if (answers && answers->is_array() && !answers->empty() && answers->front().is_string()) {
+      kept_[name] = answers->front().get<std::string>();
+      rec.description += fmt::format(" (kept {} as ${{kept.{}}})", kept_[name], name);
+    } else if (rec.ok) {
+      rec.ok = false;
+      rec.message = fmt::format("keep {}: the step's lookup gave no address to keep", name);
+    }
   }
 
   // An incident's firewall rule: the container's `incident` table holds every rule given
@@ -428,6 +445,7 @@ class CheckRunner {
     std::vector<checks::FirewallRule> rules;  // what it holds
   };
   std::map<std::string, Incident> incidents_;  // by container
+  std::map<std::string, std::string> kept_;     // ${kept.NAME}
   std::map<std::string, api::ContainerInfo> containers_;
   std::map<std::string, api::NetworkInfo> networks_;
 };
