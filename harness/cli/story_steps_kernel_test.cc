@@ -160,7 +160,7 @@ TEST_F(StorySteps, RepeatRunsEveryTimeAndChecksWhatTheRunsSawTogether) {
 
 TEST_F(StorySteps, AFirewallRuleInsideAContainerDropsItsPortUntilRemoved) {
   auto results = run_checks("firewall", {
-      {"br-912.yaml", "id: BR-912\ntitle: t\nsource: s\nrequires: [netns, veth, bridge, nftables]\n"
+      {"br-912.yaml", "id: BR-912\ntitle: t\nsource: s\nrequires: [netns, veth, bridge, nftables, netns_access]\n"
                       "containers:\n  web: { run: \"serve tcp://0.0.0.0:80 tcp://0.0.0.0:81\" }\n  c: {}\nsteps:\n"
                       "  - { from: c, connect: \"tcp://${web.ip}:80\", expect: ok }\n"
                       "  - firewall: { in: web, drop: tcp/80 }\n"
@@ -170,7 +170,7 @@ TEST_F(StorySteps, AFirewallRuleInsideAContainerDropsItsPortUntilRemoved) {
                       "  - { from: c, connect: \"tcp://${web.ip}:80\", expect: ok }\n"},
       // Half of the packets lost: of 40 connections some are answered and some time out
       // (all answered, or none, has a chance below 1e-9 per side).
-      {"br-913.yaml", "id: BR-913\ntitle: t\nsource: s\nrequires: [netns, veth, bridge, nftables]\n"
+      {"br-913.yaml", "id: BR-913\ntitle: t\nsource: s\nrequires: [netns, veth, bridge, nftables, netns_access]\n"
                       "containers:\n  web: { run: \"serve tcp://0.0.0.0:80\" }\n  c: {}\nsteps:\n"
                       "  - { from: c, connect: \"tcp://${web.ip}:80\", repeat: 10, expect: ok }\n"
                       "  - firewall: { in: web, loss: 50 }\n"
