@@ -34,6 +34,18 @@ std::string describe_action(const Step& s) {
       return fmt::format("dns_fault {} {}", a.server.empty() ? "(all)" : a.server, a.mode);
     }
     std::string operator()(const DnsLog& a) const { return "dns_log " + a.name; }
+    std::string operator()(const Stop& a) const { return "stop " + a.container; }
+    std::string operator()(const Start& a) const { return "start " + a.container; }
+    std::string operator()(const Restart& a) const { return "restart " + a.container; }
+    std::string operator()(const Kill& a) const { return "kill " + a.container; }
+    std::string operator()(const Fix& a) const { return a.text; }
+    std::string operator()(const FirewallRule& a) const {
+      using K = FirewallRule::Kind;
+      if (a.kind == K::kRemove) return "firewall in " + a.container + ": remove the incident's rules";
+      if (a.kind == K::kDropDns) return "firewall in " + a.container + ": drop outgoing DNS";
+      if (a.kind == K::kLoss) return fmt::format("firewall in {}: drop {}% of incoming packets", a.container, a.loss);
+      return fmt::format("firewall in {}: drop incoming {}/{}", a.container, proto_name(a.proto), a.port);
+    }
     std::string operator()(const CniCall& a) const {
       return fmt::format("cni {} {} on {}{}{}", a.command, a.container, a.network, a.ifname.empty() ? "" : " ifname " + a.ifname,
                          a.netns_gone ? " (netns gone)" : "");
@@ -79,18 +91,27 @@ std::string_view action_name(ActionKind k) { return kActionNames[static_cast<siz
 
 bool is_probe(ActionKind k) { return k == ActionKind::kResolve || k == ActionKind::kDiagnose || k <= ActionKind::kInterfaces; }
 
-bool is_runtime(ActionKind k) { return k >= ActionKind::kNetworkCreate && k <= ActionKind::kNetworkDisconnect; }
+bool is_runtime(ActionKind k) {
+  return (k >= ActionKind::kNetworkCreate && k <= ActionKind::kNetworkDisconnect) || is_lifecycle(k);
+}
 
-bool is_lab(ActionKind k) { return k == ActionKind::kDnsFault || k == ActionKind::kDnsLog; }
+bool is_lifecycle(ActionKind k) { return k >= ActionKind::kStop && k <= ActionKind::kKill; }
+
+bool is_story(ActionKind k) { return k == ActionKind::kNote || k == ActionKind::kFix; }
+
+bool is_lab(ActionKind k) { return k == ActionKind::kDnsFault || k == ActionKind::kDnsLog || k == ActionKind::kFirewall; }
 
 std::string describe(const Step& step) {
   if (step.kind() == ActionKind::kNote) return "note: " + describe_action(step);
-  std::string where = step.from.is_set() ? step.from.str() + ": " : "runtime: ";
+  if (step.kind() == ActionKind::kFix) return "fix: " + describe_action(step);
+  std::string where = step.from.is_set() ? step.from.str() + ": " : is_lab(step.kind()) ? "lab: " : "runtime: ";
   return fmt::format("{}{} → {}", where, describe_action(step), describe_expect(step.expect));
 }
 
 static_assert(std::variant_size_v<Action> == kActionNames.size());
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(ActionKind::kNote), Action>, Note>);
 static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(ActionKind::kInterfaces), Action>, Interfaces>);
+static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(ActionKind::kKill), Action>, Kill>);
+static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(ActionKind::kFix), Action>, Fix>);
 
 }  // namespace nc::checks

@@ -167,25 +167,48 @@ struct CniCall {
   bool netns_gone = false;  // DEL: destroy the container's network namespace first
 };
 
+// Runtime: a container's lifecycle (api::Runtime::lifecycle). The container keeps its name;
+// what happens to its addresses and names is the runtime's business (and what checks assert).
+struct Stop { std::string container; };     // its process gets SIGTERM, then SIGKILL; it stays stopped
+struct Start { std::string container; };    // a stopped container runs its command again
+struct Restart { std::string container; };  // stop, then start
+struct Kill { std::string container; };     // its process gets SIGKILL (a crash); it stays stopped
+// Story: `fix: "text"` — a note that also starts the fix act: the steps after it show the
+// remedy works (reports mark them act "fix"; those before are the "symptom").
+struct Fix { Template text; };
+// Lab: an incident's firewall rule inside a container's network namespace ("someone added
+// a rule"), put there by the harness with nftables (its own table, `incident`), not by the
+// runtime. Rules on one container accumulate; `remove` deletes them all (a fix).
+struct FirewallRule {
+  std::string container;
+  enum class Kind { kDropPort, kDropDns, kLoss, kRemove } kind = Kind::kDropPort;
+  Proto proto = Proto::kTcp;  // kDropPort: incoming traffic to this port is dropped
+  uint16_t port = 0;
+  int loss = 0;               // kLoss: this percentage (1-99) of incoming packets is dropped, at random
+};
+
 using Action = std::variant<Connect, Ping, Read, Listeners, Interfaces, NetworkCreate,
                             NetworkRemove, ContainerCreate, ContainerRemove, NetworkConnect,
                             NetworkDisconnect, Note,
-                            Resolve, DnsFault, DnsLog, Diagnose, CniCall>;
+                            Resolve, DnsFault, DnsLog, Diagnose, CniCall, Stop, Start, Restart, Kill, Fix,
+                            FirewallRule>;
 
 // The kind of an Action: same order as the variant's alternatives (Step::kind() relies on it).
 enum class ActionKind {
   kConnect, kPing, kRead, kListeners, kInterfaces, kNetworkCreate, kNetworkRemove,
   kContainerCreate, kContainerRemove, kNetworkConnect, kNetworkDisconnect, kNote,
-  kResolve, kDnsFault, kDnsLog, kDiagnose, kCni,
+  kResolve, kDnsFault, kDnsLog, kDiagnose, kCni, kStop, kStart, kRestart, kKill, kFix, kFirewall,
 };
-inline constexpr std::array<std::string_view, 17> kActionNames = {
+inline constexpr std::array<std::string_view, 23> kActionNames = {
     "connect", "ping", "read", "listeners", "interfaces", "network_create", "network_remove",
     "container_create", "container_remove", "network_connect", "network_disconnect", "note",
-    "resolve", "dns_fault", "dns_log", "diagnose", "cni"};
+    "resolve", "dns_fault", "dns_log", "diagnose", "cni", "stop", "start", "restart", "kill", "fix", "firewall"};
 std::string_view action_name(ActionKind k);  // the YAML key
 bool is_probe(ActionKind k);    // connect, ping, read, listeners, interfaces, diagnose
-bool is_runtime(ActionKind k);  // network_*, container_*
-bool is_lab(ActionKind k);      // dns_fault, dns_log: act on the lab itself
+bool is_runtime(ActionKind k);  // network_*, container_*, stop, start, restart, kill
+bool is_lifecycle(ActionKind k);  // stop, start, restart, kill
+bool is_story(ActionKind k);      // note, fix: print a line, run nothing
+bool is_lab(ActionKind k);      // dns_fault, dns_log, firewall: act on the lab itself
 
 // What a step must observe. Which fields may be set depends on the action; the loader
 // rejects the others, so the engine checks every field that is set and nothing else.
@@ -199,6 +222,8 @@ struct Expect {
   std::optional<int> error_code;  // cni: the Error result's code must be exactly this
   // Any action but note: it must complete (either way) within this bound.
   std::optional<milliseconds> within;
+  // Any action but note: it must take at least this long (an answer that really was slow).
+  std::optional<milliseconds> slower_than;
 
   // Details, only when `outcomes` is exactly {kOk}:
   std::optional<Template> peer;         // connect: the client address the server saw (an IP)
@@ -234,8 +259,40 @@ struct Expect {
   std::string_view iface_or_default() const { return iface ? std::string_view(*iface) : "eth0"; }
 };
 
+// `eventually: { within_ms: 5000, every_ms: 200 }` on a probe step: the step runs again
+// until its expectation holds or `within` has passed since its first attempt; the attempts
+// are recorded. `within` is required (a retry without a deadline is a load error).
+struct Eventually {
+  milliseconds within{0};
+  milliseconds every{200};
+};
+
+// `repeat: { times: 30, seen: [...], min_orders: 2 }` on a connect or resolve step: it runs
+// `times` times (1-kMaxRepeat); every run must meet `expect` (no failure), and together
+// the runs must have seen every address of `seen` (resolve: among the answers; connect: the
+// server's own address) and at least `min_orders` distinct answer orders (resolve).
+inline constexpr int kMaxRepeat = 1000;
+struct Repeat {
+  int times = 1;
+  std::vector<Template> seen;
+  int min_orders = 0;
+  // Each of these outcomes was observed at least once (a flaky link: some ok, some
+  // timeout); the runs' outcomes must still be among `expect`'s.
+  std::vector<Outcome> outcomes_seen;
+};
+
+// Which act of a story a step belongs to: before a `fix:` marker, the symptom; after it,
+// the fix. Checks without a `fix:` have only symptom steps.
+enum class Act { kSymptom, kFix };
+
 struct Step {
   SourcePos pos;          // the step's position (its first character)
+  Act act = Act::kSymptom;
+  std::optional<Eventually> eventually;
+  std::optional<Repeat> repeat;
+  // `keep: NAME` (connect by name, resolve): the first address the lookup answered is kept
+  // as ${kept.NAME} for later steps.
+  std::string keep;
   std::string name;       // optional words for the report; may be empty
   Place from;             // probe actions: set; others: kNone
   Action action;

@@ -13,7 +13,7 @@ namespace {
 
 constexpr std::string_view kExpectKeys[] = {
     "outcome", "peer", "contains", "not_contains", "listening", "not_listening", "address_in",
-    "address", "iface", "no_iface", "default_via", "error", "within_ms", "rcode", "addresses", "contains_address", "names", "ttl", "flags",
+    "address", "iface", "no_iface", "default_via", "error", "within_ms", "slower_than_ms", "rcode", "addresses", "contains_address", "names", "ttl", "flags",
     "answered_by", "count", "min_count", "source", "mtu", "cause"};
 
 // The detail keys each probe action takes, besides `outcome` and `within_ms`.
@@ -31,9 +31,9 @@ std::vector<std::string_view> detail_keys(ActionKind kind) {
 }
 
 std::vector<std::string_view> allowed_keys(ActionKind kind) {
-  if (is_runtime(kind)) return {"error", "within_ms"};
+  if (is_runtime(kind)) return {"error", "within_ms", "slower_than_ms"};
   auto keys = detail_keys(kind);
-  keys.insert(keys.begin(), {"outcome", "within_ms"});
+  keys.insert(keys.begin(), {"outcome", "within_ms", "slower_than_ms"});
   return keys;
 }
 
@@ -134,6 +134,10 @@ Result<void> fill_field(const Reader& r, const Field& f, const Scope& scope, Exp
     e.within = milliseconds(NC_TRY(r.integer(f.value, 1, 600000)));
     return {};
   }
+  if (f.key == "slower_than_ms") {
+    e.slower_than = milliseconds(NC_TRY(r.integer(f.value, 1, 600000)));
+    return {};
+  }
   if (f.key == "error") {
     e.error = NC_TRY(r.word(f.value));
     return {};
@@ -150,6 +154,9 @@ Result<Expect> parse_map(const Reader& r, const Value& v, ActionKind kind, const
   for (const auto& f : fields.all) NC_TRY_VOID(check_applies(r, f, kind));
   if (auto* f = fields.find("outcome")) e.outcomes = NC_TRY(outcomes(r, f->value));
   for (const auto& f : fields.all) NC_TRY_VOID(fill_field(r, f, scope, e));
+  if (e.within && e.slower_than && *e.slower_than >= *e.within)
+    return r.errorf(fields.find("slower_than_ms")->value.mark, "slower_than_ms {} is not below within_ms {}: no duration meets both",
+                    e.slower_than->count(), e.within->count());
   return e;
 }
 

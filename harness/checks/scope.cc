@@ -135,6 +135,9 @@ Result<void> Scope::check_template(const Reader& r, const Value& v, std::string_
     if (!var.network.empty() && !has_network(var.network))
       return r.errorf(v.mark, "{}: ${{{}}}: {}", v.name, var.text, unknown_network(var.network));
     if (auto why = unanswerable(var); !why.empty()) return r.errorf(v.mark, "{}: ${{{}}}: {}", v.name, var.text, why);
+    if (var.kind == Variable::Kind::kKept && !kept_.contains(var.kept))
+      return r.errorf(v.mark, "{}: ${{{}}}: nothing is kept as '{}' at this point; keep it with `keep: {}` on an earlier "
+                      "connect (by name) or resolve", v.name, var.text, var.kept, var.kept);
   }
   return {};
 }
@@ -158,7 +161,7 @@ std::string Scope::unanswerable(const Variable& var) const {
 Result<void> check_name(const Reader& r, const YAML::Mark& at, std::string_view name, std::string_view kind) {
   bool ok = !name.empty() && name[0] != '_' && name[0] != '-' && std::ranges::all_of(name, name_char);
   if (!ok) return r.errorf(at, "bad {} name '{}': use letters, digits, '_' and '-', starting with a letter or digit", kind, name);
-  if (kind == "container" && (name == "host" || name == "external" || name == "net"))
+  if (kind == "container" && (name == "host" || name == "external" || name == "net" || name == "kept"))
     return r.errorf(at, "'{}' cannot name a container: it is reserved for places and variables", name);
   if (kind == "network" && std::ranges::find(kPredefinedNetworks, name) != kPredefinedNetworks.end())
     return r.errorf(at, "'{}' is a predefined network: use it without declaring it", name);

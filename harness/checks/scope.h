@@ -8,6 +8,8 @@
 // while db is not on frontend, leaving a network never joined -- is a load error.
 #pragma once
 
+#include <set>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +46,8 @@ class Scope {
   void disconnect(std::string_view container, std::string_view network);
   // The lab's host count (Lab::hosts): a container's `host:` must name one of them.
   void set_hosts(int n) { hosts_ = n; }
+  // `keep: NAME` on a step: ${kept.NAME} may be used after it.
+  void add_kept(std::string name) { kept_.insert(std::move(name)); }
   int hosts() const { return hosts_; }
   void remove_network(std::string_view name);
   void remove_container(std::string_view name);
@@ -73,6 +77,7 @@ class Scope {
   std::vector<Container> containers_;
   int hosts_ = 1;
   std::vector<std::pair<std::string, std::optional<Prefix>>> networks_;
+  std::set<std::string, std::less<>> kept_;
 };
 
 // Names of containers and networks: [A-Za-z0-9][A-Za-z0-9_-]* (no dots: variables use them).

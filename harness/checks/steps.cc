@@ -1,6 +1,7 @@
 #include "harness/checks/steps.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include <fmt/ranges.h>
@@ -20,7 +21,7 @@ constexpr std::string_view kDisconnectKeys[] = {"container", "network"};
 std::vector<std::string_view> step_keys() {
   std::vector<std::string_view> keys = {"name", "from", "timeout_ms", "expect"};
   keys.insert(keys.end(), kActionNames.begin(), kActionNames.end());
-  keys.push_back("expect_bytes");
+  keys.insert(keys.end(), {"expect_bytes", "eventually", "repeat", "keep"});
   return keys;
 }
 
@@ -68,8 +69,8 @@ Result<milliseconds> step_timeout(const Reader& r, const Fields& f, ActionKind k
 
 Result<Expect> step_expect(const Reader& r, const Value& step, const Fields& f, ActionKind kind, const Scope& scope) {
   auto* e = f.find("expect");
-  if (kind == ActionKind::kNote || kind == ActionKind::kDnsFault) {
-    if (e) return r.errorf(e->key_mark, "{} expects nothing; remove 'expect'", kind == ActionKind::kNote ? "a note" : "dns_fault");
+  if (is_story(kind) || kind == ActionKind::kDnsFault || kind == ActionKind::kFirewall) {
+    if (e) return r.errorf(e->key_mark, "{} expects nothing; remove 'expect'", is_story(kind) ? "a " + std::string(action_name(kind)) : std::string(action_name(kind)));
     return Expect{};
   }
   if (!e) return r.errorf(step.mark, "{} step needs 'expect'", action_name(kind));
@@ -97,6 +98,17 @@ Result<void> check_host(const Reader& r, const Value& v, std::string_view host) 
   return r.errorf(v.mark, "{}: '{}' is not an IP address (or a variable such as ${{web.ip}})", v.name, host);
 }
 
+// Connect by name: the probe resolves it through `from`'s /etc/resolv.conf.
+bool is_hostname(std::string_view host) {
+  if (host.empty() || host.size() > 253 || host.find("${") != std::string_view::npos || IpAddr::parse(host)) return false;
+  bool letter = false;
+  for (char ch : host) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '.' && ch != '_') return false;
+    letter = letter || std::isalpha(static_cast<unsigned char>(ch));
+  }
+  return letter;
+}
+
 Result<Ping> parse_ping(const Reader& r, const Value& v, const Scope& scope) {
   auto address = NC_TRY(template_arg(r, v, scope));
   NC_TRY_VOID(check_host(r, v, address));
@@ -119,7 +131,7 @@ Result<Connect> parse_connect(const Reader& r, const Value& v, const Scope& scop
   // A port variable (${web.port.80}) is known at step time only.
   bool port_var = port.starts_with("${") && port.ends_with('}') && port.find("${", 2) == std::string_view::npos;
   if (!port_var) c.port = NC_TRY(url_port(r, v, port));
-  NC_TRY_VOID(check_host(r, v, c.host));
+  if (!is_hostname(c.host)) NC_TRY_VOID(check_host(r, v, c.host));
   return c;
 }
 
@@ -191,6 +203,45 @@ Result<Diagnose> parse_diagnose(const Reader& r, const Value& v) {
   return Diagnose{0, target->first, target->second};
 }
 
+constexpr std::string_view kFirewallKeys[] = {"in", "drop", "loss", "remove"};
+
+// `firewall: { in: web, drop: tcp/80 | udp/53 | dns }` or `{ in: web, remove: true }`.
+Result<FirewallRule> parse_firewall(const Reader& r, const Value& v, const Scope& scope) {
+  auto f = NC_TRY(r.map(v, "firewall", kFirewallKeys, std::array<std::string_view, 1>{"in"}));
+  FirewallRule rule;
+  rule.container = NC_TRY(existing(r, f.find("in")->value, scope, true));
+  auto* drop = f.find("drop");
+  auto* remove = f.find("remove");
+  auto* loss = f.find("loss");
+  if ((drop != nullptr) + (remove != nullptr) + (loss != nullptr) != 1)
+    return r.errorf(v.mark, "firewall: write one of drop (tcp/PORT, udp/PORT or dns), loss (a percentage) or remove: true");
+  if (loss) {
+    rule.kind = FirewallRule::Kind::kLoss;
+    rule.loss = static_cast<int>(NC_TRY(r.integer(loss->value, 1, 99)));
+    return rule;
+  }
+  if (remove) {
+    NC_TRY_VOID(need_true(r, remove->value));
+    rule.kind = FirewallRule::Kind::kRemove;
+    return rule;
+  }
+  auto text = NC_TRY(r.word(drop->value));
+  if (text == "dns") {
+    rule.kind = FirewallRule::Kind::kDropDns;
+    return rule;
+  }
+  auto slash = text.find('/');
+  auto proto = parse_proto(std::string_view(text).substr(0, slash == std::string::npos ? 0 : slash));
+  unsigned port = 0;
+  std::string_view digits = slash == std::string::npos ? std::string_view() : std::string_view(text).substr(slash + 1);
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (!proto || digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || port < 1 || port > 65535)
+    return r.errorf(drop->value.mark, "firewall: drop '{}' is not tcp/PORT, udp/PORT or dns", text);
+  rule.proto = *proto;
+  rule.port = static_cast<uint16_t>(port);
+  return rule;
+}
+
 // The action's argument; `strict`: the step expects the runtime to succeed.
 Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, const Scope& scope, bool strict) {
   switch (kind) {
@@ -211,6 +262,12 @@ Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, co
     case ActionKind::kNote: return Note{NC_TRY(template_arg(r, v, scope))};
     case ActionKind::kDiagnose: return NC_TRY(parse_diagnose(r, v));
     case ActionKind::kCni: return NC_TRY(parse_cni(r, v, scope));
+    case ActionKind::kStop: return Stop{NC_TRY(existing(r, v, scope, true))};
+    case ActionKind::kStart: return Start{NC_TRY(existing(r, v, scope, true))};
+    case ActionKind::kRestart: return Restart{NC_TRY(existing(r, v, scope, true))};
+    case ActionKind::kKill: return Kill{NC_TRY(existing(r, v, scope, true))};
+    case ActionKind::kFix: return Fix{NC_TRY(template_arg(r, v, scope))};
+    case ActionKind::kFirewall: return NC_TRY(parse_firewall(r, v, scope));
   }
   return r.error(v.mark, "unhandled action");
 }
@@ -224,6 +281,62 @@ void update_scope(const Step& s, Scope& scope) {
   if (auto* a = s.get<ContainerRemove>()) scope.remove_container(a->container);
   if (auto* a = s.get<NetworkConnect>()) scope.connect(a->container, a->attachment.network);
   if (auto* a = s.get<NetworkDisconnect>()) scope.disconnect(a->container, a->network);
+}
+
+constexpr std::string_view kEventuallyKeys[] = {"within_ms", "every_ms"};
+
+// `eventually: { within_ms, every_ms }`: probe actions only, and never without a deadline.
+Result<Eventually> parse_eventually(const Reader& r, const Field& f, ActionKind kind) {
+  if (!is_probe(kind))
+    return r.errorf(f.key_mark, "eventually applies to probe actions (it runs the probe again), not {}", action_name(kind));
+  auto m = NC_TRY(r.map(f.value, "eventually", kEventuallyKeys));
+  auto* within = m.find("within_ms");
+  if (!within)
+    return r.errorf(f.value.mark, "eventually needs within_ms: the deadline after which the step fails (a retry without one could run forever)");
+  Eventually e;
+  e.within = milliseconds(NC_TRY(r.integer(within->value, 1, 600000)));
+  if (auto* every = m.find("every_ms")) e.every = milliseconds(NC_TRY(r.integer(every->value, 10, 60000)));
+  return e;
+}
+
+constexpr std::string_view kRepeatKeys[] = {"times", "seen", "min_orders", "outcomes_seen"};
+
+// `repeat: N` or `repeat: { times, seen, min_orders }`: connect and resolve only.
+Result<Repeat> parse_repeat(const Reader& r, const Field& f, ActionKind kind, const Scope& scope) {
+  if (kind != ActionKind::kConnect && kind != ActionKind::kResolve)
+    return r.errorf(f.key_mark, "repeat applies to connect and resolve, not {}", action_name(kind));
+  Repeat rep;
+  auto times = [&](const Value& v) -> Result<void> {
+    auto n = NC_TRY(r.integer(v, 1, 1'000'000'000));
+    if (n > kMaxRepeat)
+      return r.errorf(v.mark, "repeat: {} runs is over the limit of {}; a story needs a few dozen", n, kMaxRepeat);
+    rep.times = static_cast<int>(n);
+    return {};
+  };
+  if (f.value.node.IsScalar()) {
+    NC_TRY_VOID(times(f.value));
+    return rep;
+  }
+  auto m = NC_TRY(r.map(f.value, "repeat", kRepeatKeys, std::array<std::string_view, 1>{"times"}));
+  NC_TRY_VOID(times(m.find("times")->value));
+  if (auto* seen = m.find("seen")) {
+    rep.seen = NC_TRY(r.strings(seen->value));
+    for (auto& t : rep.seen) NC_TRY_VOID(scope.check_template(r, seen->value, t));
+  }
+  if (auto* os = m.find("outcomes_seen")) {
+    for (auto& name : NC_TRY(r.strings(os->value))) {
+      auto o = parse_outcome(name);
+      if (!o) return r.errorf(os->value.mark, "outcomes_seen: unknown outcome '{}'; expected one of {}", name, fmt::join(kOutcomeNames, ", "));
+      rep.outcomes_seen.push_back(*o);
+    }
+  }
+  if (auto* mo = m.find("min_orders")) {
+    if (kind != ActionKind::kResolve) return r.errorf(mo->key_mark, "min_orders counts the orders of resolve answers; it does not apply to connect");
+    rep.min_orders = static_cast<int>(NC_TRY(r.integer(mo->value, 1, kMaxRepeat)));
+    if (rep.min_orders > rep.times)
+      return r.errorf(mo->value.mark, "min_orders {} is more than the {} runs can show", rep.min_orders, rep.times);
+  }
+  return rep;
 }
 
 Result<Step> parse_step(const Reader& r, const Value& v, const Scope& scope) {
@@ -240,6 +353,15 @@ Result<Step> parse_step(const Reader& r, const Value& v, const Scope& scope) {
     if (kind != ActionKind::kConnect) return r.errorf(b->key_mark, "expect_bytes applies to connect, not {}", action_name(kind));
     s.expect_bytes = static_cast<int>(NC_TRY(r.integer(b->value, 1, 65536)));
   }
+  if (auto* ev = f.find("eventually")) s.eventually = NC_TRY(parse_eventually(r, *ev, kind));
+  if (auto* rp = f.find("repeat")) s.repeat = NC_TRY(parse_repeat(r, *rp, kind, scope));
+  if (auto* k = f.find("keep")) {
+    if (kind != ActionKind::kConnect && kind != ActionKind::kResolve)
+      return r.errorf(k->key_mark, "keep keeps an address a lookup answered: connect (by name) or resolve, not {}", action_name(kind));
+    s.keep = NC_TRY(r.word(k->value));
+    NC_TRY_VOID(check_name(r, k->value.mark, s.keep, "kept address"));
+  }
+  if (s.eventually && s.repeat) return r.errorf(f.find("repeat")->key_mark, "a step takes eventually or repeat, not both");
   s.expect = NC_TRY(step_expect(r, v, f, kind, scope));
   s.action = NC_TRY(parse_action(r, action->value, kind, scope, !s.expect.error));
   if (auto* d = s.get<Diagnose>()) {
@@ -260,9 +382,16 @@ Result<std::vector<Step>> parse_steps(const Reader& r, const Value& v, Scope& sc
   auto items = NC_TRY(r.list(v));
   if (items.empty()) return r.error(v.mark, "steps: empty; a check needs at least one step");
   std::vector<Step> steps;
+  std::optional<SourcePos> fix;  // where the fix act began
   for (auto& item : items) {
     item.name = fmt::format("step {}", steps.size() + 1);
     steps.push_back(NC_TRY(parse_step(r, item, scope)));
+    if (steps.back().kind() == ActionKind::kFix) {
+      if (fix) return r.errorf(item.mark, "a second fix: marker; the fix act began at {}", fix->str());
+      fix = steps.back().pos;
+    }
+    if (fix) steps.back().act = Act::kFix;
+    if (!steps.back().keep.empty()) scope.add_kept(steps.back().keep);
     update_scope(steps.back(), scope);
   }
   return steps;

@@ -9,7 +9,7 @@ namespace {
 
 constexpr std::string_view kForms =
     "CONTAINER.ip, CONTAINER.ip.NETWORK, CONTAINER.gateway.NETWORK, "
-    "CONTAINER.port.PORT[/tcp|/udp], net.NETWORK.subnet, net.NETWORK.gateway, host.ip or external.ip";
+    "CONTAINER.port.PORT[/tcp|/udp], net.NETWORK.subnet, net.NETWORK.gateway, host.ip, external.ip or kept.NAME";
 
 std::vector<std::string_view> split_dots(std::string_view s) {
   std::vector<std::string_view> parts;
@@ -64,7 +64,12 @@ Result<Variable> parse_variable(std::string_view var) {
   if (p.size() == 2 && p[0] == "external" && p[1] == "ip") return make(K::kExternalIp, "", "", var);
   if (p.size() == 3 && p[0] == "net" && p[2] == "subnet") return make(K::kNetworkSubnet, "", std::string(p[1]), var);
   if (p.size() == 3 && p[0] == "net" && p[2] == "gateway") return make(K::kNetworkGateway, "", std::string(p[1]), var);
-  bool reserved = p[0] == "net" || p[0] == "host" || p[0] == "external";
+  if (p.size() == 2 && p[0] == "kept") {
+    auto v = NC_TRY(make(K::kKept, "", "", var));
+    v.kept = std::string(p[1]);
+    return v;
+  }
+  bool reserved = p[0] == "net" || p[0] == "host" || p[0] == "external" || p[0] == "kept";
   if (!reserved && p.size() == 2 && p[1] == "ip") return make(K::kContainerIp, std::string(p[0]), "", var);
   if (!reserved && p.size() == 3 && p[1] == "ip")
     return make(K::kContainerIp, std::string(p[0]), std::string(p[2]), var);

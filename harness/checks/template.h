@@ -15,6 +15,8 @@
 //   net.NETWORK.gateway     the network's gateway
 //   host.ip                 the lab host's LAN address
 //   external.ip             the external client's address
+//   kept.NAME               an address an earlier step kept (`keep: NAME` on a connect by
+//                           name or a resolve: its first answer)
 // "$$" stands for a literal "$"; any other "$" is literal too.
 #pragma once
 
@@ -34,13 +36,14 @@ using Template = std::string;
 
 struct Variable {
   enum class Kind { kContainerIp, kContainerGateway, kNetworkSubnet, kNetworkGateway, kHostIp,
-                    kExternalIp, kContainerPort };
+                    kExternalIp, kContainerPort, kKept };
   Kind kind = Kind::kHostIp;
   std::string container;  // kContainerIp, kContainerGateway, kContainerPort
   std::string network;    // kContainerGateway, kNetwork*; kContainerIp: empty = first network
   std::string text;       // as written between the braces: "api.ip.appnet"
   uint16_t port = 0;      // kContainerPort: the container port (1-65535)
   Proto proto = Proto::kTcp;  // kContainerPort
+  std::string kept;           // kKept: the name it was kept under
 };
 
 // Parses the text between "${" and "}". The error names the text and the accepted forms.

@@ -82,6 +82,7 @@ class CheckTest : public ::testing::Test {
     if (run_.verbose) {
       if (!check_.story.empty()) fmt::print("    story: {}\n", check_.story);
       env.on_step = [](const report::StepRecord& s) {
+        if (s.action == "fix") fmt::print("    ---- the fix ----\n");
         fmt::print("    {} {:>2}. {}{}\n", s.ok ? "ok  " : "FAIL", s.index, s.description,
                    s.ok ? "" : fmt::format(" — expected {}; {}", s.expected, s.message));
         std::fflush(stdout);
@@ -108,7 +109,13 @@ class ProgressPrinter : public ::testing::EmptyTestEventListener {
     fmt::print("{}\n", report::format_progress(++done_, total_, r, color_));
     if (r.status == report::Status::kFail && !run_.verbose)
       for (auto& s : r.steps)
-        if (!s.ok) fmt::print("      step {}: {}\n        expected {}; {}\n", s.index, s.description, s.expected, s.message);
+        if (!s.ok) {
+          // The step's line of the story beside what was observed; in a story, which act.
+          fmt::print("      step {}{}: {}\n", s.index, s.act.empty() ? "" : fmt::format(" ({})", s.act),
+                     s.story_line.empty() ? s.description : fmt::format("\"{}\"", s.story_line));
+          if (!s.story_line.empty()) fmt::print("        ran {}\n", s.description);
+          fmt::print("        expected {}; {}\n", s.expected, s.message);
+        }
     std::fflush(stdout);
   }
 

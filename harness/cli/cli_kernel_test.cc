@@ -522,3 +522,40 @@ TEST(CliInput, ListJsonIsTheContract) {
 
 }  // namespace
 }  // namespace nc
+
+namespace nc {
+namespace {
+
+// `new scenario` writes a skeleton that loads, never overwrites, and refuses bad IDs.
+TEST(CliNew, WritesASkeletonThatLoadsAndNeverOverwrites) {
+  auto dir = ::testing::TempDir() + "nc-new-scenario";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir + "/conformance");
+  std::filesystem::create_directories(dir + "/scenarios");
+  auto r = netconform({"new", "scenario", "SCN-DNS-900", "--checks", dir});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto file = dir + "/scenarios/scn-dns-900.yaml";
+  ASSERT_TRUE(std::filesystem::exists(file));
+  auto listed = netconform({"list", "--checks", dir});
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("SCN-DNS-900"), std::string::npos) << listed.out;
+  // A second time: refused, the file untouched.
+  std::ofstream(file, std::ios::app) << "# edited\n";
+  auto again = netconform({"new", "scenario", "SCN-DNS-900", "--checks", dir});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("SCN-DNS-900 is taken"), std::string::npos) << again.err;
+  std::ifstream in(file);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_TRUE(text.ends_with("# edited\n"));
+  for (std::string bad : {"BR-001", "SCN-1", "scn-001", "SCN-001/../x", "SCN-\x1b-001"}) {
+    auto b = netconform({"new", "scenario", bad, "--checks", dir});
+    EXPECT_EQ(b.exit_code, 2) << bad;
+    EXPECT_NE(b.err.find("is not a scenario ID"), std::string::npos) << b.err;
+    EXPECT_EQ(b.err.find('\x1b'), std::string::npos);
+  }
+  EXPECT_EQ(netconform({"new", "check", "SCN-001", "--checks", dir}).exit_code, 2);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace nc

@@ -6,6 +6,7 @@
 
 #include "harness/bench/bench_command.h"
 #include "harness/cli/info_commands.h"
+#include "harness/cli/new_command.h"
 #include "harness/cli/paths.h"
 #include "harness/cli/report_command.h"
 #include "harness/cli/run_command.h"
@@ -127,6 +128,14 @@ int main(int argc, char** argv) {
   cmd_diag->add_flag("--json", diag.json, "Print the diagnosis as JSON: {cause, steps: [{step, ok, evidence}], diagnosis, fix}");
   diag_docker->excludes(diag_podman);
 
+  std::string new_kind, new_id;
+  std::string new_root = run.checks_root;
+  auto* cmd_new = app.add_subcommand("new", "Write a commented skeleton: netconform new scenario SCN-AREA-NNN "
+                                            "(scenarios/<id>.yaml; never overwrites).");
+  cmd_new->add_option("kind", new_kind, "scenario")->required();
+  cmd_new->add_option("id", new_id, "the scenario's ID, SCN-NNN or SCN-AREA-NNN, not yet taken")->required();
+  cmd_new->add_option("--checks", new_root, "Directory holding conformance/ and scenarios/")->default_str(new_root);
+
   auto* cmd_gc = app.add_subcommand("gc", "Remove what dead runs left behind (their empty cgroup directories).");
 
   try {
@@ -154,6 +163,7 @@ int main(int argc, char** argv) {
     if (cmd_diag->count("--podman-url")) diag.podman = true;
     return needs_root("diagnose") ? 2 : nc::diagnose::diagnose_live(diag);
   }
+  if (cmd_new->parsed()) return nc::cli::new_command(new_kind, new_id, new_root);
   if (cmd_report->parsed()) return nc::cli::report_command(html_out, report_inputs);
   if (cmd_gc->parsed()) return needs_root("gc") ? 2 : nc::cli::gc_command();
   if (cmd_list->parsed()) return nc::cli::list_command(checks_root, json);

@@ -1,7 +1,12 @@
 #include "harness/engine/engine.h"
 
+#include <linux/netfilter.h>
+#include <netinet/in.h>
+
 #include <chrono>
 #include <map>
+#include <set>
+#include <thread>
 
 #include <fmt/ranges.h>
 
@@ -13,6 +18,7 @@
 #include "harness/engine/silence.h"
 #include "harness/diagnose/checklist.h"
 #include "harness/diagnose/runtime_observer.h"
+#include "netimpl/nft/firewall.h"
 
 namespace nc::engine {
 
@@ -30,13 +36,16 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 // variable lookups and dropped after every runtime action.
 class CheckRunner {
  public:
-  CheckRunner(const checks::Check& check, EngineEnv& env) : check_(check), env_(env) {}
+  CheckRunner(const checks::Check& check, EngineEnv& env) : check_(check), env_(env) {
+    has_fix_ = std::ranges::any_of(check.steps, [](const Step& s) { return s.kind() == ActionKind::kFix; });
+  }
 
   CheckRun go() {
     if (auto s = setup(); !s) fail_with(fmt::format("setup: {}", s.error().message()));
     else
       for (size_t i = 0; i < check_.steps.size(); ++i) record(run_step(check_.steps[i], static_cast<int>(i + 1)));
     services_.clear();
+    incidents_.clear();  // their sockets hold the containers' namespaces: drop them first
     if (!env_.reset_after) return std::move(result_);
     if (auto r = env_.runtime->reset(); !r) fail_with(fmt::format("teardown: {}", r.error().message()));
     return std::move(result_);
@@ -68,6 +77,10 @@ class CheckRunner {
     using K = checks::Variable::Kind;
     switch (var->kind) {
       case K::kHostIp: return env_.lab.host_ip;
+      case K::kKept: {
+        auto it = kept_.find(var->kept);
+        return it == kept_.end() ? std::nullopt : std::optional(it->second);
+      }
       case K::kExternalIp: return env_.lab.external_ip;
       case K::kNetworkSubnet:
       case K::kNetworkGateway: {
@@ -186,10 +199,21 @@ class CheckRunner {
     } else if (auto* a = s.get<checks::NetworkDisconnect>()) {
       description = fmt::format("disconnect {} from network {}", a->container, a->network);
       r = rt->disconnect(a->container, a->network);
+    } else if (checks::is_lifecycle(s.kind())) {
+      auto [op, name] = lifecycle_of(s);
+      description = fmt::format("{} container {}", api::lifecycle_name(op), name);
+      r = rt->lifecycle(name, op);
     }
     containers_.clear();
     networks_.clear();
     return r ? json{{"ok", true}} : json{{"ok", false}, {"error", r.error().message()}};
+  }
+
+  static std::pair<api::Lifecycle, std::string> lifecycle_of(const Step& s) {
+    if (auto* a = s.get<checks::Stop>()) return {api::Lifecycle::kStop, a->container};
+    if (auto* a = s.get<checks::Start>()) return {api::Lifecycle::kStart, a->container};
+    if (auto* a = s.get<checks::Restart>()) return {api::Lifecycle::kRestart, a->container};
+    return {api::Lifecycle::kKill, s.get<checks::Kill>()->container};
   }
 
   report::StepRecord run_step(const Step& s, int index) {
@@ -197,13 +221,170 @@ class CheckRunner {
     rec.index = index;
     rec.from = s.from.str();
     rec.action = std::string(checks::action_name(s.kind()));
-    auto t0 = std::chrono::steady_clock::now();
+    rec.story_line = s.name;
+    if (has_fix_) rec.act = s.act == checks::Act::kFix ? "fix" : "symptom";
     if (s.kind() == ActionKind::kDnsFault) return dns_fault_step(s, upstream_.get(), std::move(rec));
+    if (auto* fw = s.get<checks::FirewallRule>()) return firewall_step(*fw, std::move(rec));
     if (auto* note = s.get<checks::Note>()) {
       rec.description = expand(note->text).value_or(note->text);
       rec.ok = true;
       return rec;
     }
+    if (auto* fix = s.get<checks::Fix>()) {
+      rec.description = "FIX: " + expand(fix->text).value_or(fix->text);
+      rec.ok = true;
+      return rec;
+    }
+    auto out = s.eventually ? run_eventually(s, std::move(rec)) : s.repeat ? run_repeated(s, std::move(rec)) : run_once(s, std::move(rec));
+    if (!s.keep.empty() && out.observed.is_object()) keep(s.keep, out);
+    return out;
+  }
+
+  // `keep`: the first address the step's lookup answered (connect by name: "resolved").
+  void keep(const std::string& name, report::StepRecord& rec) {
+    const json& o = rec.observed;
+    const json* answers = o.contains("resolved") ? &o["resolved"]["answers"] : o.contains("answers") ? &o["answers"] : nullptr;
+    if (answers && answers->is_array() && !answers->empty() && answers->front().is_string()) {
+      kept_[name] = answers->front().get<std::string>();
+      rec.description += fmt::format(" (kept {} as ${{kept.{}}})", kept_[name], name);
+    } else if (rec.ok) {
+      rec.ok = false;
+      rec.message = fmt::format("keep {}: the step's lookup gave no address to keep", name);
+    }
+  }
+
+  // An incident's firewall rule: the container's `incident` table holds every rule given
+  // for it so far (remove: none), applied in its network namespace.
+  report::StepRecord firewall_step(const checks::FirewallRule& a, report::StepRecord rec) {
+    using K = checks::FirewallRule::Kind;
+    rec.description = checks::describe(check_.steps[rec.index - 1]);
+    auto it = incidents_.find(a.container);
+    if (it == incidents_.end()) {
+      auto ns = env_.runtime->container_netns(a.container);
+      if (!ns) return failed(std::move(rec), ns.error().message());
+      auto fw = nft::Firewall::open(*ns, "incident");
+      if (!fw) return failed(std::move(rec), fw.error().message());
+      it = incidents_.emplace(a.container, Incident{std::move(*fw), {}}).first;
+    }
+    auto& rules = it->second.rules;
+    if (a.kind == K::kRemove) rules.clear();
+    else rules.push_back(a);
+    nft::Table table{.family = NFPROTO_INET, .name = "incident", .chains = {}};
+    nft::Chain in{.name = "input", .type = "filter", .hook = nft::Hook::kPrerouting, .priority = 0,
+                  .policy = nft::Verdict::kAccept, .rules = {}};
+    // Before the DNAT a runtime may do in the container's own output chain (Docker sends
+    // 127.0.0.11:53 to its resolver's real port at priority -100): the rule sees port 53.
+    nft::Chain out{.name = "output", .type = "filter", .hook = nft::Hook::kOutput, .priority = -300,
+                   .policy = nft::Verdict::kAccept, .rules = {}};
+    auto lose = [](int percent) {
+      return nft::make_rule({nft::RandomBelowMatch{static_cast<uint32_t>(percent)}, nft::VerdictStmt{nft::Verdict::kDrop}});
+    };
+    auto drop = [](uint8_t proto, uint16_t port) {
+      return nft::make_rule({nft::PortMatch{.l4proto = proto, .dport = port}, nft::VerdictStmt{nft::Verdict::kDrop}});
+    };
+    for (auto& r : rules) {
+      if (r.kind == K::kLoss) {
+        in.rules.push_back(lose(r.loss));
+      } else if (r.kind == K::kDropDns) {
+        out.rules.push_back(drop(IPPROTO_UDP, 53));
+        out.rules.push_back(drop(IPPROTO_TCP, 53));
+      } else {
+        in.rules.push_back(drop(r.proto == Proto::kTcp ? IPPROTO_TCP : IPPROTO_UDP, r.port));
+      }
+    }
+    if (!in.rules.empty()) table.chains.push_back(std::move(in));
+    if (!out.rules.empty()) table.chains.push_back(std::move(out));
+    auto applied = table.chains.empty() ? it->second.fw.remove() : it->second.fw.apply_table(table);
+    if (!applied) return failed(std::move(rec), applied.error().message());
+    rec.observed = json{{"ok", true}, {"ruleset", table.chains.empty() ? std::string() : nft::to_string(table)}};
+    rec.ok = true;
+    return rec;
+  }
+
+  // `eventually`: runs the step until its expectation holds or the deadline passes; the
+  // record is the last attempt's, with the attempts' outcomes in "attempts".
+  report::StepRecord run_eventually(const Step& s, report::StepRecord base) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto deadline = t0 + s.eventually->within;
+    json tries = json::array();
+    for (int n = 1;; ++n) {
+      auto rec = run_once(s, base, t0);
+      tries.push_back(rec.observed.is_object() ? rec.observed.value("outcome", std::string("error")) : std::string("error"));
+      bool last = rec.ok || std::chrono::steady_clock::now() + s.eventually->every >= deadline;
+      if (last) {
+        rec.attempts = n;
+        rec.duration_ms = ms_since(t0);
+        if (!rec.observed.is_object()) rec.observed = json::object();
+        rec.observed["attempts"] = tries;
+        rec.description += fmt::format(" (eventually: {} attempt{} in {:.0f} ms)", n, n == 1 ? "" : "s", rec.duration_ms);
+        if (!rec.ok) rec.message = fmt::format("still failing after {} attempts within {} ms: {}", n, s.eventually->within.count(), rec.message);
+        return rec;
+      }
+      std::this_thread::sleep_for(s.eventually->every);
+    }
+  }
+
+  // `repeat`: runs the step `times` times; each run must meet `expect`, and together they
+  // must have seen every address of `seen` and `min_orders` distinct answer orders.
+  report::StepRecord run_repeated(const Step& s, report::StepRecord base) {
+    auto t0 = std::chrono::steady_clock::now();
+    std::set<std::string> seen;
+    std::set<std::vector<std::string>> orders;
+    std::set<std::string> outcomes;
+    report::StepRecord rec;
+    int failures = 0;
+    std::string first_failure;
+    for (int n = 0; n < s.repeat->times; ++n) {
+      rec = run_once(s, base);
+      if (!rec.ok && failures++ == 0) first_failure = fmt::format("run {}: {}", n + 1, rec.message);
+      if (rec.observed.is_object()) outcomes.insert(rec.observed.value("outcome", std::string()));
+      std::vector<std::string> order;
+      if (rec.observed.is_object() && rec.observed.contains("answers"))
+        for (auto& a : rec.observed["answers"]) order.push_back(a.is_string() ? a.get<std::string>() : a.dump());
+      if (s.kind() == ActionKind::kConnect && rec.observed.is_object() && rec.observed.contains("server") &&
+          rec.observed["server"].is_object())
+        order.push_back(host_part(rec.observed["server"].value("local", std::string())));
+      seen.insert(order.begin(), order.end());
+      orders.insert(order);
+    }
+    rec.attempts = s.repeat->times;
+    rec.duration_ms = ms_since(t0);
+    if (!rec.observed.is_object()) rec.observed = json::object();
+    rec.observed["seen"] = seen;
+    rec.observed["orders"] = orders.size();
+    rec.observed["failures"] = failures;
+    rec.observed["outcomes"] = outcomes;
+    std::vector<std::string> problems, wanted{fmt::format("{} runs without a failure", s.repeat->times)};
+    if (failures) problems.push_back(fmt::format("{} of {} runs failed (first: {})", failures, s.repeat->times, first_failure));
+    for (auto& t : s.repeat->seen) {
+      auto want = expand(t);
+      if (!want) return failed(std::move(rec), want.error().message());
+      wanted.push_back(fmt::format("{} seen", *want));
+      if (!seen.contains(*want)) problems.push_back(fmt::format("{} never seen (seen: {})", *want, fmt::join(seen, ", ")));
+    }
+    for (auto o : s.repeat->outcomes_seen) {
+      auto name = std::string(checks::outcome_name(o));
+      wanted.push_back(fmt::format("some run {}", name));
+      if (!outcomes.contains(name)) problems.push_back(fmt::format("no run was {} (outcomes: {})", name, fmt::join(outcomes, ", ")));
+    }
+    if (s.repeat->min_orders > 0) {
+      wanted.push_back(fmt::format("at least {} distinct orders", s.repeat->min_orders));
+      if (static_cast<int>(orders.size()) < s.repeat->min_orders)
+        problems.push_back(fmt::format("{} distinct order{}", orders.size(), orders.size() == 1 ? "" : "s"));
+    }
+    rec.ok = problems.empty();
+    rec.expected = fmt::format("{}", fmt::join(wanted, ", "));
+    rec.message = fmt::format("{}", fmt::join(problems, "; "));
+    rec.description += fmt::format(" (repeat: {} runs, seen {}, {} order{})", s.repeat->times, fmt::join(seen, " "), orders.size(),
+                                   orders.size() == 1 ? "" : "s");
+    return rec;
+  }
+
+  // `since`: eventually's first attempt; `within_ms` and `slower_than_ms` then bound the
+  // whole wait, not this attempt.
+  report::StepRecord run_once(const Step& s, report::StepRecord rec,
+                              std::optional<std::chrono::steady_clock::time_point> since = std::nullopt) {
+    auto t0 = std::chrono::steady_clock::now();
     json observed;
     if (s.kind() == ActionKind::kDnsLog) {
       observed = dns_log_step(s, upstream_.get(), rec.description);
@@ -230,7 +411,7 @@ class CheckRunner {
     rec.duration_ms = observed.contains("duration_ms") ? observed["duration_ms"].get<double>() : ms_since(t0);
     auto want = resolve(s.expect);
     if (!want) return failed(std::move(rec), want.error().message());
-    auto v = match(s.kind(), *want, observed, rec.duration_ms);
+    auto v = match(s.kind(), *want, observed, since ? ms_since(*since) : rec.duration_ms);
     rec.observed = std::move(observed);
     rec.expected = v.expected;
     rec.ok = v.ok;
@@ -286,9 +467,16 @@ class CheckRunner {
 
   const checks::Check& check_;
   EngineEnv& env_;
+  bool has_fix_ = false;  // the check has a fix: act; records say which act a step is in
   CheckRun result_;
   std::unique_ptr<upstream_dns::UpstreamDns> upstream_;  // the lab's upstream DNS, when the check requires dns
   std::vector<Process> services_;
+  struct Incident {
+    nft::Firewall fw;                        // the `incident` table in the container's netns
+    std::vector<checks::FirewallRule> rules;  // what it holds
+  };
+  std::map<std::string, Incident> incidents_;  // by container
+  std::map<std::string, std::string> kept_;     // ${kept.NAME}
   std::map<std::string, api::ContainerInfo> containers_;
   std::map<std::string, api::NetworkInfo> networks_;
 };

@@ -206,6 +206,10 @@ Verdict match(ActionKind kind, const ResolvedExpect& w, const json& obs, double 
     c.want(fmt::format("within {} ms", e.within->count()));
     if (duration_ms > static_cast<double>(e.within->count())) c.fail(fmt::format("took {:.0f} ms", duration_ms));
   }
+  if (e.slower_than) {
+    c.want(fmt::format("slower than {} ms", e.slower_than->count()));
+    if (duration_ms < static_cast<double>(e.slower_than->count())) c.fail(fmt::format("took only {:.0f} ms", duration_ms));
+  }
   return c.verdict();
 }
 

@@ -1,6 +1,7 @@
 // `connect URL [--timeout-ms N] [--send TEXT] [--expect-bytes N]`
 #include "harness/probe/action.h"
 #include "harness/probe/connect.h"
+#include "harness/probe/stub_resolver.h"
 
 namespace nc::probe {
 namespace {
@@ -16,19 +17,60 @@ Json require_bytes(Json j, size_t want) {
   return j;
 }
 
+// Connect by name: HOST is not an address, so resolve it (A) as the container's stub
+// resolver would, through its /etc/resolv.conf, and connect to the first answer. The
+// lookup goes into the result as "resolved"; a lookup without an address is the outcome.
+struct ByName {
+  std::string url;  // the URL with the address in place of the name
+  Json resolved;
+};
+std::expected<ByName, Json> resolve_host(std::string_view url, int timeout_ms) {
+  auto scheme = url.find("://");
+  auto rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
+  auto colon = rest.rfind(':');
+  if (scheme == std::string_view::npos || colon == std::string_view::npos || rest.starts_with('['))
+    return std::unexpected(Json());
+  std::string name(rest.substr(0, colon));
+  Json r = stub_resolve({.name = name, .type = 1, .servers = {}, .tcp = false, .tcp_fallback = true, .timeout_ms = timeout_ms});
+  Json resolved = {{"name", name}, {"rcode", r.value("rcode", "")}, {"answers", r.value("answers", Json::array())},
+                   {"server", r.value("server", "")}};
+  if (r.value("outcome", "") != "ok" || resolved["answers"].empty()) {
+    Json j = result("connect", r.value("outcome", "") == "ok" ? "error" : r.value("outcome", "error"));
+    j["target"] = std::string(url);
+    j["error"] = "resolve " + name + ": " + (r.value("outcome", "") == "ok" ? r.value("rcode", std::string("no answer")) + ", no address"
+                                                                             : r.value("error", std::string("failed")));
+    j["resolved"] = resolved;
+    return std::unexpected(j);
+  }
+  return ByName{std::string(url.substr(0, scheme + 3)) + resolved["answers"][0].get<std::string>() + std::string(rest.substr(colon)),
+                resolved};
+}
+
 constexpr OptionSpec kOptions[] = {{"--timeout-ms"}, {"--send"}, {"--expect-bytes"}};
 
 int run(const Invocation& inv) {
-  auto target = parse_target(inv.args[0]);
-  if (!target) return usage_error(inv.spec, "connect", target.error());
-  if (target->addr.port() == 0) return usage_error(inv.spec, "connect", "connect: port 0 in '" + inv.args[0] + "'");
   auto timeout = int_option(inv, "--timeout-ms", 2000, 1, 3'600'000);
   if (!timeout) return usage_error(inv.spec, "connect", timeout.error());
+  auto target = parse_target(inv.args[0]);
+  std::optional<Json> resolved;
+  if (!target) {
+    auto by_name = resolve_host(inv.args[0], static_cast<int>(*timeout));
+    if (!by_name && by_name.error().is_null()) return usage_error(inv.spec, "connect", target.error());
+    if (!by_name) {
+      emit(by_name.error());
+      return kExitOk;
+    }
+    resolved = by_name->resolved;
+    target = parse_target(by_name->url);
+    if (!target) return usage_error(inv.spec, "connect", target.error());
+  }
+  if (target->addr.port() == 0) return usage_error(inv.spec, "connect", "connect: port 0 in '" + inv.args[0] + "'");
   ConnectOptions o{.timeout_ms = static_cast<int>(*timeout)};
   if (auto s = inv.option("--send")) o.send = std::string(*s);
   auto expect = int_option(inv, "--expect-bytes", 0, 0, static_cast<long>(kMaxReply));
   if (!expect) return usage_error(inv.spec, "connect", expect.error());
   Json j = target->proto == Proto::kTcp ? connect_tcp(*target, o) : connect_udp(*target, o);
+  if (resolved) j["resolved"] = *resolved;
   emit(require_bytes(std::move(j), static_cast<size_t>(*expect)));
   return kExitOk;
 }
@@ -37,7 +79,7 @@ int run(const Invocation& inv) {
 
 extern const ActionSpec kConnectAction{
     .name = "connect",
-    .synopsis = "connect tcp|udp://HOST:PORT [--timeout-ms N (2000)] [--send TEXT] [--expect-bytes N]",
+    .synopsis = "connect tcp|udp://HOST:PORT [--timeout-ms N (2000)] [--send TEXT] [--expect-bytes N] (HOST: an address, or a name resolved through /etc/resolv.conf)",
     .options = kOptions,
     .min_args = 1,
     .max_args = 1,

@@ -42,6 +42,9 @@ void to_json(json& j, const StepRecord& s) {
   j = {{"index", s.index},       {"description", s.description}, {"from", s.from},
        {"action", s.action},     {"observed", s.observed},       {"expected", s.expected},
        {"ok", s.ok},             {"message", s.message},         {"duration_ms", s.duration_ms}};
+  if (!s.act.empty()) j["act"] = s.act;
+  if (!s.story_line.empty()) j["story_line"] = s.story_line;
+  if (s.attempts != 1) j["attempts"] = s.attempts;
 }
 
 void from_json(const json& j, StepRecord& s) {
@@ -54,6 +57,9 @@ void from_json(const json& j, StepRecord& s) {
   j.at("ok").get_to(s.ok);
   s.message = j.value("message", "");
   s.duration_ms = j.value("duration_ms", 0.0);
+  s.act = j.value("act", "");
+  s.story_line = j.value("story_line", "");
+  s.attempts = j.value("attempts", 1);
 }
 
 void to_json(json& j, const CheckResult& r) {

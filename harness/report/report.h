@@ -58,6 +58,11 @@ struct StepRecord {
   bool ok = false;
   std::string message;           // why it failed; empty when ok
   double duration_ms = 0;
+  // A story's act: "symptom" before its `fix:` marker, "fix" from it on; empty in checks
+  // without a fix.
+  std::string act;
+  std::string story_line;        // the step's `name` (its line of the story), when it has one
+  int attempts = 1;              // eventually / repeat: how many times the action ran
   bool operator==(const StepRecord&) const = default;
 };
 

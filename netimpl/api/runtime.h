@@ -20,6 +20,7 @@
 #include "netimpl/api/port_spec.h"
 #include "netimpl/base/error.h"
 #include "netimpl/base/ip.h"
+#include "netimpl/ns/namespaces.h"
 
 namespace nc::api {
 
@@ -103,6 +104,18 @@ struct ExecResult {
   std::string err;
 };
 
+// A container's lifecycle, as `docker stop|start|restart|kill` do it.
+enum class Lifecycle { kStop, kStart, kRestart, kKill };
+inline std::string_view lifecycle_name(Lifecycle op) {
+  switch (op) {
+    case Lifecycle::kStop: return "stop";
+    case Lifecycle::kStart: return "start";
+    case Lifecycle::kRestart: return "restart";
+    case Lifecycle::kKill: return "kill";
+  }
+  return "?";
+}
+
 class Runtime {
  public:
   virtual ~Runtime() = default;
@@ -122,6 +135,23 @@ class Runtime {
   virtual Result<void> connect(std::string_view container, const Attachment& att) = 0;
   virtual Result<void> disconnect(std::string_view container, std::string_view network) = 0;
   virtual Result<ContainerInfo> inspect(std::string_view container) = 0;
+
+  // stop: the container's process gets SIGTERM (then SIGKILL after a short grace) and the
+  // container stays, stopped; kill: SIGKILL at once (a crash); start: a stopped container
+  // runs its command again (a serving probe is waited for, as by create_container);
+  // restart: stop, then start. What happens meanwhile to the container's addresses and
+  // names is the runtime's own behaviour. A runtime that offers the capability
+  // "lifecycle" implements this; the default refuses.
+  virtual Result<void> lifecycle(std::string_view container, Lifecycle op) {
+    return fail(std::string(lifecycle_name(op)) + " " + std::string(container) + ": runtime " + name() +
+                " has no container lifecycle (capability lifecycle)");
+  }
+
+  // The container's network namespace, held open (the harness puts an incident's firewall
+  // rule there). The default refuses.
+  virtual Result<Namespaces> container_netns(std::string_view container) {
+    return fail("runtime " + name() + " cannot open container " + std::string(container) + "'s network namespace");
+  }
 
   // Runs the probe with `args` inside the container and waits for it, at most `timeout`.
   virtual Result<ExecResult> exec_probe(std::string_view container, const std::vector<std::string>& args,

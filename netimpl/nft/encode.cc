@@ -74,6 +74,28 @@ class Exprs {
     nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
     nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
   }
+  // reg1 = a random number in [0, modulus), host byte order
+  void numgen_random(uint32_t modulus) {
+    nftnl_expr* e = alloc("numgen");
+    nftnl_expr_set_u32(e, NFTNL_EXPR_NG_DREG, NFT_REG_1);
+    nftnl_expr_set_u32(e, NFTNL_EXPR_NG_MODULUS, modulus);
+    nftnl_expr_set_u32(e, NFTNL_EXPR_NG_TYPE, NFT_NG_RANDOM);
+  }
+  // reg1 = htonl(reg1): cmp's < and > compare bytes, so numbers must be big-endian
+  void hton32() {
+    nftnl_expr* e = alloc("byteorder");
+    nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_SREG, NFT_REG_1);
+    nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_DREG, NFT_REG_1);
+    nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_OP, NFT_BYTEORDER_HTON);
+    nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_LEN, 4);
+    nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_SIZE, 4);
+  }
+  void cmp_lt(const void* data, uint32_t len) {
+    nftnl_expr* e = alloc("cmp");
+    nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+    nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, NFT_CMP_LT);
+    nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
+  }
   void verdict(uint32_t v) {
     nftnl_expr* e = alloc("immediate");
     nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
@@ -152,6 +174,12 @@ struct Encoder {
   void operator()(const FibLocalMatch&) const {
     x.fib_daddr_type();
     x.cmp_value(true, uint32_t{RTN_LOCAL});
+  }
+  void operator()(const RandomBelowMatch& m) const {
+    x.numgen_random(100);
+    x.hton32();
+    uint32_t below = htonl(m.percent);
+    x.cmp_lt(&below, sizeof below);
   }
   void operator()(const VerdictStmt& v) const { x.verdict(v.verdict == Verdict::kAccept ? NF_ACCEPT : NF_DROP); }
   void operator()(const MasqueradeStmt&) const { x.masquerade(); }

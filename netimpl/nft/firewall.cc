@@ -113,6 +113,18 @@ Result<void> Firewall::apply(const FirewallModel& model) {
   return {};
 }
 
+Result<void> Firewall::apply_table(const Table& table) {
+  auto ctx = [&] { return fmt::format("apply firewall table {} in netns {}", table_id(table.family, table.name), ns_name()); };
+  if (table.name != table_ || table.family != NFPROTO_INET) return failf("{}: this firewall owns inet {}", ctx(), table_);
+  Batch b(seq_);
+  for (int family : kFamilies) reset_table(b, family, table_);
+  add_table(b, table);
+  seq_ = b.end_seq();
+  NC_TRY_VOID_CTX(b.send(sock_.get()), "{}", ctx());
+  applied_ = true;
+  return {};
+}
+
 Result<void> Firewall::remove() {
   Batch b(seq_);
   for (int family : kFamilies) reset_table(b, family, table_);

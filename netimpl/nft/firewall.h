@@ -57,6 +57,11 @@ class Firewall {
   // Errors: "apply firewall table inet netconform in netns host: <what failed>".
   Result<void> apply(const FirewallModel& model);
 
+  // Makes the table exactly `table` (a rule set built by hand, not from a model: e.g. the
+  // harness's "someone added a rule" inside a container). `table.name` must be this
+  // Firewall's table and its family inet. On error the kernel's table is unchanged.
+  Result<void> apply_table(const Table& table);
+
   // Deletes the table. Absent already: success.
   Result<void> remove();
 

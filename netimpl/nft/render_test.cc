@@ -182,5 +182,9 @@ TEST(MakeRule, GuardGoesFirstOnlyWhenATermIsFamilySpecific) {
             "meta nfproto ipv4 fib daddr type local dnat ip to 10.0.0.1:1");
 }
 
+TEST(MakeRule, RandomLossNeedsNoFamilyGuard) {
+  EXPECT_EQ(to_string(make_rule({RandomBelowMatch{30}, VerdictStmt{Verdict::kDrop}})), "numgen random mod 100 < 30 drop");
+}
+
 }  // namespace
 }  // namespace nc::nft

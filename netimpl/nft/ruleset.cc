@@ -52,6 +52,7 @@ struct Printer {
     return fmt::format("{} dport {}", m.l4proto == IPPROTO_UDP ? "udp" : "tcp", m.dport);
   }
   std::string operator()(const FibLocalMatch&) const { return "fib daddr type local"; }
+  std::string operator()(const RandomBelowMatch& m) const { return fmt::format("numgen random mod 100 < {}", m.percent); }
   std::string operator()(const VerdictStmt& v) const { return v.verdict == Verdict::kAccept ? "accept" : "drop"; }
   std::string operator()(const MasqueradeStmt&) const { return "masquerade"; }
   std::string operator()(const DnatStmt& d) const {

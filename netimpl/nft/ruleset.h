@@ -66,6 +66,11 @@ struct PortMatch {
 struct FibLocalMatch {
   bool operator==(const FibLocalMatch&) const = default;
 };
+// numgen random mod 100 < <percent>: true for about that share of packets (packet loss)
+struct RandomBelowMatch {
+  uint32_t percent = 0;  // 1-99
+  bool operator==(const RandomBelowMatch&) const = default;
+};
 enum class Verdict { kAccept, kDrop };
 struct VerdictStmt {
   Verdict verdict = Verdict::kAccept;
@@ -82,7 +87,7 @@ struct DnatStmt {
 };
 
 using Term = std::variant<IfnameMatch, NfprotoMatch, CtStateMatch, AddrMatch, PortMatch, FibLocalMatch,
-                          VerdictStmt, MasqueradeStmt, DnatStmt>;
+                          VerdictStmt, MasqueradeStmt, DnatStmt, RandomBelowMatch>;
 
 struct Rule {
   std::vector<Term> terms;

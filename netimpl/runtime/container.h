@@ -27,7 +27,8 @@ struct Container {
   std::vector<drivers::EndpointState> endpoints;  // in the order they were attached
   std::optional<IpAddr> default_gateway;          // the installed default route, if any
   std::string default_route_dev;                  // ...and the link it goes through
-  std::optional<Process> main;                    // the probe the container runs
+  std::optional<Process> main;                    // the probe the container runs; empty while stopped
+  std::vector<std::string> command;               // its arguments (empty: idle), for start
   bool shares_host_net = false;                   // host mode: ns holds the host's net + UTS
 
   drivers::SandboxContext sandbox() { return {name, &ns, rtnl.get()}; }

@@ -26,6 +26,16 @@ std::set<std::string> MultiHostRuntime::capabilities() const {
   return caps;
 }
 
+Result<void> MultiHostRuntime::lifecycle(std::string_view container, api::Lifecycle op) {
+  auto* rt = NC_TRY_CTX(host_of(container), "{} container {}", api::lifecycle_name(op), container);
+  return rt->lifecycle(container, op);
+}
+
+Result<Namespaces> MultiHostRuntime::container_netns(std::string_view container) {
+  auto* rt = NC_TRY_CTX(host_of(container), "open the network namespace of container {}", container);
+  return rt->container_netns(container);
+}
+
 Result<NetimplRuntime*> MultiHostRuntime::host_named(std::string_view name) {
   if (name.empty()) return hosts_.front().rt.get();
   for (auto& h : hosts_)

@@ -54,6 +54,8 @@ class MultiHostRuntime : public api::Runtime {
   Result<api::ExecResult> exec_probe(std::string_view container, const std::vector<std::string>& args,
                                      std::chrono::milliseconds timeout) override;
   Result<void> reset() override;
+  Result<void> lifecycle(std::string_view container, api::Lifecycle op) override;
+  Result<Namespaces> container_netns(std::string_view container) override;
 
  private:
   struct Host {

@@ -1,5 +1,7 @@
 #include "netimpl/runtime/netimpl_runtime.h"
 
+#include <csignal>
+
 #include <algorithm>
 
 #include "netimpl/base/undo.h"
@@ -39,7 +41,8 @@ NetimplRuntime::~NetimplRuntime() { containers_.clear(); }
 std::string NetimplRuntime::version() const { return "0.1"; }
 
 std::set<std::string> NetimplRuntime::capabilities() const {
-  return {"netns", "veth", "bridge", "br_netfilter", "nftables", "nat", "conntrack", "ports", "dns", "macvlan", "ipvlan", "vxlan"};
+  return {"netns", "veth", "bridge", "br_netfilter", "nftables", "nat", "conntrack", "ports", "dns", "macvlan", "ipvlan", "vxlan",
+          "lifecycle", "netns_access"};
 }
 
 drivers::Driver* NetimplRuntime::driver_for(std::string_view name) {
@@ -230,6 +233,7 @@ Result<api::ContainerInfo> NetimplRuntime::create_container(const api::Container
   }
   undo.push([this, n = spec.name] { dns_->container_removed(n); });
   NC_TRY_VOID(dns_->container_created(c, spec));
+  c.command = spec.command;
   if (opts_.start_processes) NC_TRY_VOID(start_main(c, spec.command));
   auto& stored = containers_.emplace(spec.name, std::move(c)).first->second;
   // From here on the container is the runtime's: removing it undoes all of the above.
@@ -260,6 +264,38 @@ Result<void> NetimplRuntime::remove_container(std::string_view name) {
   if (ports_.ports(name).empty()) return {};
   ports_.release(name);
   return with_context(sync_firewall(), fmt::format("remove container {}", name));
+}
+
+Result<Namespaces> NetimplRuntime::container_netns(std::string_view name) {
+  auto* c = NC_TRY_CTX(container(name), "open the network namespace of container {}", name);
+  return c->ns.dup();
+}
+
+Result<void> NetimplRuntime::lifecycle(std::string_view name, api::Lifecycle op) {
+  auto what = fmt::format("{} container {}", api::lifecycle_name(op), name);
+  auto* c = NC_TRY_CTX(container(name), "{}", what);
+  using L = api::Lifecycle;
+  if (op == L::kStop || op == L::kKill || op == L::kRestart) {
+    if (!c->main) {
+      if (op != L::kRestart) return failf("{}: it is not running", what);
+    } else {
+      // kill: SIGKILL at once (the process cannot clean up: a crash); stop: SIGTERM, and
+      // SIGKILL after a grace of 1 s.
+      if (op == L::kKill) {
+        c->main->signal(SIGKILL);
+        auto code = NC_TRY_CTX(c->main->wait_for(std::chrono::seconds(5)), "{}", what);
+        if (!code) return failf("{}: still running 5 s after SIGKILL", what);
+      } else {
+        NC_TRY_VOID_CTX(c->main->terminate(std::chrono::seconds(1)), "{}", what);
+      }
+      c->main.reset();
+    }
+  }
+  if (op == L::kStart || op == L::kRestart) {
+    if (c->main) return failf("{}: it is already running", what);
+    if (opts_.start_processes) NC_TRY_VOID_CTX(start_main(*c, c->command), "{}", what);
+  }
+  return {};
 }
 
 Result<void> NetimplRuntime::connect(std::string_view container_name, const api::Attachment& att) {

@@ -57,6 +57,11 @@ class NetimplRuntime : public api::Runtime {
   Result<api::ExecResult> exec_probe(std::string_view container, const std::vector<std::string>& args,
                                      std::chrono::milliseconds timeout) override;
   Result<void> reset() override;
+  // Stop and kill end the container's process; its namespaces, addresses and names stay
+  // (netimpl keeps the network of a stopped container; Docker tears it down). Start runs
+  // the container's command again in them.
+  Result<void> lifecycle(std::string_view container, api::Lifecycle op) override;
+  Result<Namespaces> container_netns(std::string_view container) override;
 
   // The container's namespaces, for tests and benchmarks that open sockets inside it;
   // null when there is no such container. Valid until the container is removed.

@@ -1,5 +1,6 @@
 #include "harness/runtimes/cli_adapter/cli_runtime.h"
 
+#include <algorithm>
 #include <thread>
 
 #include <fmt/format.h>
@@ -93,11 +94,19 @@ std::vector<std::string> CliRuntime::create_args(const api::ContainerSpec& s) co
 }
 
 // A serving probe prints one readiness line (or an error line and exits); `logs` shows it.
-Result<void> CliRuntime::wait_serving(std::string_view name) {
+// After a restart the earlier runs' lines are still there: the readiness line is the one
+// after the first `after` lines.
+Result<void> CliRuntime::wait_serving(std::string_view name, size_t after) {
   auto deadline = std::chrono::steady_clock::now() + 20s;
   for (auto pause = 5ms;; pause = std::min(pause * 2, 100ms)) {
     auto r = NC_TRY(cli_.raw({"logs", std::string(name)}, 10s));
-    if (auto line = trim(r.out); !line.empty()) {
+    std::string_view rest = r.out;
+    for (size_t skip = 0; skip < after && !rest.empty(); ++skip) {
+      auto nl = rest.find('\n');
+      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    }
+    if (auto nl = rest.find('\n'); nl != std::string_view::npos) rest = rest.substr(0, nl);
+    if (auto line = trim(std::string(rest)); !line.empty()) {
       if (line.find("\"outcome\":\"ok\"") != std::string::npos) return {};
       return failf("container {}: the probe did not start serving: {}", name, line);
     }
@@ -123,6 +132,41 @@ Result<api::ContainerInfo> CliRuntime::create_container(const api::ContainerSpec
     return std::unexpected(std::move(made).error().context(fmt::format("create container {}", spec.name)));
   }
   return inspect(spec.name);
+}
+
+Result<Namespaces> CliRuntime::container_netns(std::string_view name) {
+  auto what = fmt::format("open the network namespace of container {}", name);
+  auto j = NC_TRY_CTX(inspect_json({"container", "inspect", std::string(name)}), "{}", what);
+  int pid = j.value("/State/Pid"_json_pointer, 0);
+  if (pid <= 0) return failf("{}: it is not running", what);
+  return with_context(Namespaces::of_pid(std::string(name), pid, kNsNet), what);
+}
+
+Result<size_t> CliRuntime::log_lines(std::string_view name) {
+  auto r = NC_TRY(cli_.raw({"logs", std::string(name)}, 10s));
+  return static_cast<size_t>(std::ranges::count(r.out, '\n'));
+}
+
+Result<void> CliRuntime::lifecycle(std::string_view name, api::Lifecycle op) {
+  auto what = fmt::format("{} container {}", api::lifecycle_name(op), name);
+  using L = api::Lifecycle;
+  std::vector<std::string> args{std::string(api::lifecycle_name(op))};
+  if (op == L::kStop || op == L::kRestart) args.insert(args.end(), {"-t", "1"});
+  args.emplace_back(name);
+  bool starts = op == L::kStart || op == L::kRestart;
+  size_t before = 0;
+  bool serves = false;
+  if (starts) {
+    auto j = NC_TRY_CTX(inspect_json({"container", "inspect", std::string(name)}), "{}", what);
+    auto& first = j.is_array() && !j.empty() ? j[0] : j;
+    auto cmd = first.value("/Config/Cmd"_json_pointer, nlohmann::json::array());
+    serves = !cmd.empty() && cmd[0].is_string() && cmd[0].get<std::string>() == "serve";
+    before = NC_TRY_CTX(log_lines(name), "{}", what);
+  }
+  auto r = cli_.out(args);
+  if (!r) return std::unexpected(std::move(r).error().context(what));
+  if (serves) NC_TRY_VOID_CTX(wait_serving(name, before), "{}", what);
+  return {};
 }
 
 Result<void> CliRuntime::remove_container(std::string_view name) {

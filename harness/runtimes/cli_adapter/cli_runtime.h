@@ -68,6 +68,10 @@ class CliRuntime : public api::Runtime {
   Result<api::ExecResult> exec_probe(std::string_view container, const std::vector<std::string>& args,
                                      std::chrono::milliseconds timeout) override;
   Result<void> reset() override;
+  // `stop -t 1`, `start` (a serving probe waited for, as by create), `restart -t 1`, `kill`.
+  Result<void> lifecycle(std::string_view container, api::Lifecycle op) override;
+  // Through the container's process (inspect's State.Pid), which runs in this PID namespace.
+  Result<Namespaces> container_netns(std::string_view container) override;
 
   const Cli& cli() const { return cli_; }
 
@@ -76,7 +80,9 @@ class CliRuntime : public api::Runtime {
   std::string from_runtime(std::string_view network) const;
   Result<std::vector<std::string>> network_args(const api::NetworkSpec& spec) const;
   std::vector<std::string> create_args(const api::ContainerSpec& spec) const;
-  Result<void> wait_serving(std::string_view name);
+  // Waits for the probe's readiness line: the (after+1)-th line of its `logs`.
+  Result<void> wait_serving(std::string_view name, size_t after = 0);
+  Result<size_t> log_lines(std::string_view name);
   Result<nlohmann::json> inspect_json(const std::vector<std::string>& args) const;
 
   Dialect d_;
