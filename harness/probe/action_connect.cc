@@ -17,33 +17,32 @@ Json require_bytes(Json j, size_t want) {
   return j;
 }
 
-// Connect by name: HOST is not an address, so resolve it (A) as the container's stub
-// resolver would, through its /etc/resolv.conf, and connect to the first answer. The
-// lookup goes into the result as "resolved"; a lookup without an address is the outcome.
+// Connect by name: HOST is a name, so resolve it (A) as the container's stub resolver
+// would, through its /etc/resolv.conf, and connect to the first answer. The lookup goes
+// into the result as "resolved"; a lookup without an address is the outcome.
 struct ByName {
-  std::string url;  // the URL with the address in place of the name
+  Target target;
   Json resolved;
 };
-std::expected<ByName, Json> resolve_host(std::string_view url, int timeout_ms) {
-  auto scheme = url.find("://");
-  auto rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
-  auto colon = rest.rfind(':');
-  if (scheme == std::string_view::npos || colon == std::string_view::npos || rest.starts_with('['))
-    return std::unexpected(Json());
-  std::string name(rest.substr(0, colon));
-  Json r = stub_resolve({.name = name, .type = 1, .servers = {}, .tcp = false, .tcp_fallback = true, .timeout_ms = timeout_ms});
-  Json resolved = {{"name", name}, {"rcode", r.value("rcode", "")}, {"answers", r.value("answers", Json::array())},
+std::expected<ByName, Json> resolve_host(const NamedTarget& named, std::string_view url, int timeout_ms) {
+  Json r = stub_resolve({.name = named.name, .type = 1, .servers = {}, .tcp = false, .tcp_fallback = true, .timeout_ms = timeout_ms});
+  Json resolved = {{"name", named.name}, {"rcode", r.value("rcode", "")}, {"answers", r.value("answers", Json::array())},
                    {"server", r.value("server", "")}};
-  if (r.value("outcome", "") != "ok" || resolved["answers"].empty()) {
+  std::string failure;
+  if (r.value("outcome", "") != "ok")
+    failure = r.value("error", std::string("failed"));
+  else if (resolved["answers"].empty())
+    failure = r.value("rcode", std::string("no answer")) + ", no address";
+  std::expected<Target, std::string> target = std::unexpected(failure);
+  if (failure.empty()) target = named.at(resolved["answers"][0].get<std::string>());
+  if (!target) {
     Json j = result("connect", r.value("outcome", "") == "ok" ? "error" : r.value("outcome", "error"));
     j["target"] = std::string(url);
-    j["error"] = "resolve " + name + ": " + (r.value("outcome", "") == "ok" ? r.value("rcode", std::string("no answer")) + ", no address"
-                                                                             : r.value("error", std::string("failed")));
+    j["error"] = "resolve " + named.name + ": " + target.error();
     j["resolved"] = resolved;
     return std::unexpected(j);
   }
-  return ByName{std::string(url.substr(0, scheme + 3)) + resolved["answers"][0].get<std::string>() + std::string(rest.substr(colon)),
-                resolved};
+  return ByName{*target, resolved};
 }
 
 constexpr OptionSpec kOptions[] = {{"--timeout-ms"}, {"--send"}, {"--expect-bytes"}};
@@ -54,15 +53,15 @@ int run(const Invocation& inv) {
   auto target = parse_target(inv.args[0]);
   std::optional<Json> resolved;
   if (!target) {
-    auto by_name = resolve_host(inv.args[0], static_cast<int>(*timeout));
-    if (!by_name && by_name.error().is_null()) return usage_error(inv.spec, "connect", target.error());
+    auto named = parse_named_target(inv.args[0]);
+    if (!named) return usage_error(inv.spec, "connect", named.error());
+    auto by_name = resolve_host(*named, inv.args[0], static_cast<int>(*timeout));
     if (!by_name) {
       emit(by_name.error());
       return kExitOk;
     }
     resolved = by_name->resolved;
-    target = parse_target(by_name->url);
-    if (!target) return usage_error(inv.spec, "connect", target.error());
+    target = by_name->target;
   }
   if (target->addr.port() == 0) return usage_error(inv.spec, "connect", "connect: port 0 in '" + inv.args[0] + "'");
   ConnectOptions o{.timeout_ms = static_cast<int>(*timeout)};

@@ -367,7 +367,10 @@ TEST_F(ProbeKernel, UsageErrorsExitTwoAndNameTheProblem) {
   } cases[] = {
       {{"frobnicate"}, "unknown action 'frobnicate'"},
       {{"connect", "tcp://127.0.0.1:80", "--bogus", "1"}, "unknown option --bogus"},
-      {{"connect", "tcp://localhost:80"}, "not a numeric IP address"},
+      {{"connect", "tcp://a b:80"}, "neither a numeric IP address nor a host name"},
+      {{"connect", "tcp://127.0.0.1:99999"}, "bad port '99999'"},
+      {{"connect", "tcp://1.2.3.999:80"}, "not a numeric IP address"},
+      {{"connect", "tcp://:80"}, "missing host"},
       {{"connect"}, "missing argument"},
       {{"ping", "127.0.0.1", "--timeout-ms", "soon"}, "--timeout-ms"},
       {{}, "missing action"},

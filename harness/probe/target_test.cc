@@ -66,6 +66,38 @@ TEST(Target, RejectsMalformedInputWithAReason) {
   }
 }
 
+TEST(NamedTarget, TakesHostNamesAndRefusesWhatIsNeither) {
+  auto web = parse_named_target("udp://web.example.:53");
+  ASSERT_TRUE(web) << web.error();
+  EXPECT_EQ(web->proto, Proto::kUdp);
+  EXPECT_EQ(web->name, "web.example.");
+  EXPECT_EQ(web->port, 53);
+  EXPECT_EQ(web->at("10.0.0.2")->url(), "udp://10.0.0.2:53");
+  EXPECT_EQ(parse_named_target("tcp://my_db-1:5432")->name, "my_db-1");
+  EXPECT_FALSE(web->at("not-an-ip"));
+  struct Case {
+    const char* text;
+    const char* words;
+  } cases[] = {
+      {"tcp://1.2.3.4:80", "names an address"},
+      {"tcp://a b:80", "neither a numeric IP address nor a host name"},
+      {"tcp://-web:80", "does not start with '-'"},
+      {"tcp://web..x:80", "1 to 63 bytes"},
+      {"tcp://1.2.3.999:80", "not a numeric IP address"},
+      {"tcp://[web]:80", "not a numeric IP address"},
+      {"tcp://web:99999", "bad port '99999'"},
+      {"tcp://web", "missing :PORT"},
+      {"tcp://:80", "missing host"},
+      {"http://web:80", "expected tcp://HOST:PORT"},
+  };
+  for (const auto& c : cases) {
+    auto t = parse_named_target(c.text);
+    ASSERT_FALSE(t) << c.text;
+    EXPECT_NE(t.error().find(c.words), std::string::npos) << c.text << " -> " << t.error();
+  }
+  EXPECT_FALSE(parse_named_target("tcp://" + std::string(64, 'a') + ":80"));
+}
+
 TEST(SockAddr, ParseIpAcceptsBareAndBracketedAddresses) {
   EXPECT_EQ(SockAddr::parse_ip("127.0.0.1")->str(), "127.0.0.1:0");
   EXPECT_EQ(SockAddr::parse_ip("::1", 80)->str(), "[::1]:80");
