@@ -104,13 +104,7 @@ Result<void> Firewall::apply(const FirewallModel& model) {
   Table table = NC_TRY_CTX(render(model, table_), "{}", ctx());
   if (needs_br_netfilter(model)) NC_TRY_VOID_CTX(ensure_br_netfilter(), "{}", ctx());
   NC_TRY_VOID_CTX(ensure_route_localnet(model), "{}", ctx());
-  Batch b(seq_);
-  for (int family : kFamilies) reset_table(b, family, table_);
-  add_table(b, table);
-  seq_ = b.end_seq();
-  NC_TRY_VOID_CTX(b.send(sock_.get()), "{}", ctx());
-  applied_ = true;
-  return {};
+  return apply_table(table);
 }
 
 Result<void> Firewall::apply_table(const Table& table) {
