@@ -424,7 +424,9 @@ void ExpectDiagnoseChangesNothing(const ExternalDaemon& daemon, const std::strin
   // Not one event (create, start, exec, connect, ...) while it diagnosed. Docker only:
   // Podman 4.3's file event log reads back incompletely under load (seen empty, and with a
   // lone "system refresh" after); its containers, networks and images are compared above.
-  if (!podman) EXPECT_EQ(events(), events_before);
+  if (!podman) {
+    EXPECT_EQ(events(), events_before);
+  }
 }
 
 TEST_F(CliKernel, DiagnoseAgainstALiveDockerNamesCausesAndChangesNothing) {
