@@ -28,14 +28,17 @@ Result<void> write_in_place(const char* path, std::string_view text, int flags) 
   return {};
 }
 
-Result<void> write_systemd(std::string_view text) {
-  struct stat st{};
-  if (::stat(kSystemdFile, &st) == 0) return write_in_place(kSystemdFile, text, 0);
+// systemd-resolved's directory on a tmpfs of the host's mount namespace's own: mounted
+// once, so that a runtime that took a recursive view of /run when it started (a runtime
+// root, cli_adapter/host_files.h) sees every file written there later.
+Result<void> own_systemd_dir() {
+  struct stat dir{}, run{};
+  if (::stat(kSystemdDir, &dir) == 0 && ::stat("/run", &run) == 0 && dir.st_dev != run.st_dev) return {};
   for (const char* d : {"/run/systemd", kSystemdDir})
     if (::mkdir(d, 0755) != 0 && errno != EEXIST) return sys_fail(fmt::format("create {}", d));
   if (::mount("tmpfs", kSystemdDir, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755") != 0)
     return sys_fail(fmt::format("mount tmpfs on {}", kSystemdDir));
-  return write_in_place(kSystemdFile, text, O_CREAT);
+  return {};
 }
 
 }  // namespace
@@ -52,7 +55,8 @@ Result<void> write_host_resolv(const Namespaces& host, const HostResolvFiles& fi
   if (!host.has(kNsMnt)) return failf("write the resolver files of {}: it has no mount namespace of its own", host.name());
   return with_context(host.run([&]() -> Result<void> {
                         NC_TRY_VOID(write_in_place("/etc/resolv.conf", files.etc, 0));
-                        if (files.systemd) NC_TRY_VOID(write_systemd(*files.systemd));
+                        NC_TRY_VOID(own_systemd_dir());
+                        if (files.systemd) NC_TRY_VOID(write_in_place(kSystemdFile, *files.systemd, O_CREAT));
                         return {};
                       }),
                       fmt::format("write the resolver files of {}", host.name()));

@@ -27,10 +27,10 @@ struct HostResolvFiles {
 
 // Writes them in the host's mount namespace only. /etc/resolv.conf is rewritten in place
 // (the file the lab bound there, or the one a runtime adapter bound over it for its
-// daemon: the daemon sees the new text as a host's administrator's edit). The first
-// systemd file is made on a tmpfs mounted over /run/systemd/resolve in the host's mount
-// namespace (the lab's /run is shared by the lab's hosts; the directory is made there,
-// empty), later ones rewrite it in place.
+// daemon: the daemon sees the new text as a host's administrator's edit). The systemd
+// file lives on a tmpfs mounted over /run/systemd/resolve in the host's mount namespace at
+// the first call (the lab's /run is shared by the lab's hosts; only the empty directory is
+// made there); later calls write there in place.
 Result<void> write_host_resolv(const Namespaces& host, const HostResolvFiles& files);
 
 }  // namespace nc::lab

@@ -26,7 +26,11 @@ class PerShard final : public RuntimeUnderTest {
     // written, and the next check one that never saw them.
     bool own_resolv = lab.host_resolv || lab.host_resolv_steps;
     if (current_ && (ip_forward_ != lab.ip_forward || own_resolv || resolv_touched_)) drop();
-    if (!current_) NC_TRY_VOID(start(lab.ip_forward, lab.host_resolv));
+    // A check that only changes the files in a step gets them written before the start too
+    // (the lab's usual text): the runtime then starts with the files' final mounts in place.
+    auto files = lab.host_resolv;
+    if (!files && lab.host_resolv_steps) files = lab::HostResolvFiles{std::string(lab::kHostResolvConf), std::nullopt};
+    if (!current_) NC_TRY_VOID(start(lab.ip_forward, files));
     resolv_touched_ = own_resolv;
     return Placement{.host = &current_->host(), .runtime = &current_->runtime()};
   }
