@@ -46,6 +46,19 @@ std::string describe_action(const Step& s) {
       if (a.kind == K::kLoss) return fmt::format("firewall in {}: drop {}% of incoming packets", a.container, a.loss);
       return fmt::format("firewall in {}: drop incoming {}/{}", a.container, proto_name(a.proto), a.port);
     }
+    std::string operator()(const HostResolv& a) const {
+      std::vector<std::string> ns;
+      for (auto& ip : a.nameservers) ns.push_back(ip.str());
+      std::string out = fmt::format("host_resolv: /etc/resolv.conf nameservers [{}]", fmt::join(ns, ", "));
+      if (!a.search.empty()) out += fmt::format(" search [{}]", fmt::join(a.search, ", "));
+      if (!a.options.empty()) out += fmt::format(" options [{}]", fmt::join(a.options, ", "));
+      if (a.systemd_resolved) {
+        std::vector<std::string> up;
+        for (auto& ip : *a.systemd_resolved) up.push_back(ip.str());
+        out += fmt::format("; systemd-resolved's upstreams [{}]", fmt::join(up, ", "));
+      }
+      return out;
+    }
     std::string operator()(const CniCall& a) const {
       return fmt::format("cni {} {} on {}{}{}", a.command, a.container, a.network, a.ifname.empty() ? "" : " ifname " + a.ifname,
                          a.netns_gone ? " (netns gone)" : "");
@@ -99,7 +112,36 @@ bool is_lifecycle(ActionKind k) { return k >= ActionKind::kStop && k <= ActionKi
 
 bool is_story(ActionKind k) { return k == ActionKind::kNote || k == ActionKind::kFix; }
 
-bool is_lab(ActionKind k) { return k == ActionKind::kDnsFault || k == ActionKind::kDnsLog || k == ActionKind::kFirewall; }
+bool is_lab(ActionKind k) {
+  return k == ActionKind::kDnsFault || k == ActionKind::kDnsLog || k == ActionKind::kFirewall || k == ActionKind::kHostResolv;
+}
+
+namespace {
+
+std::string resolv_text(std::string_view head, const std::vector<IpAddr>& servers, const HostResolv& r) {
+  std::string out(head);
+  for (auto& ip : servers) out += fmt::format("nameserver {}\n", ip.str());
+  if (!r.search.empty()) out += fmt::format("search {}\n", fmt::join(r.search, " "));
+  if (!r.options.empty()) out += fmt::format("options {}\n", fmt::join(r.options, " "));
+  return out;
+}
+
+}  // namespace
+
+std::string HostResolv::etc_text() const { return resolv_text("", nameservers, *this); }
+
+std::optional<std::string> HostResolv::systemd_text() const {
+  if (!systemd_resolved) return std::nullopt;
+  return resolv_text("# This is /run/systemd/resolve/resolv.conf managed by man:systemd-resolved(8).\n",
+                     *systemd_resolved, *this);
+}
+
+std::vector<IpAddr> HostResolv::loopback_servers() const {
+  std::vector<IpAddr> out;
+  for (auto& ip : nameservers)
+    if (ip.is_loopback() && std::ranges::find(out, ip) == out.end()) out.push_back(ip);
+  return out;
+}
 
 std::string describe(const Step& step) {
   if (step.kind() == ActionKind::kNote) return "note: " + describe_action(step);

@@ -157,6 +157,24 @@ struct DnsLog {
   std::string server;  // empty: every upstream
 };
 
+// Lab: the lab host's resolver files, as a host's administrator (or systemd-resolved)
+// leaves them: `lab: { host_resolv: ... }` before the runtime starts, or a `host_resolv`
+// step that rewrites them while containers run. /etc/resolv.conf gets `nameservers`,
+// `search` and `options`; with `systemd_resolved`, /run/systemd/resolve/resolv.conf (the
+// file systemd-resolved writes with the real upstreams) gets those servers and the same
+// search and options. A loopback nameserver (127.0.0.53, systemd-resolved's stub) is
+// answered by a stub the lab runs in the host's namespace (the lab's zone, like the
+// upstreams) when the check requires dns.
+struct HostResolv {
+  std::vector<IpAddr> nameservers;
+  std::vector<std::string> search;
+  std::vector<std::string> options;
+  std::optional<std::vector<IpAddr>> systemd_resolved;
+  std::string etc_text() const;                     // /etc/resolv.conf
+  std::optional<std::string> systemd_text() const;  // /run/systemd/resolve/resolv.conf, when given
+  std::vector<IpAddr> loopback_servers() const;     // the nameservers the lab's stub answers
+};
+
 // Runtime (one that drives CNI plugins, capability `cni`): one operation of the CNI
 // specification on the attachment (container, ifname) of a network (api/cni.h).
 struct CniCall {
@@ -191,24 +209,25 @@ using Action = std::variant<Connect, Ping, Read, Listeners, Interfaces, NetworkC
                             NetworkRemove, ContainerCreate, ContainerRemove, NetworkConnect,
                             NetworkDisconnect, Note,
                             Resolve, DnsFault, DnsLog, Diagnose, CniCall, Stop, Start, Restart, Kill, Fix,
-                            FirewallRule>;
+                            FirewallRule, HostResolv>;
 
 // The kind of an Action: same order as the variant's alternatives (Step::kind() relies on it).
 enum class ActionKind {
   kConnect, kPing, kRead, kListeners, kInterfaces, kNetworkCreate, kNetworkRemove,
   kContainerCreate, kContainerRemove, kNetworkConnect, kNetworkDisconnect, kNote,
-  kResolve, kDnsFault, kDnsLog, kDiagnose, kCni, kStop, kStart, kRestart, kKill, kFix, kFirewall,
+  kResolve, kDnsFault, kDnsLog, kDiagnose, kCni, kStop, kStart, kRestart, kKill, kFix, kFirewall, kHostResolv,
 };
-inline constexpr std::array<std::string_view, 23> kActionNames = {
+inline constexpr std::array<std::string_view, 24> kActionNames = {
     "connect", "ping", "read", "listeners", "interfaces", "network_create", "network_remove",
     "container_create", "container_remove", "network_connect", "network_disconnect", "note",
-    "resolve", "dns_fault", "dns_log", "diagnose", "cni", "stop", "start", "restart", "kill", "fix", "firewall"};
+    "resolve", "dns_fault", "dns_log", "diagnose", "cni", "stop", "start", "restart", "kill", "fix", "firewall",
+    "host_resolv"};
 std::string_view action_name(ActionKind k);  // the YAML key
 bool is_probe(ActionKind k);    // connect, ping, read, listeners, interfaces, diagnose
 bool is_runtime(ActionKind k);  // network_*, container_*, stop, start, restart, kill
 bool is_lifecycle(ActionKind k);  // stop, start, restart, kill
 bool is_story(ActionKind k);      // note, fix: print a line, run nothing
-bool is_lab(ActionKind k);      // dns_fault, dns_log, firewall: act on the lab itself
+bool is_lab(ActionKind k);      // dns_fault, dns_log, firewall, host_resolv: act on the lab itself
 
 // What a step must observe. Which fields may be set depends on the action; the loader
 // rejects the others, so the engine checks every field that is set and nothing else.
@@ -324,6 +343,9 @@ struct Lab {
   // them stays at 1500 and drops larger frames silently, like a switch on the path not
   // configured for jumbo frames (SCN-DRV-001's MTU black hole).
   int underlay_mtu = 0;
+  // The host's resolver files before the runtime starts (absent: the lab's usual
+  // `nameserver 203.0.113.53`, `search example.test`).
+  std::optional<HostResolv> host_resolv;
 };
 
 // One check. Set-up order: networks (in order), containers (in order), services (in order,

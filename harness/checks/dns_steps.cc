@@ -1,6 +1,7 @@
 #include "harness/checks/dns_steps.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/ranges.h>
 
@@ -15,6 +16,40 @@ constexpr std::string_view kLogKeys[] = {"name", "server"};
 constexpr std::string_view kFaultModes[] = {"answer", "drop", "delay", "servfail", "nxdomain", "truncate", "refuse_tcp"};
 constexpr std::string_view kRcodes[] = {"noerror", "formerr", "servfail", "nxdomain", "notimp", "refused"};
 constexpr std::string_view kFlags[] = {"tc", "aa", "ra"};
+constexpr std::string_view kHostResolvKeys[] = {"nameservers", "search", "options", "systemd_resolved"};
+constexpr std::string_view kHostResolvRequired[] = {"nameservers"};
+
+// A list of addresses (or one), each checked where it is written.
+Result<std::vector<IpAddr>> address_list(const Reader& r, const Value& v) {
+  std::vector<Value> items;
+  if (v.node.IsSequence()) items = NC_TRY(r.list(v));
+  else items.push_back(v);
+  std::vector<IpAddr> out;
+  for (auto& item : items) {
+    auto text = NC_TRY(r.word(item));
+    auto ip = IpAddr::parse(text);
+    if (!ip) return r.errorf(item.mark, "host_resolv: {}: '{}' is not an address", item.name, text);
+    out.push_back(*ip);
+  }
+  if (out.empty()) return r.errorf(v.mark, "host_resolv: {}: name at least one server", v.name);
+  // resolv.conf(5): the resolver uses at most 3 (MAXNS); Docker takes at most 3 too.
+  if (out.size() > 3) return r.errorf(v.mark, "host_resolv: {}: {} servers; resolv.conf holds at most 3", v.name, out.size());
+  return out;
+}
+
+// Words a resolv.conf line can carry: no spaces, no comment characters.
+Result<std::vector<std::string>> resolv_words(const Reader& r, const Value& v, bool domain) {
+  auto words = NC_TRY(r.strings(v));
+  for (auto& w : words) {
+    bool ok = !w.empty() && std::ranges::all_of(w, [&](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || (!domain && (c == ':' || c == '_'));
+    });
+    if (!ok)
+      return r.errorf(v.mark, "host_resolv: {}: '{}' is not {}", v.name, w,
+                      domain ? "a domain (letters, digits, '-', '.')" : "a resolver option (ndots:5, edns0, ...)");
+  }
+  return words;
+}
 
 Result<Template> templ(const Reader& r, const Value& v, const Scope& scope) {
   auto text = NC_TRY(r.word(v));
@@ -84,6 +119,16 @@ Result<DnsLog> parse_dns_log(const Reader& r, const Value& v) {
   auto f = NC_TRY(r.map(v, "dns_log", kLogKeys));
   if (auto* n = f.find("name")) out.name = NC_TRY(r.word(n->value));
   if (auto* s = f.find("server")) out.server = NC_TRY(upstream_ip(r, s->value));
+  return out;
+}
+
+Result<HostResolv> parse_host_resolv(const Reader& r, const Value& v) {
+  auto f = NC_TRY(r.map(v, "host_resolv", kHostResolvKeys, kHostResolvRequired));
+  HostResolv out;
+  out.nameservers = NC_TRY(address_list(r, f.find("nameservers")->value));
+  if (auto* x = f.find("search")) out.search = NC_TRY(resolv_words(r, x->value, true));
+  if (auto* x = f.find("options")) out.options = NC_TRY(resolv_words(r, x->value, false));
+  if (auto* x = f.find("systemd_resolved")) out.systemd_resolved = NC_TRY(address_list(r, x->value));
   return out;
 }
 

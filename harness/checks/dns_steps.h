@@ -13,6 +13,10 @@ Result<DnsFault> parse_dns_fault(const Reader& r, const Value& v);
 // dns_log: NAME   or   dns_log: {name: NAME, server: IP}
 Result<DnsLog> parse_dns_log(const Reader& r, const Value& v);
 
+// host_resolv: {nameservers: [127.0.0.53], search: [example.test], options: [ndots:5],
+//               systemd_resolved: [203.0.113.53]}   (the lab key and the step alike)
+Result<HostResolv> parse_host_resolv(const Reader& r, const Value& v);
+
 // Fills `e` from one expect key of a resolve or dns_log step; other keys are left alone.
 Result<void> fill_dns_detail(const Reader& r, const Field& f, const Scope& scope, Expect& e);
 

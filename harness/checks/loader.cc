@@ -7,6 +7,7 @@
 
 #include <fmt/ranges.h>
 
+#include "harness/checks/dns_steps.h"
 #include "harness/checks/input_limits.h"
 #include "harness/checks/specs.h"
 #include "harness/checks/steps.h"
@@ -22,7 +23,7 @@ using detail::Value;
 constexpr std::string_view kTopKeys[] = {"id", "title", "source", "requires", "story", "lab",
                                          "networks", "containers", "services", "steps"};
 constexpr std::string_view kRequired[] = {"id", "title", "source", "steps"};
-constexpr std::string_view kLabKeys[] = {"ip_forward", "hosts", "underlay_mtu"};
+constexpr std::string_view kLabKeys[] = {"ip_forward", "hosts", "underlay_mtu", "host_resolv"};
 
 Result<std::string> parse_id(const Reader& r, const Value& v) {
   static const std::regex pattern("^(BR|ISO|DNS|PORT|DRV|CNI|SCN)(-[A-Z]+)*-[0-9]{3}$");
@@ -49,6 +50,7 @@ Result<Lab> parse_lab(const Reader& r, const Value& v) {
   if (auto* x = f.find("ip_forward")) lab.ip_forward = NC_TRY(r.boolean(x->value));
   if (auto* x = f.find("hosts")) lab.hosts = static_cast<int>(NC_TRY(r.integer(x->value, 1, 4)));
   if (auto* x = f.find("underlay_mtu")) lab.underlay_mtu = static_cast<int>(NC_TRY(r.integer(x->value, 1280, 9000)));
+  if (auto* x = f.find("host_resolv")) lab.host_resolv = NC_TRY(detail::parse_host_resolv(r, x->value));
   return lab;
 }
 
@@ -70,6 +72,21 @@ Result<void> fill_topology(const Reader& r, const Fields& f, Check& c, Scope& sc
   return {};
 }
 
+// Setting the host's resolver files only means something on a runtime that reads them: a
+// check that does must say so, so that other runtimes skip it instead of failing it.
+Result<void> check_host_resolv_required(const Reader& r, const Fields& f, const Check& c) {
+  if (std::ranges::find(c.requirements, "host_resolv") != c.requirements.end()) return {};
+  if (c.lab.host_resolv) {
+    auto* lab = f.find("lab");
+    auto lf = NC_TRY(r.map(lab->value, "lab", kLabKeys));
+    return r.errorf(lf.find("host_resolv")->key_mark, "lab: host_resolv needs `requires: [..., host_resolv]` (runtimes that do not read the lab host's resolver files skip the check)");
+  }
+  for (auto& s : c.steps)
+    if (s.kind() == ActionKind::kHostResolv)
+      return fail(fmt::format("{}: a host_resolv step needs `requires: [..., host_resolv]` (runtimes that do not read the lab host's resolver files skip the check)", s.pos.str()));
+  return {};
+}
+
 Result<Check> parse_root(const Reader& r, const YAML::Node& root, Suite suite) {
   auto f = NC_TRY(r.map(Value{root, root.Mark(), "check"}, "a check", kTopKeys, kRequired));
   Check c;
@@ -79,6 +96,7 @@ Result<Check> parse_root(const Reader& r, const YAML::Node& root, Suite suite) {
   scope.set_hosts(c.lab.hosts);
   NC_TRY_VOID(fill_topology(r, f, c, scope));
   c.steps = NC_TRY(detail::parse_steps(r, f.find("steps")->value, scope));
+  NC_TRY_VOID(check_host_resolv_required(r, f, c));
   return c;
 }
 

@@ -69,7 +69,7 @@ Result<milliseconds> step_timeout(const Reader& r, const Fields& f, ActionKind k
 
 Result<Expect> step_expect(const Reader& r, const Value& step, const Fields& f, ActionKind kind, const Scope& scope) {
   auto* e = f.find("expect");
-  if (is_story(kind) || kind == ActionKind::kDnsFault || kind == ActionKind::kFirewall) {
+  if (is_story(kind) || kind == ActionKind::kDnsFault || kind == ActionKind::kFirewall || kind == ActionKind::kHostResolv) {
     if (e) return r.errorf(e->key_mark, "{} expects nothing; remove 'expect'", is_story(kind) ? "a " + std::string(action_name(kind)) : std::string(action_name(kind)));
     return Expect{};
   }
@@ -268,6 +268,7 @@ Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, co
     case ActionKind::kKill: return Kill{NC_TRY(existing(r, v, scope, true))};
     case ActionKind::kFix: return Fix{NC_TRY(template_arg(r, v, scope))};
     case ActionKind::kFirewall: return NC_TRY(parse_firewall(r, v, scope));
+    case ActionKind::kHostResolv: return NC_TRY(parse_host_resolv(r, v));
   }
   return r.error(v.mark, "unhandled action");
 }

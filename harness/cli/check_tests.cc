@@ -1,5 +1,6 @@
 #include "harness/cli/check_tests.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -7,6 +8,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "harness/engine/dns_steps.h"
 #include "harness/engine/engine.h"
 #include "harness/engine/skip.h"
 #include "harness/kernel/features.h"
@@ -59,8 +61,12 @@ class CheckTest : public ::testing::Test {
   }
 
   void execute(report::CheckResult& r) {
+    bool resolv_steps = std::ranges::any_of(check_.steps, [](auto& s) { return s.kind() == checks::ActionKind::kHostResolv; });
+    std::optional<lab::HostResolvFiles> resolv;
+    if (check_.lab.host_resolv) resolv = engine::host_resolv_files(*check_.lab.host_resolv);
     auto placed = rut_.acquire({.ip_forward = check_.lab.ip_forward, .hosts = check_.lab.hosts,
-                                .underlay_mtu = check_.lab.underlay_mtu});
+                                .underlay_mtu = check_.lab.underlay_mtu, .host_resolv = resolv,
+                                .host_resolv_steps = resolv_steps});
     if (!placed) return void(r.reason = placed.error().message());
     if (auto why = engine::skip_reason(check_, *placed->runtime, rut_.name(), run_.features); !why.empty()) {
       r.status = report::Status::kSkip;

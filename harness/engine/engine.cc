@@ -64,7 +64,7 @@ class CheckRunner {
   }
 
   Result<void> setup() {
-    upstream_ = NC_TRY(start_upstream(check_, env_));
+    upstream_ = NC_TRY(start_lab_dns(check_, env_));
     for (auto& n : check_.networks) NC_TRY_VOID(env_.runtime->create_network(n));
     for (auto& c : check_.containers) NC_TRY_VOID(env_.runtime->create_container(c));
     for (auto& s : check_.services) services_.push_back(NC_TRY(start_service(env_, s)));
@@ -223,7 +223,8 @@ class CheckRunner {
     rec.action = std::string(checks::action_name(s.kind()));
     rec.story_line = s.name;
     if (has_fix_) rec.act = s.act == checks::Act::kFix ? "fix" : "symptom";
-    if (s.kind() == ActionKind::kDnsFault) return dns_fault_step(s, upstream_.get(), std::move(rec));
+    if (s.kind() == ActionKind::kDnsFault) return dns_fault_step(s, upstream_, std::move(rec));
+    if (s.kind() == ActionKind::kHostResolv) return host_resolv_step(s, env_, std::move(rec));
     if (auto* fw = s.get<checks::FirewallRule>()) return firewall_step(*fw, std::move(rec));
     if (auto* note = s.get<checks::Note>()) {
       rec.description = expand(note->text).value_or(note->text);
@@ -387,7 +388,7 @@ class CheckRunner {
     auto t0 = std::chrono::steady_clock::now();
     json observed;
     if (s.kind() == ActionKind::kDnsLog) {
-      observed = dns_log_step(s, upstream_.get(), rec.description);
+      observed = dns_log_step(s, upstream_, rec.description);
     } else if (auto* a = s.get<checks::CniCall>()) {
       observed = cni_step(*a, *env_.runtime, rec.description);
       containers_.clear();  // an ADD or DEL changes what inspect reports
@@ -469,7 +470,7 @@ class CheckRunner {
   EngineEnv& env_;
   bool has_fix_ = false;  // the check has a fix: act; records say which act a step is in
   CheckRun result_;
-  std::unique_ptr<upstream_dns::UpstreamDns> upstream_;  // the lab's upstream DNS, when the check requires dns
+  LabDns upstream_;  // the lab's upstream DNS (and the host's stub), when the check requires dns
   std::vector<Process> services_;
   struct Incident {
     nft::Firewall fw;                        // the `incident` table in the container's netns

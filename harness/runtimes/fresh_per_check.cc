@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/lab/lab_dns.h"
 #include "netimpl/netlink/rtnl.h"
 
 namespace nc::runtimes {
@@ -40,6 +41,7 @@ class FreshPerCheck final : public RuntimeUnderTest {
     next_ = std::async(std::launch::async, [] { return lab::LabHost::create(prebuilt_options()); });
     if (!lab.ip_forward)
       NC_TRY_VOID_CTX(netlink::write_sysctl(c->host->host(), "net.ipv4.ip_forward", "0"), "lab: create lab host host");
+    if (lab.host_resolv) NC_TRY_VOID_CTX(lab::write_host_resolv(c->host->host(), *lab.host_resolv), "lab");
     if (spans_hosts_ && lab.hosts > 1)
       c->underlay.emplace(NC_TRY_CTX(lab::Underlay::create(*c->host, lab.hosts, lab.underlay_mtu), "lab"));
     c->rt = NC_TRY_CTX(start_(*c->host, c->underlay ? &*c->underlay : nullptr), "start {}", name_);

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/runtimes/host_resolv_test_support.h"
 #include "netimpl/netlink/rtnl.h"
 #include "netimpl/runtime/netimpl_runtime.h"
 
@@ -50,6 +51,23 @@ TEST(FreshPerCheckKernel, EveryCheckGetsItsOwnLabHostWithTheIpForwardItAsksFor) 
   ASSERT_TRUE(third) << third.error().message();
   rut->release();
   EXPECT_EQ(seen.ip_forward_at_start, (std::vector<std::string>{"1", "0", "1"}));
+}
+
+// A check's host_resolv is in the lab host before its runtime starts (netimpl reads the
+// host's file when it starts, as a daemon does).
+TEST(FreshPerCheckKernel, ACheckGetsTheHostsResolverFilesItAsksForBeforeItsRuntimeStarts) {
+  std::vector<std::string> seen;
+  auto rut = make_fresh_per_check("netimpl", false, [&seen](const lab::LabHost& host, const lab::Underlay*) -> Result<std::unique_ptr<api::Runtime>> {
+    seen.push_back(etc_resolv_in(host.host()));
+    return NC_TRY(runtime::NetimplRuntime::create(host.host(), {.probe_path = "", .start_processes = false}));
+  });
+  for (auto files : {std::optional<lab::HostResolvFiles>(lab::HostResolvFiles{"nameserver 203.0.113.54\n", std::nullopt}),
+                     std::optional<lab::HostResolvFiles>()}) {
+    auto at = rut->acquire({.host_resolv = files});
+    ASSERT_TRUE(at) << at.error().message();
+    rut->release();
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"nameserver 203.0.113.54\n", std::string(lab::kHostResolvConf)}));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/lab/lab_dns.h"
 #include "harness/runtimes/cli_adapter/host_files.h"
 #include "harness/runtimes/cli_adapter/image.h"
 #include "harness/runtimes/podman/podman.h"
@@ -48,6 +49,7 @@ Result<std::unique_ptr<HostedRuntime>> HostedRuntime::start(const HostedOptions&
   if (!o.root.empty()) NC_TRY_VOID(check_root(o));
   if (!o.root.empty() && !o.endpoint.empty()) return failf("runtime {}: a root and an endpoint exclude each other", o.runtime);
   auto host = NC_TRY(lab::LabHost::create({.ip_forward = o.ip_forward, .name = "host"}));
+  if (o.host_resolv) NC_TRY_VOID_CTX(lab::write_host_resolv(host.host(), *o.host_resolv), "lab");
   std::unique_ptr<HostedRuntime> h(new HostedRuntime(std::move(host)));
   h->ip_forward_ = o.ip_forward;
   h->own_daemon_ = o.endpoint.empty();
@@ -71,12 +73,15 @@ Result<void> HostedRuntime::start_runtime(const HostedOptions& o) {
     }
     ro.version = clean_version(NC_TRY(cli->out({"version", "--format", "{{.Server.Version}}"})));
     ro.capabilities = docker_capabilities();
+    // A daemon of the machine's (an endpoint) reads the machine's resolver files, not the lab's.
+    if (o.endpoint.empty()) ro.capabilities.insert("host_resolv");
   } else {
     NC_TRY_VOID(lower_soft_ulimits());
     if (root_ns_) cli.emplace(NC_TRY(podman_root_cli(*root_ns_, o.state_dir, o.firewall_driver)));
     else cli.emplace(podman_cli(host_.host(), o.state_dir, o.endpoint));
     ro.version = clean_version(NC_TRY(cli->out({"version", "--format", "{{.Client.Version}}"})));
     ro.capabilities = podman_capabilities();
+    if (o.endpoint.empty()) ro.capabilities.insert("host_resolv");
     ro.cgroup_parent = o.endpoint.empty() ? o.cgroup_parent : "";
   }
   NC_TRY_VOID(import_probe_image(*cli, o.probe_path, o.state_dir, std::string(kProbeImage)));

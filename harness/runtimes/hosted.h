@@ -42,6 +42,7 @@ inline constexpr std::string_view kProbeImage = "netconform-probe:latest";
 struct HostedOptions {
   std::string runtime;     // "docker" | "podman": which adapter (dialect) drives it
   bool ip_forward = true;
+  std::optional<lab::HostResolvFiles> host_resolv;  // written into the lab host before the daemon starts
   std::string probe_path;
   std::string cgroup_parent;  // cgroup_gc.h: run_cgroup_name()
   std::string state_dir;      // below /run/, not used before

@@ -15,12 +15,13 @@ RuntimeKind hosted_kind(std::string name, std::string summary, std::string binar
           .summary = std::move(summary),
           .make = [name](std::string_view, const RunContext& ctx) -> Result<std::unique_ptr<RuntimeUnderTest>> {
             auto ep = ctx.endpoints.find(name);
-            HostedOptions base{.runtime = name, .ip_forward = true, .probe_path = ctx.probe_path,
+            HostedOptions base{.runtime = name, .ip_forward = true, .host_resolv = std::nullopt, .probe_path = ctx.probe_path,
                                .cgroup_parent = ctx.cgroup_parent, .state_dir = "",
                                .endpoint = ep == ctx.endpoints.end() ? "" : ep->second};
             return make_per_shard(name, name, [base](const ShardStartArgs& a) -> Result<std::unique_ptr<ShardRuntime>> {
               HostedOptions o = base;
               o.ip_forward = a.ip_forward;
+              o.host_resolv = a.host_resolv;
               o.state_dir = a.state_dir;
               return NC_TRY(HostedRuntime::start(o));
             });

@@ -20,12 +20,13 @@ RuntimeKind root_kind(std::string name, std::string family, std::string summary,
           .summary = std::move(summary),
           .make = [name, family, firewall_driver](std::string_view,
                                                   const RunContext& ctx) -> Result<std::unique_ptr<RuntimeUnderTest>> {
-            HostedOptions base{.runtime = family, .ip_forward = true, .probe_path = ctx.probe_path,
+            HostedOptions base{.runtime = family, .ip_forward = true, .host_resolv = std::nullopt, .probe_path = ctx.probe_path,
                                .cgroup_parent = ctx.cgroup_parent, .state_dir = "", .endpoint = "",
                                .root = debian13_root(), .firewall_driver = firewall_driver};
             return make_per_shard(name, family, [base](const ShardStartArgs& a) -> Result<std::unique_ptr<ShardRuntime>> {
               HostedOptions o = base;
               o.ip_forward = a.ip_forward;
+              o.host_resolv = a.host_resolv;
               o.state_dir = a.state_dir;
               return NC_TRY(HostedRuntime::start(o));
             });

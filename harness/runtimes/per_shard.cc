@@ -21,8 +21,17 @@ class PerShard final : public RuntimeUnderTest {
   std::string family() const override { return family_; }
 
   Result<Placement> acquire(const LabNeeds& lab) override {
-    if (current_ && ip_forward_ != lab.ip_forward) drop();
-    if (!current_) NC_TRY_VOID(start(lab.ip_forward));
+    // Docker picks its resolver file once per daemon (moby resolvconf.Path(), a sync.Once):
+    // a check that sets the host's resolver files gets a daemon started after they were
+    // written, and the next check one that never saw them.
+    bool own_resolv = lab.host_resolv || lab.host_resolv_steps;
+    if (current_ && (ip_forward_ != lab.ip_forward || own_resolv || resolv_touched_)) drop();
+    // A check that only changes the files in a step gets them written before the start too
+    // (the lab's usual text): the runtime then starts with the files' final mounts in place.
+    auto files = lab.host_resolv;
+    if (!files && lab.host_resolv_steps) files = lab::HostResolvFiles{std::string(lab::kHostResolvConf), std::nullopt};
+    if (!current_) NC_TRY_VOID(start(lab.ip_forward, files));
+    resolv_touched_ = own_resolv;
     return Placement{.host = &current_->host(), .runtime = &current_->runtime()};
   }
 
@@ -33,13 +42,14 @@ class PerShard final : public RuntimeUnderTest {
   }
 
  private:
-  Result<void> start(bool ip_forward) {
+  Result<void> start(bool ip_forward, const std::optional<lab::HostResolvFiles>& host_resolv) {
     if (failed_) return fail(*failed_);
     // The runtime's name may carry '@', '+', ':' and '/': keep the directory name plain, and
     // short — a daemon's sockets go below it, and a unix socket path has 108 bytes at most.
     std::string dir_name;
     for (char c : name_.substr(0, 20)) dir_name += std::isalnum(static_cast<unsigned char>(c)) || c == '.' ? c : '-';
-    ShardStartArgs args{.ip_forward = ip_forward, .state_dir = fmt::format("/run/netconform/{}-{}", dir_name, ++starts_)};
+    ShardStartArgs args{.ip_forward = ip_forward, .host_resolv = host_resolv,
+                        .state_dir = fmt::format("/run/netconform/{}-{}", dir_name, ++starts_)};
     auto started = start_(args);
     if (!started) {
       failed_ = fmt::format("start {}: {}", name_, started.error().message());
@@ -61,6 +71,7 @@ class PerShard final : public RuntimeUnderTest {
   std::unique_ptr<ShardRuntime> current_;
   std::vector<std::string> initial_lab_;
   bool ip_forward_ = true;
+  bool resolv_touched_ = false;  // the current check set the host's resolver files
   int starts_ = 0;
   std::optional<std::string> failed_;
   std::string version_;

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "harness/runtimes/under_test.h"
@@ -25,6 +26,9 @@ class ShardRuntime {
 
 struct ShardStartArgs {
   bool ip_forward = true;
+  // The lab host's resolver files, to be written (lab::write_host_resolv) after the lab
+  // host is made and before the runtime starts; absent: the lab's usual ones.
+  std::optional<lab::HostResolvFiles> host_resolv;
   std::string state_dir;  // a fresh directory name below /run/ for this start (not created)
 };
 

@@ -9,7 +9,9 @@
 //  - kept per shard (Docker, Podman, exec adapters): a daemon is too slow to start per
 //    check, so one lab host and runtime serve every check of a shard. acquire() restarts
 //    them only when the check needs another initial ip_forward (a daemon behaves
-//    differently when it must turn forwarding on itself) or after a release() that could
+//    differently when it must turn forwarding on itself), when the check or the one
+//    before it sets the host's resolver files (`host_resolv`: Docker picks its resolver
+//    file once per daemon, moby resolvconf.Path()), or after a release() that could
 //    not bring them back; release() resets the runtime (verified by api::Runtime::reset)
 //    and the lab state a check can leave behind (lab/lab_reset.h: neighbour entries,
 //    conntrack, routes and addresses added to the lab's places), so checks are
@@ -22,8 +24,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "harness/lab/lab_dns.h"
 #include "harness/lab/topology.h"
 #include "netimpl/api/runtime.h"
 
@@ -34,6 +38,10 @@ struct LabNeeds {
   bool ip_forward = true;  // the host's initial net.ipv4.ip_forward
   int hosts = 1;           // > 1: a multi-host lab joined by an underlay
   int underlay_mtu = 0;    // hosts > 1: the hosts' underlay MTU (0: 1500)
+  // The host's resolver files before the runtime starts (absent: the lab's usual ones).
+  std::optional<lab::HostResolvFiles> host_resolv;
+  // A step rewrites them: the runtime and lab host are not reused after the check.
+  bool host_resolv_steps = false;
 };
 
 // Where one check runs: valid from acquire() until release().

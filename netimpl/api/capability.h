@@ -20,7 +20,7 @@ struct CapabilityInfo {
   std::string_view meaning;
 };
 
-inline constexpr std::array<CapabilityInfo, 17> kCapabilityTable = {{
+inline constexpr std::array<CapabilityInfo, 18> kCapabilityTable = {{
     {"netns", "CONFIG_NET_NS", "network namespaces"},
     {"veth", "CONFIG_VETH", "veth pairs"},
     {"bridge", "CONFIG_BRIDGE", "Linux bridges"},
@@ -38,6 +38,7 @@ inline constexpr std::array<CapabilityInfo, 17> kCapabilityTable = {{
     {"cni", "", "the runtime drives CNI plugins and takes `cni` steps (ADD, CHECK, DEL on one attachment)"},
     {"lifecycle", "", "containers can be stopped, started, restarted and killed (`stop`, `start`, `restart`, `kill` steps)"},
     {"netns_access", "", "the harness can open a container's network namespace (`firewall` steps put a rule there)"},
+    {"host_resolv", "", "the runtime reads the lab host's resolver files, which a check sets (`host_resolv`: /etc/resolv.conf, systemd-resolved's file)"},
 }};
 
 constexpr const CapabilityInfo* find_capability(std::string_view name) {

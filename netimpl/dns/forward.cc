@@ -21,7 +21,7 @@ void Server::Loop::forward(Pending p) {
     p.ups = it->second.own;
     p.netns = it->second.netns.get();
   } else {
-    p.ups = host_ups;
+    p.ups = it->second.host_ups ? *it->second.host_ups : host_ups;
     p.netns = host_netns.get();
   }
   if (p.ups.size() > kMaxUpstreams) p.ups.resize(kMaxUpstreams);

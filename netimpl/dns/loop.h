@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -28,6 +29,7 @@ using Clock = std::chrono::steady_clock;
 struct Served {
   UniqueFd udp, tcp, netns;
   std::vector<Upstream> own;
+  std::optional<std::vector<Upstream>> host_ups;  // the host's, as of its set-up (Server::set_container_host)
   uint64_t udp_tok = 0, tcp_tok = 0;
   AnswerCache cache;  // its UDP local answers
 };

@@ -46,6 +46,11 @@ ResolvConf parse_resolv_conf(std::string_view text) {
   return out;
 }
 
+std::string_view host_resolv_path(const ResolvConf& etc) {
+  static const IpAddr stub = *IpAddr::parse("127.0.0.53");
+  return etc.nameservers.size() == 1 && etc.nameservers[0] == stub ? kSystemdResolvPath : kHostResolvPath;
+}
+
 std::string user_network_resolv_conf(const ResolvConf& host, const std::vector<IpAddr>& dns) {
   const auto& ext = dns.empty() ? host.nameservers : dns;
   std::vector<std::string> names;

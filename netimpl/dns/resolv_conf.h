@@ -18,6 +18,17 @@ struct ResolvConf {
 
 ResolvConf parse_resolv_conf(std::string_view text);
 
+// Where the runtime reads the host's resolver from (moby libnetwork/resolvconf Path(), the
+// same in 20.10 and 26.1): when the host's /etc/resolv.conf names exactly one nameserver
+// and it is 127.0.0.53, systemd-resolved's stub, the file systemd-resolved writes with the
+// real upstreams, /run/systemd/resolve/resolv.conf; otherwise /etc/resolv.conf. Docker
+// decides once per daemon (a sync.Once): a later change of /etc/resolv.conf does not move
+// it. A missing file reads as empty (moby: "default resolvers (Google's Public DNS) will
+// be used").
+inline constexpr std::string_view kHostResolvPath = "/etc/resolv.conf";
+inline constexpr std::string_view kSystemdResolvPath = "/run/systemd/resolve/resolv.conf";
+std::string_view host_resolv_path(const ResolvConf& etc_resolv_conf);
+
 // On a user-defined network: `nameserver 127.0.0.11`, the host's search domains and
 // options (plus ndots:0 unless an ndots is set), and a comment naming the servers the
 // embedded server forwards to (`dns` when given, else the host's).

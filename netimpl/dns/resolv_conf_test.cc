@@ -24,6 +24,14 @@ TEST(ResolvConf, DefaultBridgeDropsLoopbackAndFallsBackToPublicServers) {
   EXPECT_EQ(host_upstreams(host).size(), 3u);
 }
 
+TEST(ResolvConf, OnlyTheSystemdStubAloneSendsTheRuntimeToSystemdResolvedsFile) {
+  EXPECT_EQ(host_resolv_path(parse_resolv_conf("nameserver 127.0.0.53\nsearch example.test\n")), kSystemdResolvPath);
+  // moby compares with "127.0.0.53" exactly, and wants it alone.
+  EXPECT_EQ(host_resolv_path(parse_resolv_conf("nameserver 127.0.0.1\n")), kHostResolvPath);
+  EXPECT_EQ(host_resolv_path(parse_resolv_conf("nameserver 127.0.0.53\nnameserver 203.0.113.53\n")), kHostResolvPath);
+  EXPECT_EQ(host_resolv_path(parse_resolv_conf("")), kHostResolvPath);
+}
+
 TEST(ResolvConf, HostsHasTheContainersOwnName) {
   auto text = hosts_file("abc123", "web", {*IpAddr::parse("172.18.0.2")});
   EXPECT_NE(text.find("172.18.0.2\tabc123 web\n"), std::string::npos);

@@ -31,7 +31,7 @@ Result<void> Server::add_container(const std::string& container, int netns_fd, s
   auto ip = *IpAddr::parse(kServerIp);
   auto l = NC_TRY_CTX(listen_in(netns_fd, ip, loop_->opts.port), "dns: serve container {}", container);
   Served s{.udp = std::move(l.udp), .tcp = std::move(l.tcp), .netns = NC_TRY(dup_fd(netns_fd)), .own = std::move(own),
-           .udp_tok = 0, .tcp_tok = 0, .cache = AnswerCache()};
+           .host_ups = std::nullopt, .udp_tok = 0, .tcp_tok = 0, .cache = AnswerCache()};
   loop_->run_sync([&] {
     auto* L = loop_.get();
     L->drop(container);
@@ -59,6 +59,12 @@ Result<void> Server::set_host(int netns_fd, std::vector<Upstream> upstreams) {
     loop_->host_ups = std::move(upstreams);
   });
   return {};
+}
+
+void Server::set_container_host(const std::string& container, std::vector<Upstream> upstreams) {
+  loop_->run_sync([&] {
+    if (auto it = loop_->served.find(container); it != loop_->served.end()) it->second.host_ups = std::move(upstreams);
+  });
 }
 
 std::chrono::nanoseconds Server::cpu_time() const { return loop_->cpu_time(); }

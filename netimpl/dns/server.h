@@ -57,6 +57,11 @@ class Server {
   bool serving(const std::string& container);
   // The host's namespace (dup'ed) and upstream servers (at most 3 are used).
   Result<void> set_host(int netns_fd, std::vector<Upstream> upstreams);
+  // The host's upstreams as `container` knew them when it was set up (Docker reads the
+  // host's resolv.conf when it builds a container's sandbox, at create and at every start,
+  // and keeps that list: a running container does not see the host's file change). Until
+  // it is set, the container follows set_host()'s list. A no-op when it is not served.
+  void set_container_host(const std::string& container, std::vector<Upstream> upstreams);
   // Edits the shared name table.
   void edit_table(const std::function<void(NameTable&)>& fn);
   // CPU time the event loop thread has used (user + system), for benchmarks.

@@ -140,6 +140,25 @@ TEST_F(DnsServerKernelTest, FailsOverFromADeadUpstreamAndServfailsWhenAllFail) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 1500ms);
 }
 
+// Docker keeps the host's upstreams a container's sandbox was built with: a container's
+// own list wins over the host's current one, and set_host no longer moves it.
+TEST_F(DnsServerKernelTest, AContainersSnapshotOfTheHostsUpstreamsWinsOverTheHostsList) {
+  std::atomic<int> seen{0};
+  start_upstream(seen);
+  // The host's list names nobody; the container's snapshot names the answering upstream.
+  ASSERT_TRUE(server_->set_host(up_.fd(kNsNet), {{*IpAddr::parse("127.0.0.2"), 5353}}));
+  server_->set_container_host("web", {{*IpAddr::parse("127.0.0.1"), 5353}});
+  EXPECT_EQ(rcode_of(ask_udp(make_query("example.test", kTypeA))), 3);
+  EXPECT_EQ(seen.load(), 1);
+  // A new host list does not reach it; a new snapshot does.
+  ASSERT_TRUE(server_->set_host(up_.fd(kNsNet), {{*IpAddr::parse("127.0.0.1"), 5353}}));
+  server_->set_container_host("web", {{*IpAddr::parse("127.0.0.2"), 5353}});
+  EXPECT_EQ(rcode_of(ask_udp(make_query("example.test", kTypeA))), 2);  // nobody there: SERVFAIL
+  EXPECT_EQ(seen.load(), 1);
+  // A container never served is a no-op.
+  server_->set_container_host("nosuch", {});
+}
+
 TEST_F(DnsServerKernelTest, GarbageNeverHurtsOtherClients) {
   std::mt19937 rng(42);
   std::vector<std::vector<uint8_t>> corpus;

@@ -17,23 +17,30 @@ Result<std::string> read_text(const char* path) {
   return out;
 }
 
-// The host's resolv.conf as the host sees it (the lab binds its own over it).
-dns::ResolvConf host_resolv_conf(const Namespaces& host) {
-  auto reader = [] { return read_text("/etc/resolv.conf"); };
+// A resolver file as the host sees it (the lab binds its own over /etc/resolv.conf); a
+// file that cannot be read is empty (moby: a missing file means the default servers).
+dns::ResolvConf host_resolv_conf(const Namespaces& host, const std::string& path) {
+  auto reader = [&] { return read_text(path.c_str()); };
   auto text = host.has(kNsMnt) ? host.run(reader) : reader();
   return dns::parse_resolv_conf(text ? *text : "");
+}
+
+std::vector<dns::Upstream> upstreams_of(const dns::ResolvConf& rc) {
+  std::vector<dns::Upstream> ups;
+  for (auto& ip : dns::host_upstreams(rc)) ups.push_back({ip, 53});
+  return ups;
 }
 
 }  // namespace
 
 Result<std::unique_ptr<DnsGlue>> DnsGlue::start(const Namespaces& host, dns::ServerOptions opts) {
   auto server = NC_TRY_CTX(dns::Server::start(opts), "start embedded DNS");
-  auto rc = host_resolv_conf(host);
-  std::vector<dns::Upstream> ups;
-  for (auto& ip : dns::host_upstreams(rc)) ups.push_back({ip, 53});
-  NC_TRY_VOID_CTX(server->set_host(host.fd(kNsNet), ups), "start embedded DNS");
-  return std::unique_ptr<DnsGlue>(new DnsGlue(std::move(server), std::move(rc)));
+  std::string path(dns::host_resolv_path(host_resolv_conf(host, std::string(dns::kHostResolvPath))));
+  NC_TRY_VOID_CTX(server->set_host(host.fd(kNsNet), upstreams_of(host_resolv_conf(host, path))), "start embedded DNS");
+  return std::unique_ptr<DnsGlue>(new DnsGlue(std::move(server), host, std::move(path)));
 }
+
+dns::ResolvConf DnsGlue::read_host() const { return host_resolv_conf(host_ns_, path_); }
 
 void DnsGlue::network_added(const api::NetworkSpec& spec) {
   networks_.insert(spec.name);
@@ -58,14 +65,30 @@ bool DnsGlue::user_defined(const Container& c) const {
 Result<void> DnsGlue::container_created(Container& c, const api::ContainerSpec& spec) {
   auto ctx = fmt::format("create container {}: DNS", c.name);
   Files f;
+  f.dns = spec.dns;
   for (auto& ip : spec.dns) f.own.push_back({ip, 53});
-  std::string resolv = user_defined(c) ? dns::user_network_resolv_conf(host_, spec.dns)
-                                       : dns::default_bridge_resolv_conf(host_, spec.dns, false);
-  auto bound = NC_TRY_CTX(dns::BoundFile::bind_all(c.ns, {{"/etc/resolv.conf", resolv}, {"/etc/hosts", ""}}), "{}", ctx);
+  auto bound = NC_TRY_CTX(dns::BoundFile::bind_all(c.ns, {{"/etc/resolv.conf", ""}, {"/etc/hosts", ""}}), "{}", ctx);
   f.resolv = std::move(bound[0]);
   f.hosts = std::move(bound[1]);
   files_.insert_or_assign(c.name, std::move(f));
+  NC_TRY_VOID_CTX(set_up_resolver(c), "{}", ctx);
   return with_context(container_changed(c), ctx);
+}
+
+Result<void> DnsGlue::set_up_resolver(Container& c) {
+  auto it = files_.find(c.name);
+  if (it == files_.end()) return {};
+  auto host = read_host();
+  Files& f = it->second;
+  NC_TRY_VOID(f.resolv.rewrite(user_defined(c) ? dns::user_network_resolv_conf(host, f.dns)
+                                               : dns::default_bridge_resolv_conf(host, f.dns, false)));
+  f.host = upstreams_of(host);
+  if (f.served) server_->set_container_host(c.name, f.host);
+  return {};
+}
+
+Result<void> DnsGlue::container_started(Container& c) {
+  return with_context(set_up_resolver(c), fmt::format("start container {}: DNS", c.name));
 }
 
 Result<void> DnsGlue::container_changed(Container& c) {
@@ -76,7 +99,10 @@ Result<void> DnsGlue::container_changed(Container& c) {
   NC_TRY_VOID(it->second.hosts.rewrite(dns::hosts_file(c.hostname, c.name, addrs)));
   server_->edit_table([&](dns::NameTable& t) { t.put(entry(c)); });
   bool want = user_defined(c);
-  if (want && !it->second.served) NC_TRY_VOID(server_->add_container(c.name, c.ns.fd(kNsNet), it->second.own));
+  if (want && !it->second.served) {
+    NC_TRY_VOID(server_->add_container(c.name, c.ns.fd(kNsNet), it->second.own));
+    server_->set_container_host(c.name, it->second.host);
+  }
   if (!want && it->second.served) server_->remove_container(c.name);
   it->second.served = want;
   return {};

@@ -4,8 +4,16 @@
 // Networks with name discovery (the runtime tells: all but the default bridge and the
 // host and none networks) take part in name resolution; a container on at least one of
 // them is served at 127.0.0.11 and gets `nameserver 127.0.0.11`; any other container gets
-// the host's servers (resolv_conf.h). The host's resolv.conf is read once, at start, in the host's mount
-// namespace. Used from the runtime's thread only.
+// the host's servers (resolv_conf.h).
+//
+// The host's resolver, as Docker reads it (moby libnetwork sandbox_dns_unix.go, setupDNS
+// and rebuildDNS, 20.10 and 26.1): at start the runtime picks the file once
+// (dns::host_resolv_path: systemd-resolved's own file when /etc/resolv.conf names only
+// 127.0.0.53); the file is read again whenever a container's sandbox is built — at create
+// and at every start (restart) — and that reading becomes the container's resolv.conf and
+// the upstreams its embedded server forwards to. A running container keeps what it got:
+// a change of the host's file reaches it only at its next start. Files are read in the
+// host's mount namespace. Used from the runtime's thread only.
 #pragma once
 
 #include <map>
@@ -30,6 +38,8 @@ class DnsGlue {
   void network_removed(std::string_view name);
   // Binds the container's resolv.conf and hosts and starts serving it if it has names.
   Result<void> container_created(Container& c, const api::ContainerSpec& spec);
+  // After a start or restart: the host's resolver is read again (see above).
+  Result<void> container_started(Container& c);
   // After connect/disconnect: names, hosts file and serving follow the endpoints.
   Result<void> container_changed(Container& c);
   void container_removed(const std::string& name);
@@ -38,17 +48,25 @@ class DnsGlue {
   void remote_put(dns::TableContainer c);
 
  private:
-  DnsGlue(std::unique_ptr<dns::Server> server, dns::ResolvConf host) : server_(std::move(server)), host_(std::move(host)) {}
+  DnsGlue(std::unique_ptr<dns::Server> server, const Namespaces& host, std::string path)
+      : server_(std::move(server)), host_ns_(host), path_(std::move(path)) {}
   dns::TableContainer entry(const Container& c) const;
+  dns::ResolvConf read_host() const;
+  // Writes the container's resolv.conf from the host's file as it is now and gives its
+  // embedded server the host's upstreams as they are now.
+  Result<void> set_up_resolver(Container& c);
   bool user_defined(const Container& c) const;
 
   struct Files {
     dns::BoundFile resolv, hosts;
-    std::vector<dns::Upstream> own;  // --dns servers
+    std::vector<IpAddr> dns;         // --dns servers
+    std::vector<dns::Upstream> own;  // the same, as upstreams
+    std::vector<dns::Upstream> host;  // the host's upstreams when its sandbox was last built
     bool served = false;
   };
   std::unique_ptr<dns::Server> server_;
-  dns::ResolvConf host_;
+  const Namespaces& host_ns_;
+  std::string path_;  // the host's resolver file, chosen at start (dns::host_resolv_path)
   std::set<std::string, std::less<>> networks_;  // user-defined
   std::map<std::string, Files, std::less<>> files_;
 };

@@ -42,7 +42,7 @@ std::string NetimplRuntime::version() const { return "0.1"; }
 
 std::set<std::string> NetimplRuntime::capabilities() const {
   return {"netns", "veth", "bridge", "br_netfilter", "nftables", "nat", "conntrack", "ports", "dns", "macvlan", "ipvlan", "vxlan",
-          "lifecycle", "netns_access"};
+          "lifecycle", "netns_access", "host_resolv"};
 }
 
 drivers::Driver* NetimplRuntime::driver_for(std::string_view name) {
@@ -293,6 +293,8 @@ Result<void> NetimplRuntime::lifecycle(std::string_view name, api::Lifecycle op)
   }
   if (op == L::kStart || op == L::kRestart) {
     if (c->main) return failf("{}: it is already running", what);
+    // Docker builds the sandbox anew at every start, and reads the host's resolver then.
+    NC_TRY_VOID(dns_->container_started(*c));
     if (opts_.start_processes) NC_TRY_VOID_CTX(start_main(*c, c->command), "{}", what);
   }
   return {};

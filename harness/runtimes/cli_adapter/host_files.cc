@@ -60,6 +60,11 @@ Result<void> build_and_pivot(const std::string& state_dir, const std::string& ro
   NC_TRY_VOID(bind_mount("/sys", top + "/sys", MS_REC));
   NC_TRY_VOID(bind_mount("/dev", top + "/dev", MS_REC));
   NC_TRY_VOID(bind_mount("/run", top + "/run", 0));
+  // A check's systemd-resolved directory (lab/lab_dns.h: a tmpfs of the lab host's own)
+  // is what a daemon of the host sees there.
+  if (struct stat dir{}, run{}; ::stat("/run/systemd/resolve", &dir) == 0 && ::stat("/run", &run) == 0 &&
+                                dir.st_dev != run.st_dev)
+    NC_TRY_VOID(bind_mount("/run/systemd/resolve", top + "/run/systemd/resolve", 0));
   NC_TRY_VOID(mount_tmpfs(top + "/tmp"));
   NC_TRY_VOID(mount_tmpfs(top + "/var/tmp"));
   // isolate_host_files() wrote the lab's resolv.conf; the root's own (empty) one is covered.

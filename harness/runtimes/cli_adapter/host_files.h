@@ -34,7 +34,8 @@ Result<void> isolate_host_files(const Namespaces& host, const std::string& state
 //   - /proc, /sys (with the cgroup mounts dockerd needs) and /dev bound recursively from the
 //     lab host; the lab's /run bound (its tmpfs alone, not the mounts on it), so every path
 //     below `state_dir` — sockets, data roots, the probe image tar — is the same file
-//     inside and outside; tmpfs on /tmp and /var/tmp; the lab's resolv.conf bound over
+//     inside and outside, and a check's /run/systemd/resolve when the lab host has one
+//     (lab/lab_dns.h, write_host_resolv); tmpfs on /tmp and /var/tmp; the lab's resolv.conf bound over
 //     /etc/resolv.conf;
 //   - and it is pivoted into that overlay (pivot_root, the old root detached), not chrooted:
 //     `runc exec` joins a container's mount namespace and starts from that namespace's

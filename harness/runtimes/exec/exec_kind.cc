@@ -7,6 +7,7 @@
 // that reports "docker" 20.10.24 is judged with docker-20.10.yaml, like the built-in docker.
 #include <fmt/format.h>
 
+#include "harness/lab/lab_dns.h"
 #include "harness/runtimes/exec/exec_runtime.h"
 #include "harness/runtimes/per_shard.h"
 #include "harness/runtimes/registry.h"
@@ -42,6 +43,7 @@ class ExecUnderTest final : public RuntimeUnderTest {
                      .cgroup_parent = ctx.cgroup_parent};
     inner_ = make_per_shard(std::move(name), "", [this, base](const ShardStartArgs& a) -> Result<std::unique_ptr<ShardRuntime>> {
       auto shard = std::make_unique<ExecShard>(NC_TRY_CTX(lab::LabHost::create({.ip_forward = a.ip_forward, .name = "host"}), "lab"));
+      if (a.host_resolv) NC_TRY_VOID_CTX(lab::write_host_resolv(shard->host_.host(), *a.host_resolv), "lab");
       ExecOptions o = base;
       o.state_dir = a.state_dir;  // per_shard.h keeps it short enough for a daemon's sockets
       shard->rt_ = NC_TRY(ExecRuntime::start(shard->host_.host(), o));
