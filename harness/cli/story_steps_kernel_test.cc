@@ -6,48 +6,24 @@
 // the first refusal), and the test would fail. Needs root: real labs.
 #include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <string>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "netimpl/process/process.h"
+#include "harness/cli/run_checks_support.h"
 
 namespace nc {
 namespace {
 
-namespace fs = std::filesystem;
-using namespace std::chrono_literals;
 using nlohmann::json;
 
-// Runs the given check files (file name → text, all under conformance/) on netimpl and
-// returns the report's results by ID.
 std::map<std::string, json> run_checks(const std::string& tag, const std::map<std::string, std::string>& files) {
-  auto dir = ::testing::TempDir() + "nc-story-steps-" + tag;
-  fs::remove_all(dir);
-  fs::create_directories(dir + "/conformance");
-  fs::create_directories(dir + "/scenarios");
-  for (auto& [name, text] : files) std::ofstream(dir + "/conformance/" + name) << text;
-  auto report = dir + "/report.json";
-  auto r = run({.argv = {NC_NETCONFORM_PATH, "run", "--checks", dir, "--json", report}}, 300s);
-  EXPECT_TRUE(r) << (r ? "" : r.error().message());
-  std::map<std::string, json> out;
-  std::ifstream in(report);
-  auto j = json::parse(in, nullptr, false);
-  EXPECT_FALSE(j.is_discarded()) << (r ? r->out + r->err : "");
-  if (!j.is_discarded())
-    for (auto& res : j["results"]) out[res["id"].get<std::string>()] = res;
-  fs::remove_all(dir);
-  return out;
+  return testing_support::run_check_files("story-steps-" + tag, files);
 }
-
-std::string status(const std::map<std::string, json>& results, const std::string& id) {
-  auto it = results.find(id);
-  return it == results.end() ? "absent" : it->second["status"].get<std::string>();
-}
+using testing_support::check_status;
+std::string status(const std::map<std::string, json>& results, const std::string& id) { return check_status(results, id); }
 
 class StorySteps : public ::testing::Test {
  protected:
