@@ -43,6 +43,7 @@ std::string describe_action(const Step& s) {
       using K = FirewallRule::Kind;
       if (a.kind == K::kRemove) return "firewall in " + a.container + ": remove the incident's rules";
       if (a.kind == K::kDropDns) return "firewall in " + a.container + ": drop outgoing DNS";
+      if (a.kind == K::kDelay) return fmt::format("firewall in {}: delay every outgoing packet {} ms (netem)", a.container, a.delay_ms);
       if (a.kind == K::kLoss) return fmt::format("firewall in {}: drop {}% of incoming packets", a.container, a.loss);
       return fmt::format("firewall in {}: drop incoming {}/{}", a.container, proto_name(a.proto), a.port);
     }

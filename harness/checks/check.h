@@ -179,12 +179,15 @@ struct Fix { Template text; };
 // Lab: an incident's firewall rule inside a container's network namespace ("someone added
 // a rule"), put there by the harness with nftables (its own table, `incident`), not by the
 // runtime. Rules on one container accumulate; `remove` deletes them all (a fix).
+// `delay_ms` is no nftables rule but a netem qdisc on the container's links (a slow path;
+// needs `requires: [netem]`, a load error otherwise); `remove` deletes it too.
 struct FirewallRule {
   std::string container;
-  enum class Kind { kDropPort, kDropDns, kLoss, kRemove } kind = Kind::kDropPort;
+  enum class Kind { kDropPort, kDropDns, kLoss, kRemove, kDelay } kind = Kind::kDropPort;
   Proto proto = Proto::kTcp;  // kDropPort: incoming traffic to this port is dropped
   uint16_t port = 0;
   int loss = 0;               // kLoss: this percentage (1-99) of incoming packets is dropped, at random
+  int delay_ms = 0;           // kDelay: every packet leaving the container waits this long (1-60000)
 };
 
 using Action = std::variant<Connect, Ping, Read, Listeners, Interfaces, NetworkCreate,

@@ -203,7 +203,7 @@ Result<Diagnose> parse_diagnose(const Reader& r, const Value& v) {
   return Diagnose{0, target->first, target->second};
 }
 
-constexpr std::string_view kFirewallKeys[] = {"in", "drop", "loss", "remove"};
+constexpr std::string_view kFirewallKeys[] = {"in", "drop", "loss", "delay_ms", "remove"};
 
 // `firewall: { in: web, drop: tcp/80 | udp/53 | dns }` or `{ in: web, remove: true }`.
 Result<FirewallRule> parse_firewall(const Reader& r, const Value& v, const Scope& scope) {
@@ -213,8 +213,16 @@ Result<FirewallRule> parse_firewall(const Reader& r, const Value& v, const Scope
   auto* drop = f.find("drop");
   auto* remove = f.find("remove");
   auto* loss = f.find("loss");
-  if ((drop != nullptr) + (remove != nullptr) + (loss != nullptr) != 1)
-    return r.errorf(v.mark, "firewall: write one of drop (tcp/PORT, udp/PORT or dns), loss (a percentage) or remove: true");
+  auto* delay = f.find("delay_ms");
+  if ((drop != nullptr) + (remove != nullptr) + (loss != nullptr) + (delay != nullptr) != 1)
+    return r.errorf(v.mark, "firewall: write one of drop (tcp/PORT, udp/PORT or dns), loss (a percentage), delay_ms (netem) or remove: true");
+  if (delay) {
+    if (!scope.requires_capability("netem"))
+      return r.errorf(delay->key_mark, "firewall: delay_ms needs `requires: [netem]` (a netem qdisc; kernels without CONFIG_NET_SCH_NETEM skip the check)");
+    rule.kind = FirewallRule::Kind::kDelay;
+    rule.delay_ms = static_cast<int>(NC_TRY(r.integer(delay->value, 1, 60000)));
+    return rule;
+  }
   if (loss) {
     rule.kind = FirewallRule::Kind::kLoss;
     rule.loss = static_cast<int>(NC_TRY(r.integer(loss->value, 1, 99)));

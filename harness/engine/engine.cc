@@ -13,6 +13,7 @@
 #include "harness/engine/cni_step.h"
 #include "harness/engine/diagnose.h"
 #include "harness/engine/dns_steps.h"
+#include "harness/engine/link_delay.h"
 #include "harness/engine/matcher.h"
 #include "harness/engine/places.h"
 #include "harness/engine/silence.h"
@@ -267,6 +268,22 @@ class CheckRunner {
       it = incidents_.emplace(a.container, Incident{std::move(*fw), {}}).first;
     }
     auto& rules = it->second.rules;
+    if (a.kind == K::kDelay || (a.kind == K::kRemove && !it->second.delayed.empty())) {
+      auto ns = env_.runtime->container_netns(a.container);
+      if (!ns) return failed(std::move(rec), ns.error().message());
+      auto q = qdiscs_in(*ns);
+      if (!q) return failed(std::move(rec), q.error().message());
+      if (a.kind == K::kDelay) {
+        auto links = apply_delay(**q, a.delay_ms);
+        if (!links) return failed(std::move(rec), links.error().message());
+        it->second.delayed = *links;
+        rec.observed = json{{"ok", true}, {"netem", {{"delay_ms", a.delay_ms}, {"links", *links}}}};
+        rec.ok = true;
+        return rec;
+      }
+      if (auto c = clear_delay(**q, it->second.delayed); !c) return failed(std::move(rec), c.error().message());
+      it->second.delayed.clear();
+    }
     if (a.kind == K::kRemove) rules.clear();
     else rules.push_back(a);
     nft::Table table{.family = NFPROTO_INET, .name = "incident", .chains = {}};
@@ -474,6 +491,7 @@ class CheckRunner {
   struct Incident {
     nft::Firewall fw;                        // the `incident` table in the container's netns
     std::vector<checks::FirewallRule> rules;  // what it holds
+    std::vector<std::string> delayed;         // links carrying a netem delay (delay_ms)
   };
   std::map<std::string, Incident> incidents_;  // by container
   std::map<std::string, std::string> kept_;     // ${kept.NAME}
