@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "harness/kernel/features.h"
 #include "netimpl/process/process.h"
 
 namespace nc {
@@ -184,6 +185,32 @@ TEST_F(StorySteps, AFirewallRuleInsideAContainerDropsItsPortUntilRemoved) {
   EXPECT_NE(lossy.find("numgen random mod 100 < 50 drop"), std::string::npos) << lossy;
   auto ruleset = results["BR-912"]["steps"][1]["observed"]["ruleset"].get<std::string>();
   EXPECT_NE(ruleset.find("tcp dport 80 drop"), std::string::npos) << ruleset;
+}
+
+// delay_ms: a netem qdisc in the container. Where the kernel has netem, the connection
+// after the delay is slower than the delay (a no-op delay fails slower_than_ms) and after
+// `remove` the qdisc is gone; where it lacks netem (this machine), the check is skipped
+// before any step, and the reason names the kernel option.
+TEST_F(StorySteps, ADelayIsANetemQdiscOrASkipNamingTheKernelOption) {
+  auto features = kernel::probe_kernel();
+  bool has_netem = kernel::available_capabilities(features).contains("netem");
+  auto results = run_checks("netem", {
+      {"br-914.yaml", "id: BR-914\ntitle: t\nsource: s\nrequires: [netns, veth, bridge, netns_access, netem]\n"
+                      "containers:\n  web: { run: \"serve tcp://0.0.0.0:80\" }\n  c: {}\nsteps:\n"
+                      "  - { from: c, connect: \"tcp://${web.ip}:80\", expect: ok }\n"
+                      "  - firewall: { in: web, delay_ms: 400 }\n"
+                      "  - { from: c, connect: \"tcp://${web.ip}:80\", timeout_ms: 3000, expect: { outcome: ok, slower_than_ms: 400 } }\n"
+                      "  - firewall: { in: web, remove: true }\n"
+                      "  - { from: c, connect: \"tcp://${web.ip}:80\", expect: ok }\n"},
+  });
+  auto& r = results["BR-914"];
+  if (!has_netem) {
+    ASSERT_EQ(status(results, "BR-914"), "skip") << r.dump();
+    EXPECT_NE(r.dump().find("kernel lacks netem (kernel lacks CONFIG_NET_SCH_NETEM"), std::string::npos) << r.dump();
+    return;
+  }
+  ASSERT_EQ(status(results, "BR-914"), "pass") << r.dump();
+  EXPECT_EQ(r["steps"][1]["observed"]["netem"]["links"], json::array({"eth0"})) << r.dump();
 }
 
 }  // namespace
