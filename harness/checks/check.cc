@@ -39,6 +39,9 @@ std::string describe_action(const Step& s) {
     std::string operator()(const Restart& a) const { return "restart " + a.container; }
     std::string operator()(const Kill& a) const { return "kill " + a.container; }
     std::string operator()(const Fix& a) const { return a.text; }
+    std::string operator()(const ConntrackFlush& a) const {
+      return fmt::format("conntrack on host: delete the entries to {}/{}", proto_name(a.proto), a.port);
+    }
     std::string operator()(const FirewallRule& a) const {
       using K = FirewallRule::Kind;
       if (a.kind == K::kRemove) return "firewall in " + a.container + ": remove the incident's rules";
@@ -100,7 +103,9 @@ bool is_lifecycle(ActionKind k) { return k >= ActionKind::kStop && k <= ActionKi
 
 bool is_story(ActionKind k) { return k == ActionKind::kNote || k == ActionKind::kFix; }
 
-bool is_lab(ActionKind k) { return k == ActionKind::kDnsFault || k == ActionKind::kDnsLog || k == ActionKind::kFirewall; }
+bool is_lab(ActionKind k) {
+  return k == ActionKind::kDnsFault || k == ActionKind::kDnsLog || k == ActionKind::kFirewall || k == ActionKind::kConntrackFlush;
+}
 
 std::string describe(const Step& step) {
   if (step.kind() == ActionKind::kNote) return "note: " + describe_action(step);

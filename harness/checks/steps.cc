@@ -21,7 +21,7 @@ constexpr std::string_view kDisconnectKeys[] = {"container", "network"};
 std::vector<std::string_view> step_keys() {
   std::vector<std::string_view> keys = {"name", "from", "timeout_ms", "expect"};
   keys.insert(keys.end(), kActionNames.begin(), kActionNames.end());
-  keys.insert(keys.end(), {"expect_bytes", "eventually", "repeat", "keep"});
+  keys.insert(keys.end(), {"expect_bytes", "source_port", "eventually", "repeat", "keep"});
   return keys;
 }
 
@@ -69,7 +69,7 @@ Result<milliseconds> step_timeout(const Reader& r, const Fields& f, ActionKind k
 
 Result<Expect> step_expect(const Reader& r, const Value& step, const Fields& f, ActionKind kind, const Scope& scope) {
   auto* e = f.find("expect");
-  if (is_story(kind) || kind == ActionKind::kDnsFault || kind == ActionKind::kFirewall) {
+  if (is_story(kind) || kind == ActionKind::kDnsFault || kind == ActionKind::kFirewall || kind == ActionKind::kConntrackFlush) {
     if (e) return r.errorf(e->key_mark, "{} expects nothing; remove 'expect'", is_story(kind) ? "a " + std::string(action_name(kind)) : std::string(action_name(kind)));
     return Expect{};
   }
@@ -250,6 +250,19 @@ Result<FirewallRule> parse_firewall(const Reader& r, const Value& v, const Scope
   return rule;
 }
 
+// `conntrack_flush: udp/5140` (or tcp/PORT).
+Result<ConntrackFlush> parse_conntrack_flush(const Reader& r, const Value& v) {
+  auto text = NC_TRY(r.word(v));
+  auto slash = text.find('/');
+  auto proto = parse_proto(std::string_view(text).substr(0, slash == std::string::npos ? 0 : slash));
+  unsigned port = 0;
+  std::string_view digits = slash == std::string::npos ? std::string_view() : std::string_view(text).substr(slash + 1);
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (!proto || digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || port < 1 || port > 65535)
+    return r.errorf(v.mark, "conntrack_flush: '{}' is not udp/PORT or tcp/PORT", text);
+  return ConntrackFlush{*proto, static_cast<uint16_t>(port)};
+}
+
 // The action's argument; `strict`: the step expects the runtime to succeed.
 Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, const Scope& scope, bool strict) {
   switch (kind) {
@@ -276,6 +289,7 @@ Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, co
     case ActionKind::kKill: return Kill{NC_TRY(existing(r, v, scope, true))};
     case ActionKind::kFix: return Fix{NC_TRY(template_arg(r, v, scope))};
     case ActionKind::kFirewall: return NC_TRY(parse_firewall(r, v, scope));
+    case ActionKind::kConntrackFlush: return NC_TRY(parse_conntrack_flush(r, v));
   }
   return r.error(v.mark, "unhandled action");
 }
@@ -372,6 +386,12 @@ Result<Step> parse_step(const Reader& r, const Value& v, const Scope& scope) {
   if (s.eventually && s.repeat) return r.errorf(f.find("repeat")->key_mark, "a step takes eventually or repeat, not both");
   s.expect = NC_TRY(step_expect(r, v, f, kind, scope));
   s.action = NC_TRY(parse_action(r, action->value, kind, scope, !s.expect.error));
+  if (auto* sp = f.find("source_port")) {
+    auto* c = s.get<Connect>();
+    if (!c || c->proto != Proto::kUdp)
+      return r.errorf(sp->key_mark, "source_port applies to connect udp://, not {}", c ? std::string_view("tcp://") : action_name(kind));
+    s.source_port = static_cast<int>(NC_TRY(r.integer(sp->value, 1, 65535)));
+  }
   if (auto* d = s.get<Diagnose>()) {
     if (d->target.empty() && s.from.kind != Place::Kind::kContainer)
       return r.errorf(v.mark, "diagnose: PORT runs at a container (its listeners and published address), not at {}; "

@@ -19,6 +19,7 @@
 #include "harness/engine/silence.h"
 #include "harness/diagnose/checklist.h"
 #include "harness/diagnose/runtime_observer.h"
+#include "netimpl/nft/conntrack.h"
 #include "netimpl/nft/firewall.h"
 
 namespace nc::engine {
@@ -165,6 +166,7 @@ class CheckRunner {
       case ActionKind::kConnect: {
         std::vector<std::string> args{"connect", NC_TRY(expand(s.get<checks::Connect>()->url)), "--timeout-ms", timeout};
         if (s.expect_bytes > 0) args.insert(args.end(), {"--expect-bytes", std::to_string(s.expect_bytes)});
+        if (s.source_port > 0) args.insert(args.end(), {"--source-port", std::to_string(s.source_port)});
         return args;
       }
       case ActionKind::kPing: return std::vector<std::string>{"ping", NC_TRY(expand(s.get<checks::Ping>()->address)), "--timeout-ms", timeout};
@@ -226,6 +228,7 @@ class CheckRunner {
     if (has_fix_) rec.act = s.act == checks::Act::kFix ? "fix" : "symptom";
     if (s.kind() == ActionKind::kDnsFault) return dns_fault_step(s, upstream_.get(), std::move(rec));
     if (auto* fw = s.get<checks::FirewallRule>()) return firewall_step(*fw, std::move(rec));
+    if (auto* cf = s.get<checks::ConntrackFlush>()) return conntrack_flush_step(*cf, std::move(rec));
     if (auto* note = s.get<checks::Note>()) {
       rec.description = expand(note->text).value_or(note->text);
       rec.ok = true;
@@ -252,6 +255,20 @@ class CheckRunner {
       rec.ok = false;
       rec.message = fmt::format("keep {}: the step's lookup gave no address to keep", name);
     }
+  }
+
+  // `conntrack_flush`: the lab host's entries to that port go (nft::flush_conntrack, libnetfilter_conntrack).
+  report::StepRecord conntrack_flush_step(const checks::ConntrackFlush& a, report::StepRecord rec) {
+    rec.description = checks::describe(check_.steps[rec.index - 1]);
+    if (!env_.lab.host) return failed(std::move(rec), "conntrack_flush: the lab has no host namespace");
+    nft::PortMapping m{.proto = a.proto, .host_ip = std::nullopt, .host_port = a.port,
+                       .container_ip = *IpAddr::parse("0.0.0.0"), .container_port = a.port, .bridge = ""};
+    auto n = nft::flush_conntrack(*env_.lab.host, m);
+    if (!n) return failed(std::move(rec), n.error().message());
+    rec.description += fmt::format(" ({} deleted)", *n);
+    rec.observed = json{{"ok", true}, {"deleted", *n}};
+    rec.ok = true;
+    return rec;
   }
 
   // An incident's firewall rule: the container's `incident` table holds every rule given
