@@ -39,6 +39,7 @@ std::string describe_action(const Step& s) {
     std::string operator()(const Restart& a) const { return "restart " + a.container; }
     std::string operator()(const Kill& a) const { return "kill " + a.container; }
     std::string operator()(const Fix& a) const { return a.text; }
+    std::string operator()(const LabLink& a) const { return fmt::format("the host's uplink MTU is {} (the LAN's is 1500)", a.mtu); }
     std::string operator()(const ConntrackFlush& a) const {
       return fmt::format("conntrack on host: delete the entries to {}/{}", proto_name(a.proto), a.port);
     }
@@ -104,7 +105,8 @@ bool is_lifecycle(ActionKind k) { return k >= ActionKind::kStop && k <= ActionKi
 bool is_story(ActionKind k) { return k == ActionKind::kNote || k == ActionKind::kFix; }
 
 bool is_lab(ActionKind k) {
-  return k == ActionKind::kDnsFault || k == ActionKind::kDnsLog || k == ActionKind::kFirewall || k == ActionKind::kConntrackFlush;
+  return k == ActionKind::kDnsFault || k == ActionKind::kDnsLog || k == ActionKind::kFirewall || k == ActionKind::kConntrackFlush ||
+         k == ActionKind::kLabLink;
 }
 
 std::string describe(const Step& step) {

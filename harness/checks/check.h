@@ -199,30 +199,37 @@ struct ConntrackFlush {
   uint16_t port = 0;
 };
 
+// Lab: `lab_link: { mtu: 1400 }` sets the MTU of the lab host's uplink (its LAN link, eth0
+// in the host namespace) while `external` keeps 1500: frames bigger than that arriving from
+// the LAN are dropped silently at the host (a veth checks the receiver's MTU and sends no
+// ICMP), as on a VPN-like path whose ICMP "fragmentation needed" is lost. The lab resets it
+// to 1500 after the check.
+struct LabLink { int mtu = 0; };
+
 using Action = std::variant<Connect, Ping, Read, Listeners, Interfaces, NetworkCreate,
                             NetworkRemove, ContainerCreate, ContainerRemove, NetworkConnect,
                             NetworkDisconnect, Note,
                             Resolve, DnsFault, DnsLog, Diagnose, CniCall, Stop, Start, Restart, Kill, Fix,
-                            FirewallRule, ConntrackFlush>;
+                            FirewallRule, ConntrackFlush, LabLink>;
 
 // The kind of an Action: same order as the variant's alternatives (Step::kind() relies on it).
 enum class ActionKind {
   kConnect, kPing, kRead, kListeners, kInterfaces, kNetworkCreate, kNetworkRemove,
   kContainerCreate, kContainerRemove, kNetworkConnect, kNetworkDisconnect, kNote,
   kResolve, kDnsFault, kDnsLog, kDiagnose, kCni, kStop, kStart, kRestart, kKill, kFix, kFirewall,
-  kConntrackFlush,
+  kConntrackFlush, kLabLink,
 };
-inline constexpr std::array<std::string_view, 24> kActionNames = {
+inline constexpr std::array<std::string_view, 25> kActionNames = {
     "connect", "ping", "read", "listeners", "interfaces", "network_create", "network_remove",
     "container_create", "container_remove", "network_connect", "network_disconnect", "note",
     "resolve", "dns_fault", "dns_log", "diagnose", "cni", "stop", "start", "restart", "kill", "fix", "firewall",
-    "conntrack_flush"};
+    "conntrack_flush", "lab_link"};
 std::string_view action_name(ActionKind k);  // the YAML key
 bool is_probe(ActionKind k);    // connect, ping, read, listeners, interfaces, diagnose
 bool is_runtime(ActionKind k);  // network_*, container_*, stop, start, restart, kill
 bool is_lifecycle(ActionKind k);  // stop, start, restart, kill
 bool is_story(ActionKind k);      // note, fix: print a line, run nothing
-bool is_lab(ActionKind k);      // dns_fault, dns_log, firewall, conntrack_flush: act on the lab itself
+bool is_lab(ActionKind k);      // dns_fault, dns_log, firewall, conntrack_flush, lab_link: act on the lab itself
 
 // What a step must observe. Which fields may be set depends on the action; the loader
 // rejects the others, so the engine checks every field that is set and nothing else.

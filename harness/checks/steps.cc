@@ -69,7 +69,8 @@ Result<milliseconds> step_timeout(const Reader& r, const Fields& f, ActionKind k
 
 Result<Expect> step_expect(const Reader& r, const Value& step, const Fields& f, ActionKind kind, const Scope& scope) {
   auto* e = f.find("expect");
-  if (is_story(kind) || kind == ActionKind::kDnsFault || kind == ActionKind::kFirewall || kind == ActionKind::kConntrackFlush) {
+  if (is_story(kind) || kind == ActionKind::kDnsFault || kind == ActionKind::kFirewall || kind == ActionKind::kConntrackFlush ||
+      kind == ActionKind::kLabLink) {
     if (e) return r.errorf(e->key_mark, "{} expects nothing; remove 'expect'", is_story(kind) ? "a " + std::string(action_name(kind)) : std::string(action_name(kind)));
     return Expect{};
   }
@@ -263,6 +264,14 @@ Result<ConntrackFlush> parse_conntrack_flush(const Reader& r, const Value& v) {
   return ConntrackFlush{*proto, static_cast<uint16_t>(port)};
 }
 
+constexpr std::string_view kLabLinkKeys[] = {"mtu"};
+
+// `lab_link: { mtu: 1400 }`.
+Result<LabLink> parse_lab_link(const Reader& r, const Value& v) {
+  auto f = NC_TRY(r.map(v, "lab_link", kLabLinkKeys, std::array<std::string_view, 1>{"mtu"}));
+  return LabLink{static_cast<int>(NC_TRY(r.integer(f.find("mtu")->value, 576, 1500)))};
+}
+
 // The action's argument; `strict`: the step expects the runtime to succeed.
 Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, const Scope& scope, bool strict) {
   switch (kind) {
@@ -290,6 +299,7 @@ Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, co
     case ActionKind::kFix: return Fix{NC_TRY(template_arg(r, v, scope))};
     case ActionKind::kFirewall: return NC_TRY(parse_firewall(r, v, scope));
     case ActionKind::kConntrackFlush: return NC_TRY(parse_conntrack_flush(r, v));
+    case ActionKind::kLabLink: return NC_TRY(parse_lab_link(r, v));
   }
   return r.error(v.mark, "unhandled action");
 }

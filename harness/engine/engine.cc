@@ -19,6 +19,8 @@
 #include "harness/engine/silence.h"
 #include "harness/diagnose/checklist.h"
 #include "harness/diagnose/runtime_observer.h"
+#include "harness/lab/offload.h"
+#include "netimpl/netlink/rtnl.h"
 #include "netimpl/nft/conntrack.h"
 #include "netimpl/nft/firewall.h"
 
@@ -26,6 +28,9 @@ namespace nc::engine {
 
 using checks::ActionKind;
 using checks::Step;
+
+// The lab host's LAN link (harness/lab/topology.h kLanIfname; the engine does not link the lab).
+constexpr std::string_view kLabUplink = "eth0";
 using nlohmann::json;
 
 namespace {
@@ -229,6 +234,7 @@ class CheckRunner {
     if (s.kind() == ActionKind::kDnsFault) return dns_fault_step(s, upstream_.get(), std::move(rec));
     if (auto* fw = s.get<checks::FirewallRule>()) return firewall_step(*fw, std::move(rec));
     if (auto* cf = s.get<checks::ConntrackFlush>()) return conntrack_flush_step(*cf, std::move(rec));
+    if (auto* ll = s.get<checks::LabLink>()) return lab_link_step(*ll, std::move(rec));
     if (auto* note = s.get<checks::Note>()) {
       rec.description = expand(note->text).value_or(note->text);
       rec.ok = true;
@@ -255,6 +261,28 @@ class CheckRunner {
       rec.ok = false;
       rec.message = fmt::format("keep {}: the step's lookup gave no address to keep", name);
     }
+  }
+
+  // `lab_link`: the MTU of the lab host's uplink (lab reset puts 1500 back).
+  report::StepRecord lab_link_step(const checks::LabLink& a, report::StepRecord rec) {
+    rec.description = checks::describe(check_.steps[rec.index - 1]);
+    if (!env_.lab.host) return failed(std::move(rec), "lab_link: the lab has no host namespace");
+    auto rtnl = netlink::Rtnl::open(*env_.lab.host);
+    if (!rtnl) return failed(std::move(rec), rtnl.error().message());
+    if (auto r = rtnl->set_mtu(kLabUplink, a.mtu); !r) return failed(std::move(rec), r.error().message());
+    // Real-sized segments from the LAN (offload.h): a veth lets a TSO super-packet through
+    // whatever its size, so the far end must cut its segments before they reach the host.
+    if (env_.lab.external) {
+      static constexpr std::string_view kTso[] = {"tx-tcp-segmentation", "tx-tcp-ecn-segmentation",
+                                                   "tx-tcp-mangleid-segmentation", "tx-tcp6-segmentation"};
+      if (auto r = lab::disable_offloads(*env_.lab.external, kLabUplink, kTso); !r) return failed(std::move(rec), r.error().message());
+    }
+    auto link = rtnl->find_link(kLabUplink);
+    int mtu = link && *link ? (*link)->mtu : 0;
+    rec.observed = json{{"ok", mtu == a.mtu}, {"mtu", mtu}};
+    rec.ok = mtu == a.mtu;
+    if (!rec.ok) rec.message = fmt::format("lab_link: the uplink's MTU reads {} after setting {}", mtu, a.mtu);
+    return rec;
   }
 
   // `conntrack_flush`: the lab host's entries to that port go (nft::flush_conntrack, libnetfilter_conntrack).
