@@ -28,7 +28,7 @@ Result<std::string> probe_ipvlan(netlink::Rtnl& rtnl);
 // first. A kernel without sch_netem answers ENOENT (judged "kernel lacks
 // CONFIG_NET_SCH_NETEM"). When sch_netem is a module of this kernel that is not loaded,
 // the qdisc is not tried (creating it would make the kernel load the module, and
-// netconform never loads modules): an EPERM-free error saying so (judged "probe failed").
+// netconform never loads modules): an EAGAIN error saying so (judged "probe failed").
 Result<std::string> probe_netem(netlink::Rtnl& rtnl);
 
 }  // namespace nc::kernel
