@@ -39,10 +39,15 @@ std::string describe_action(const Step& s) {
     std::string operator()(const Restart& a) const { return "restart " + a.container; }
     std::string operator()(const Kill& a) const { return "kill " + a.container; }
     std::string operator()(const Fix& a) const { return a.text; }
+    std::string operator()(const LabLink& a) const { return fmt::format("the host's uplink MTU is {} (the LAN's is 1500)", a.mtu); }
+    std::string operator()(const ConntrackFlush& a) const {
+      return fmt::format("conntrack on host: delete the entries to {}/{}", proto_name(a.proto), a.port);
+    }
     std::string operator()(const FirewallRule& a) const {
       using K = FirewallRule::Kind;
       if (a.kind == K::kRemove) return "firewall in " + a.container + ": remove the incident's rules";
       if (a.kind == K::kDropDns) return "firewall in " + a.container + ": drop outgoing DNS";
+      if (a.kind == K::kDelay) return fmt::format("firewall in {}: delay every outgoing packet {} ms (netem)", a.container, a.delay_ms);
       if (a.kind == K::kLoss) return fmt::format("firewall in {}: drop {}% of incoming packets", a.container, a.loss);
       return fmt::format("firewall in {}: drop incoming {}/{}", a.container, proto_name(a.proto), a.port);
     }
@@ -113,7 +118,8 @@ bool is_lifecycle(ActionKind k) { return k >= ActionKind::kStop && k <= ActionKi
 bool is_story(ActionKind k) { return k == ActionKind::kNote || k == ActionKind::kFix; }
 
 bool is_lab(ActionKind k) {
-  return k == ActionKind::kDnsFault || k == ActionKind::kDnsLog || k == ActionKind::kFirewall || k == ActionKind::kHostResolv;
+  return k == ActionKind::kDnsFault || k == ActionKind::kDnsLog || k == ActionKind::kFirewall || k == ActionKind::kHostResolv ||
+         k == ActionKind::kConntrackFlush || k == ActionKind::kLabLink;
 }
 
 namespace {

@@ -197,37 +197,57 @@ struct Fix { Template text; };
 // Lab: an incident's firewall rule inside a container's network namespace ("someone added
 // a rule"), put there by the harness with nftables (its own table, `incident`), not by the
 // runtime. Rules on one container accumulate; `remove` deletes them all (a fix).
+// `delay_ms` is no nftables rule but a netem qdisc on the container's links (a slow path;
+// needs `requires: [netem]`, a load error otherwise); `remove` deletes it too.
 struct FirewallRule {
   std::string container;
-  enum class Kind { kDropPort, kDropDns, kLoss, kRemove } kind = Kind::kDropPort;
+  enum class Kind { kDropPort, kDropDns, kLoss, kRemove, kDelay } kind = Kind::kDropPort;
   Proto proto = Proto::kTcp;  // kDropPort: incoming traffic to this port is dropped
   uint16_t port = 0;
   int loss = 0;               // kLoss: this percentage (1-99) of incoming packets is dropped, at random
+  int delay_ms = 0;           // kDelay: every packet leaving the container waits this long (1-60000)
 };
+
+// Lab: `conntrack_flush: udp/5140` deletes the lab host's conntrack entries whose original
+// destination port is that (any address, IPv4): what an operator does by hand
+// (`conntrack -D -p udp --orig-port-dst 5140`) where the runtime did not. The observation
+// holds how many entries went ("deleted").
+struct ConntrackFlush {
+  Proto proto = Proto::kUdp;
+  uint16_t port = 0;
+};
+
+// Lab: `lab_link: { mtu: 1400 }` sets the MTU of the lab host's uplink (its LAN link, eth0
+// in the host namespace) while `external` keeps 1500: frames bigger than that arriving from
+// the LAN are dropped silently at the host (a veth checks the receiver's MTU and sends no
+// ICMP), as on a VPN-like path whose ICMP "fragmentation needed" is lost. The lab resets it
+// to 1500 after the check.
+struct LabLink { int mtu = 0; };
 
 using Action = std::variant<Connect, Ping, Read, Listeners, Interfaces, NetworkCreate,
                             NetworkRemove, ContainerCreate, ContainerRemove, NetworkConnect,
                             NetworkDisconnect, Note,
                             Resolve, DnsFault, DnsLog, Diagnose, CniCall, Stop, Start, Restart, Kill, Fix,
-                            FirewallRule, HostResolv>;
+                            FirewallRule, HostResolv, ConntrackFlush, LabLink>;
 
 // The kind of an Action: same order as the variant's alternatives (Step::kind() relies on it).
 enum class ActionKind {
   kConnect, kPing, kRead, kListeners, kInterfaces, kNetworkCreate, kNetworkRemove,
   kContainerCreate, kContainerRemove, kNetworkConnect, kNetworkDisconnect, kNote,
   kResolve, kDnsFault, kDnsLog, kDiagnose, kCni, kStop, kStart, kRestart, kKill, kFix, kFirewall, kHostResolv,
+  kConntrackFlush, kLabLink,
 };
-inline constexpr std::array<std::string_view, 24> kActionNames = {
+inline constexpr std::array<std::string_view, 26> kActionNames = {
     "connect", "ping", "read", "listeners", "interfaces", "network_create", "network_remove",
     "container_create", "container_remove", "network_connect", "network_disconnect", "note",
     "resolve", "dns_fault", "dns_log", "diagnose", "cni", "stop", "start", "restart", "kill", "fix", "firewall",
-    "host_resolv"};
+    "host_resolv", "conntrack_flush", "lab_link"};
 std::string_view action_name(ActionKind k);  // the YAML key
 bool is_probe(ActionKind k);    // connect, ping, read, listeners, interfaces, diagnose
 bool is_runtime(ActionKind k);  // network_*, container_*, stop, start, restart, kill
 bool is_lifecycle(ActionKind k);  // stop, start, restart, kill
 bool is_story(ActionKind k);      // note, fix: print a line, run nothing
-bool is_lab(ActionKind k);      // dns_fault, dns_log, firewall, host_resolv: act on the lab itself
+bool is_lab(ActionKind k);      // dns_fault, dns_log, firewall, host_resolv, conntrack_flush, lab_link: act on the lab itself
 
 // What a step must observe. Which fields may be set depends on the action; the loader
 // rejects the others, so the engine checks every field that is set and nothing else.
@@ -319,6 +339,9 @@ struct Step {
   // connect: ok only when at least this many bytes of the server's answer arrived in time
   // (probe --expect-bytes; a stalled large transfer is then a timeout). 0: any answer.
   int expect_bytes = 0;
+  // connect udp://: send from this local port (probe --source-port), so that the runs of
+  // several steps are one conntrack flow, as from a long-lived client's socket. 0: any.
+  int source_port = 0;
   Expect expect;          // note: empty
 
   ActionKind kind() const { return static_cast<ActionKind>(action.index()); }

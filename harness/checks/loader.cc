@@ -94,6 +94,7 @@ Result<Check> parse_root(const Reader& r, const YAML::Node& root, Suite suite) {
   Scope scope;
   NC_TRY_VOID(fill_header(r, f, c));
   scope.set_hosts(c.lab.hosts);
+  scope.set_requirements(c.requirements);
   NC_TRY_VOID(fill_topology(r, f, c, scope));
   c.steps = NC_TRY(detail::parse_steps(r, f.find("steps")->value, scope));
   NC_TRY_VOID(check_host_resolv_required(r, f, c));

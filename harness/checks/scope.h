@@ -8,6 +8,8 @@
 // while db is not on frontend, leaving a network never joined -- is a load error.
 #pragma once
 
+#include <algorithm>
+
 #include <set>
 
 #include <optional>
@@ -49,6 +51,11 @@ class Scope {
   // `keep: NAME` on a step: ${kept.NAME} may be used after it.
   void add_kept(std::string name) { kept_.insert(std::move(name)); }
   int hosts() const { return hosts_; }
+  // The check's `requires:` (a step that needs a capability, e.g. delay_ms: netem, checks it).
+  void set_requirements(std::vector<std::string> r) { requirements_ = std::move(r); }
+  bool requires_capability(std::string_view name) const {
+    return std::find(requirements_.begin(), requirements_.end(), name) != requirements_.end();
+  }
   void remove_network(std::string_view name);
   void remove_container(std::string_view name);
 
@@ -76,6 +83,7 @@ class Scope {
 
   std::vector<Container> containers_;
   int hosts_ = 1;
+  std::vector<std::string> requirements_;
   std::vector<std::pair<std::string, std::optional<Prefix>>> networks_;
   std::set<std::string, std::less<>> kept_;
 };

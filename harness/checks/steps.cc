@@ -21,7 +21,7 @@ constexpr std::string_view kDisconnectKeys[] = {"container", "network"};
 std::vector<std::string_view> step_keys() {
   std::vector<std::string_view> keys = {"name", "from", "timeout_ms", "expect"};
   keys.insert(keys.end(), kActionNames.begin(), kActionNames.end());
-  keys.insert(keys.end(), {"expect_bytes", "eventually", "repeat", "keep"});
+  keys.insert(keys.end(), {"expect_bytes", "source_port", "eventually", "repeat", "keep"});
   return keys;
 }
 
@@ -69,7 +69,8 @@ Result<milliseconds> step_timeout(const Reader& r, const Fields& f, ActionKind k
 
 Result<Expect> step_expect(const Reader& r, const Value& step, const Fields& f, ActionKind kind, const Scope& scope) {
   auto* e = f.find("expect");
-  if (is_story(kind) || kind == ActionKind::kDnsFault || kind == ActionKind::kFirewall || kind == ActionKind::kHostResolv) {
+  if (is_story(kind) || kind == ActionKind::kDnsFault || kind == ActionKind::kFirewall || kind == ActionKind::kHostResolv ||
+      kind == ActionKind::kConntrackFlush || kind == ActionKind::kLabLink) {
     if (e) return r.errorf(e->key_mark, "{} expects nothing; remove 'expect'", is_story(kind) ? "a " + std::string(action_name(kind)) : std::string(action_name(kind)));
     return Expect{};
   }
@@ -203,7 +204,7 @@ Result<Diagnose> parse_diagnose(const Reader& r, const Value& v) {
   return Diagnose{0, target->first, target->second};
 }
 
-constexpr std::string_view kFirewallKeys[] = {"in", "drop", "loss", "remove"};
+constexpr std::string_view kFirewallKeys[] = {"in", "drop", "loss", "delay_ms", "remove"};
 
 // `firewall: { in: web, drop: tcp/80 | udp/53 | dns }` or `{ in: web, remove: true }`.
 Result<FirewallRule> parse_firewall(const Reader& r, const Value& v, const Scope& scope) {
@@ -213,8 +214,16 @@ Result<FirewallRule> parse_firewall(const Reader& r, const Value& v, const Scope
   auto* drop = f.find("drop");
   auto* remove = f.find("remove");
   auto* loss = f.find("loss");
-  if ((drop != nullptr) + (remove != nullptr) + (loss != nullptr) != 1)
-    return r.errorf(v.mark, "firewall: write one of drop (tcp/PORT, udp/PORT or dns), loss (a percentage) or remove: true");
+  auto* delay = f.find("delay_ms");
+  if ((drop != nullptr) + (remove != nullptr) + (loss != nullptr) + (delay != nullptr) != 1)
+    return r.errorf(v.mark, "firewall: write one of drop (tcp/PORT, udp/PORT or dns), loss (a percentage), delay_ms (netem) or remove: true");
+  if (delay) {
+    if (!scope.requires_capability("netem"))
+      return r.errorf(delay->key_mark, "firewall: delay_ms needs `requires: [netem]` (a netem qdisc; kernels without CONFIG_NET_SCH_NETEM skip the check)");
+    rule.kind = FirewallRule::Kind::kDelay;
+    rule.delay_ms = static_cast<int>(NC_TRY(r.integer(delay->value, 1, 60000)));
+    return rule;
+  }
   if (loss) {
     rule.kind = FirewallRule::Kind::kLoss;
     rule.loss = static_cast<int>(NC_TRY(r.integer(loss->value, 1, 99)));
@@ -240,6 +249,27 @@ Result<FirewallRule> parse_firewall(const Reader& r, const Value& v, const Scope
   rule.proto = *proto;
   rule.port = static_cast<uint16_t>(port);
   return rule;
+}
+
+// `conntrack_flush: udp/5140` (or tcp/PORT).
+Result<ConntrackFlush> parse_conntrack_flush(const Reader& r, const Value& v) {
+  auto text = NC_TRY(r.word(v));
+  auto slash = text.find('/');
+  auto proto = parse_proto(std::string_view(text).substr(0, slash == std::string::npos ? 0 : slash));
+  unsigned port = 0;
+  std::string_view digits = slash == std::string::npos ? std::string_view() : std::string_view(text).substr(slash + 1);
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (!proto || digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || port < 1 || port > 65535)
+    return r.errorf(v.mark, "conntrack_flush: '{}' is not udp/PORT or tcp/PORT", text);
+  return ConntrackFlush{*proto, static_cast<uint16_t>(port)};
+}
+
+constexpr std::string_view kLabLinkKeys[] = {"mtu"};
+
+// `lab_link: { mtu: 1400 }`.
+Result<LabLink> parse_lab_link(const Reader& r, const Value& v) {
+  auto f = NC_TRY(r.map(v, "lab_link", kLabLinkKeys, std::array<std::string_view, 1>{"mtu"}));
+  return LabLink{static_cast<int>(NC_TRY(r.integer(f.find("mtu")->value, 576, 1500)))};
 }
 
 // The action's argument; `strict`: the step expects the runtime to succeed.
@@ -269,6 +299,8 @@ Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, co
     case ActionKind::kFix: return Fix{NC_TRY(template_arg(r, v, scope))};
     case ActionKind::kFirewall: return NC_TRY(parse_firewall(r, v, scope));
     case ActionKind::kHostResolv: return NC_TRY(parse_host_resolv(r, v));
+    case ActionKind::kConntrackFlush: return NC_TRY(parse_conntrack_flush(r, v));
+    case ActionKind::kLabLink: return NC_TRY(parse_lab_link(r, v));
   }
   return r.error(v.mark, "unhandled action");
 }
@@ -365,6 +397,12 @@ Result<Step> parse_step(const Reader& r, const Value& v, const Scope& scope) {
   if (s.eventually && s.repeat) return r.errorf(f.find("repeat")->key_mark, "a step takes eventually or repeat, not both");
   s.expect = NC_TRY(step_expect(r, v, f, kind, scope));
   s.action = NC_TRY(parse_action(r, action->value, kind, scope, !s.expect.error));
+  if (auto* sp = f.find("source_port")) {
+    auto* c = s.get<Connect>();
+    if (!c || c->proto != Proto::kUdp)
+      return r.errorf(sp->key_mark, "source_port applies to connect udp://, not {}", c ? std::string_view("tcp://") : action_name(kind));
+    s.source_port = static_cast<int>(NC_TRY(r.integer(sp->value, 1, 65535)));
+  }
   if (auto* d = s.get<Diagnose>()) {
     if (d->target.empty() && s.from.kind != Place::Kind::kContainer)
       return r.errorf(v.mark, "diagnose: PORT runs at a container (its listeners and published address), not at {}; "

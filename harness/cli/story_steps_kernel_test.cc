@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/cli/run_checks_support.h"
+#include "harness/kernel/features.h"
+#include "netimpl/process/process.h"
 
 namespace nc {
 namespace {
@@ -160,6 +162,80 @@ TEST_F(StorySteps, AFirewallRuleInsideAContainerDropsItsPortUntilRemoved) {
   EXPECT_NE(lossy.find("numgen random mod 100 < 50 drop"), std::string::npos) << lossy;
   auto ruleset = results["BR-912"]["steps"][1]["observed"]["ruleset"].get<std::string>();
   EXPECT_NE(ruleset.find("tcp dport 80 drop"), std::string::npos) << ruleset;
+}
+
+// source_port keeps one UDP flow across steps, and netimpl deletes a port's UDP conntrack
+// entries when it publishes it: a datagram of a flow tracked while the port was unpublished
+// (to the host itself, no DNAT) reaches the new container. Without netimpl's flush on
+// publish (netimpl/runtime/publish.cc) PORT-901's last step times out; without source_port
+// every run would be a new flow and PORT-901 could not tell. conntrack_flush deletes the
+// host's entries to a port: a no-op would report 0 deleted.
+TEST_F(StorySteps, AUdpFlowTrackedWhileUnpublishedReachesTheNewContainerAndConntrackFlushDeletesEntries) {
+  auto results = run_checks("conntrack", {
+      {"port-901.yaml", "id: PORT-901\ntitle: t\nsource: s\nrequires: [netns, veth, bridge, nat, ports, conntrack]\n"
+                        "networks: { n1: { subnet: 172.30.1.0/24 }, n2: { subnet: 172.30.2.0/24 } }\n"
+                        "containers:\n  a: { networks: [n1], publish: \"5140:5140/udp\", run: \"serve udp://0.0.0.0:5140\" }\nsteps:\n"
+                        "  - { from: external, connect: \"udp://${host.ip}:5140\", source_port: 40514, expect: ok }\n"
+                        "  - { container_remove: a, expect: ok }\n"
+                        "  - { from: external, connect: \"udp://${host.ip}:5140\", source_port: 40514, timeout_ms: 1000, expect: [refused, timeout] }\n"
+                        "  - container_create: { name: b, networks: [n2], publish: \"5140:5140/udp\", run: \"serve udp://0.0.0.0:5140\" }\n"
+                        "    expect: ok\n"
+                        "  - { from: external, connect: \"udp://${host.ip}:5140\", source_port: 40514, timeout_ms: 1000, expect: ok }\n"},
+      {"port-902.yaml", "id: PORT-902\ntitle: t\nsource: s\nrequires: [netns, veth, bridge, nat, conntrack]\nsteps:\n"
+                        "  - { from: external, connect: \"udp://${host.ip}:5999\", source_port: 40599, timeout_ms: 1000, expect: [refused, timeout] }\n"
+                        "  - conntrack_flush: udp/5999\n"},
+  });
+  ASSERT_EQ(status(results, "PORT-901"), "pass") << results["PORT-901"].dump();
+  ASSERT_EQ(status(results, "PORT-902"), "pass") << results["PORT-902"].dump();
+  EXPECT_GE(results["PORT-902"]["steps"][1]["observed"]["deleted"].get<int>(), 1) << results["PORT-902"].dump();
+}
+
+// lab_link: with the uplink at 1400, a 20 kB download from external to a container with
+// MTU 1500 hangs (a no-op step would leave it arriving), one with MTU 1400 arrives; and the
+// lab puts 1500 back: the next check's download on MTU 1500 arrives.
+TEST_F(StorySteps, ALowerUplinkMtuHangsLargeDownloadsUntilTheNetworkMtuMatches) {
+  auto results = run_checks("lab-link", {
+      {"drv-901.yaml", "id: DRV-901\ntitle: t\nsource: s\nrequires: [netns, veth, bridge, nat]\n"
+                       "services: [{ at: external, run: \"serve tcp://0.0.0.0:9000 --reply-size 20000\" }]\n"
+                       "networks: { big: { subnet: 172.30.1.0/24 }, small: { subnet: 172.30.2.0/24, mtu: 1400 } }\n"
+                       "containers: { a: { networks: [big] }, b: { networks: [small] } }\nsteps:\n"
+                       "  - lab_link: { mtu: 1400 }\n"
+                       "  - { from: a, connect: \"tcp://${external.ip}:9000\", expect_bytes: 20000, timeout_ms: 1500, expect: timeout }\n"
+                       "  - { from: b, connect: \"tcp://${external.ip}:9000\", expect_bytes: 20000, expect: ok }\n"},
+      {"drv-902.yaml", "id: DRV-902\ntitle: t\nsource: s\nrequires: [netns, veth, bridge, nat]\n"
+                       "services: [{ at: external, run: \"serve tcp://0.0.0.0:9000 --reply-size 20000\" }]\n"
+                       "networks: { big: { subnet: 172.30.1.0/24 } }\ncontainers: { a: { networks: [big] } }\nsteps:\n"
+                       "  - { from: a, connect: \"tcp://${external.ip}:9000\", expect_bytes: 20000, expect: ok }\n"},
+  });
+  ASSERT_EQ(status(results, "DRV-901"), "pass") << results["DRV-901"].dump();
+  EXPECT_EQ(results["DRV-901"]["steps"][0]["observed"]["mtu"], 1400);
+  ASSERT_EQ(status(results, "DRV-902"), "pass") << results["DRV-902"].dump();
+}
+
+// delay_ms: a netem qdisc in the container. Where the kernel has netem, the connection
+// after the delay is slower than the delay (a no-op delay fails slower_than_ms) and after
+// `remove` the qdisc is gone; where it lacks netem (this machine), the check is skipped
+// before any step, and the reason names the kernel option.
+TEST_F(StorySteps, ADelayIsANetemQdiscOrASkipNamingTheKernelOption) {
+  auto features = kernel::probe_kernel();
+  bool has_netem = kernel::available_capabilities(features).contains("netem");
+  auto results = run_checks("netem", {
+      {"br-914.yaml", "id: BR-914\ntitle: t\nsource: s\nrequires: [netns, veth, bridge, netns_access, netem]\n"
+                      "containers:\n  web: { run: \"serve tcp://0.0.0.0:80\" }\n  c: {}\nsteps:\n"
+                      "  - { from: c, connect: \"tcp://${web.ip}:80\", expect: ok }\n"
+                      "  - firewall: { in: web, delay_ms: 400 }\n"
+                      "  - { from: c, connect: \"tcp://${web.ip}:80\", timeout_ms: 3000, expect: { outcome: ok, slower_than_ms: 400 } }\n"
+                      "  - firewall: { in: web, remove: true }\n"
+                      "  - { from: c, connect: \"tcp://${web.ip}:80\", expect: ok }\n"},
+  });
+  auto& r = results["BR-914"];
+  if (!has_netem) {
+    ASSERT_EQ(status(results, "BR-914"), "skip") << r.dump();
+    EXPECT_NE(r.dump().find("kernel lacks netem (kernel lacks CONFIG_NET_SCH_NETEM"), std::string::npos) << r.dump();
+    return;
+  }
+  ASSERT_EQ(status(results, "BR-914"), "pass") << r.dump();
+  EXPECT_EQ(r["steps"][1]["observed"]["netem"]["links"], json::array({"eth0"})) << r.dump();
 }
 
 }  // namespace

@@ -13,17 +13,24 @@
 #include "harness/engine/cni_step.h"
 #include "harness/engine/diagnose.h"
 #include "harness/engine/dns_steps.h"
+#include "harness/engine/link_delay.h"
 #include "harness/engine/matcher.h"
 #include "harness/engine/places.h"
 #include "harness/engine/silence.h"
 #include "harness/diagnose/checklist.h"
 #include "harness/diagnose/runtime_observer.h"
+#include "harness/lab/offload.h"
+#include "netimpl/netlink/rtnl.h"
+#include "netimpl/nft/conntrack.h"
 #include "netimpl/nft/firewall.h"
 
 namespace nc::engine {
 
 using checks::ActionKind;
 using checks::Step;
+
+// The lab host's LAN link (harness/lab/topology.h kLanIfname; the engine does not link the lab).
+constexpr std::string_view kLabUplink = "eth0";
 using nlohmann::json;
 
 namespace {
@@ -164,6 +171,7 @@ class CheckRunner {
       case ActionKind::kConnect: {
         std::vector<std::string> args{"connect", NC_TRY(expand(s.get<checks::Connect>()->url)), "--timeout-ms", timeout};
         if (s.expect_bytes > 0) args.insert(args.end(), {"--expect-bytes", std::to_string(s.expect_bytes)});
+        if (s.source_port > 0) args.insert(args.end(), {"--source-port", std::to_string(s.source_port)});
         return args;
       }
       case ActionKind::kPing: return std::vector<std::string>{"ping", NC_TRY(expand(s.get<checks::Ping>()->address)), "--timeout-ms", timeout};
@@ -226,6 +234,8 @@ class CheckRunner {
     if (s.kind() == ActionKind::kDnsFault) return dns_fault_step(s, upstream_, std::move(rec));
     if (s.kind() == ActionKind::kHostResolv) return host_resolv_step(s, env_, std::move(rec));
     if (auto* fw = s.get<checks::FirewallRule>()) return firewall_step(*fw, std::move(rec));
+    if (auto* cf = s.get<checks::ConntrackFlush>()) return conntrack_flush_step(*cf, std::move(rec));
+    if (auto* ll = s.get<checks::LabLink>()) return lab_link_step(*ll, std::move(rec));
     if (auto* note = s.get<checks::Note>()) {
       rec.description = expand(note->text).value_or(note->text);
       rec.ok = true;
@@ -254,6 +264,42 @@ class CheckRunner {
     }
   }
 
+  // `lab_link`: the MTU of the lab host's uplink (lab reset puts 1500 back).
+  report::StepRecord lab_link_step(const checks::LabLink& a, report::StepRecord rec) {
+    rec.description = checks::describe(check_.steps[rec.index - 1]);
+    if (!env_.lab.host) return failed(std::move(rec), "lab_link: the lab has no host namespace");
+    auto rtnl = netlink::Rtnl::open(*env_.lab.host);
+    if (!rtnl) return failed(std::move(rec), rtnl.error().message());
+    if (auto r = rtnl->set_mtu(kLabUplink, a.mtu); !r) return failed(std::move(rec), r.error().message());
+    // Real-sized segments from the LAN (offload.h): a veth lets a TSO super-packet through
+    // whatever its size, so the far end must cut its segments before they reach the host.
+    if (env_.lab.external) {
+      static constexpr std::string_view kTso[] = {"tx-tcp-segmentation", "tx-tcp-ecn-segmentation",
+                                                   "tx-tcp-mangleid-segmentation", "tx-tcp6-segmentation"};
+      if (auto r = lab::disable_offloads(*env_.lab.external, kLabUplink, kTso); !r) return failed(std::move(rec), r.error().message());
+    }
+    auto link = rtnl->find_link(kLabUplink);
+    int mtu = link && *link ? (*link)->mtu : 0;
+    rec.observed = json{{"ok", mtu == a.mtu}, {"mtu", mtu}};
+    rec.ok = mtu == a.mtu;
+    if (!rec.ok) rec.message = fmt::format("lab_link: the uplink's MTU reads {} after setting {}", mtu, a.mtu);
+    return rec;
+  }
+
+  // `conntrack_flush`: the lab host's entries to that port go (nft::flush_conntrack, libnetfilter_conntrack).
+  report::StepRecord conntrack_flush_step(const checks::ConntrackFlush& a, report::StepRecord rec) {
+    rec.description = checks::describe(check_.steps[rec.index - 1]);
+    if (!env_.lab.host) return failed(std::move(rec), "conntrack_flush: the lab has no host namespace");
+    nft::PortMapping m{.proto = a.proto, .host_ip = std::nullopt, .host_port = a.port,
+                       .container_ip = *IpAddr::parse("0.0.0.0"), .container_port = a.port, .bridge = ""};
+    auto n = nft::flush_conntrack(*env_.lab.host, m);
+    if (!n) return failed(std::move(rec), n.error().message());
+    rec.description += fmt::format(" ({} deleted)", *n);
+    rec.observed = json{{"ok", true}, {"deleted", *n}};
+    rec.ok = true;
+    return rec;
+  }
+
   // An incident's firewall rule: the container's `incident` table holds every rule given
   // for it so far (remove: none), applied in its network namespace.
   report::StepRecord firewall_step(const checks::FirewallRule& a, report::StepRecord rec) {
@@ -268,6 +314,22 @@ class CheckRunner {
       it = incidents_.emplace(a.container, Incident{std::move(*fw), {}}).first;
     }
     auto& rules = it->second.rules;
+    if (a.kind == K::kDelay || (a.kind == K::kRemove && !it->second.delayed.empty())) {
+      auto ns = env_.runtime->container_netns(a.container);
+      if (!ns) return failed(std::move(rec), ns.error().message());
+      auto q = qdiscs_in(*ns);
+      if (!q) return failed(std::move(rec), q.error().message());
+      if (a.kind == K::kDelay) {
+        auto links = apply_delay(**q, a.delay_ms);
+        if (!links) return failed(std::move(rec), links.error().message());
+        it->second.delayed = *links;
+        rec.observed = json{{"ok", true}, {"netem", {{"delay_ms", a.delay_ms}, {"links", *links}}}};
+        rec.ok = true;
+        return rec;
+      }
+      if (auto c = clear_delay(**q, it->second.delayed); !c) return failed(std::move(rec), c.error().message());
+      it->second.delayed.clear();
+    }
     if (a.kind == K::kRemove) rules.clear();
     else rules.push_back(a);
     nft::Table table{.family = NFPROTO_INET, .name = "incident", .chains = {}};
@@ -475,6 +537,7 @@ class CheckRunner {
   struct Incident {
     nft::Firewall fw;                        // the `incident` table in the container's netns
     std::vector<checks::FirewallRule> rules;  // what it holds
+    std::vector<std::string> delayed;         // links carrying a netem delay (delay_ms)
   };
   std::map<std::string, Incident> incidents_;  // by container
   std::map<std::string, std::string> kept_;     // ${kept.NAME}

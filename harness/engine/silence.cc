@@ -73,7 +73,7 @@ std::string describe_silence(const json& silence) {
 bool silence_may_be_bounded(const checks::Step& s, const std::vector<std::string>& args, const SilenceWaits& policy) {
   if (!policy.bounded || s.timeout <= policy.wait || !admits_timeout(s.expect) || args.size() < 2) return false;
   if (s.kind() == ActionKind::kConnect) {
-    if (s.expect_bytes > 0) return false;
+    if (s.expect_bytes > 0 || s.source_port > 0) return false;  // a control would join the flow
   } else if (s.kind() != ActionKind::kPing) {
     return false;
   }

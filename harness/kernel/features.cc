@@ -79,13 +79,13 @@ Result<std::string> noted(const Result<void>& r, std::string note) {
 void probe_links(const Namespaces& ns, Findings& f) {
   auto rtnl = netlink::Rtnl::open(ns);
   if (!rtnl) {
-    for (auto n : {"veth", "bridge", "vxlan", "macvlan", "ipvlan"}) f.judge(n, std::unexpected(rtnl.error()));
+    for (auto n : {"veth", "bridge", "vxlan", "macvlan", "ipvlan", "netem"}) f.judge(n, std::unexpected(rtnl.error()));
     return;
   }
   f.judge("veth", probe_veth(*rtnl));
   f.judge("bridge", probe_bridge(*rtnl));
   f.judge("vxlan", probe_vxlan(*rtnl));
-  for (auto [name, probe] : {std::pair{"macvlan", &probe_macvlan}, std::pair{"ipvlan", &probe_ipvlan}}) {
+  for (auto [name, probe] : {std::pair{"macvlan", &probe_macvlan}, std::pair{"ipvlan", &probe_ipvlan}, std::pair{"netem", &probe_netem}}) {
     if (f.has("veth")) f.judge(name, probe(*rtnl));
     else f.not_tried(name, "veth");
   }

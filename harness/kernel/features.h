@@ -1,7 +1,8 @@
 // What the running kernel offers, found by trying each feature for real.
 //
 // probe_kernel() creates a fresh network namespace and, inside it only, creates a veth
-// pair, a bridge, a VXLAN, a macvlan on the veth and an ipvlan on a veth of its own, applies a small nftables
+// pair, a bridge, a VXLAN, a macvlan on the veth and an ipvlan on a veth of its own, a netem
+// qdisc on the veth, applies a small nftables
 // table with a masquerade rule, and reads the sysctls that exist only when a feature is
 // there (br_netfilter, conntrack, IPv6). The machine's own namespace is never touched.
 // Everything is torn down by dropping the namespace before probe_kernel returns.
@@ -30,7 +31,7 @@
 namespace nc::kernel {
 
 // Every feature probe_kernel reports, in its order: netns, veth, bridge, br_netfilter,
-// nftables, nat, conntrack, vxlan, macvlan, ipvlan, ipv6.
+// nftables, nat, conntrack, vxlan, macvlan, ipvlan, ipv6, netem.
 std::span<const std::string_view> feature_names();
 
 std::vector<Feature> probe_kernel();

@@ -108,6 +108,33 @@ TEST_F(KernelFeaturesKernel, IpvlanIsMissingWithTheReasonOrReallyThere) {
   }
 }
 
+// netem: a kernel without sch_netem (this machine's) is reported with the kernel option,
+// and a check requiring netem gets that as its skip reason; where the kernel has it, the
+// probe's veth really carries a netem qdisc with the probe's 1 ms delay.
+TEST_F(KernelFeaturesKernel, NetemIsMissingWithTheKernelOptionOrReallyThere) {
+  auto ns = Namespaces::create("probe-test", kNsNet);
+  ASSERT_TRUE(ns) << ns.error().message();
+  auto features = probe_kernel_in(*ns);
+  const Feature& netem = find(features, "netem");
+  ASSERT_EQ(netem.name, "netem") << "netem was not probed";
+  auto rtnl = netlink::Rtnl::open(*ns);
+  ASSERT_TRUE(rtnl) << rtnl.error().message();
+  auto delay = rtnl->netem_delay(kProbeVeth);
+  ASSERT_TRUE(delay) << delay.error().message();
+  if (netem.available) {
+    EXPECT_EQ(netem.detail, fmt::format("created netem qdisc (delay 1 ms) on {}", kProbeVeth));
+    EXPECT_EQ(delay->value_or(-1), 1);
+  } else {
+    EXPECT_FALSE(delay->has_value());
+    if (netem.detail.starts_with("probe failed (sch_netem is a module")) GTEST_SKIP() << netem.detail;
+    EXPECT_TRUE(netem.detail.starts_with("kernel lacks CONFIG_NET_SCH_NETEM (")) << netem.detail;
+    auto why = capability_missing_reason({"netns", "netem"}, features);
+    ASSERT_TRUE(why);
+    EXPECT_EQ(*why, "kernel lacks netem (" + netem.detail + ")");
+    EXPECT_FALSE(available_capabilities(features).contains("netem"));
+  }
+}
+
 // The ipvlan probe's parent is its own veth, not the one carrying the macvlan probe (a
 // parent that carries a macvlan answers an ipvlan with EBUSY).
 TEST_F(KernelFeaturesKernel, IpvlanProbeHasAParentOfItsOwn) {

@@ -1,5 +1,10 @@
 #include "harness/kernel/link_probes.h"
 
+#include <sys/utsname.h>
+
+#include <filesystem>
+#include <fstream>
+
 namespace nc::kernel {
 namespace {
 
@@ -12,7 +17,29 @@ Result<std::string> confirm(netlink::Rtnl& rtnl, std::string_view name, std::str
   return fmt::format("created {} {}", kind, name);
 }
 
+// sch_netem is a loadable module of the running kernel (modules.dep names it) and is not
+// loaded (/sys/module/sch_netem absent).
+bool netem_module_unloaded() {
+  utsname u{};
+  if (::uname(&u) != 0) return false;
+  std::ifstream dep(fmt::format("/lib/modules/{}/modules.dep", u.release));
+  std::string line;
+  bool is_module = false;
+  while (!is_module && std::getline(dep, line)) is_module = line.find("/sch_netem.ko") != std::string::npos && line.find("/sch_netem.ko") < line.find(':');
+  std::error_code ec;
+  return is_module && !std::filesystem::exists("/sys/module/sch_netem", ec);
+}
+
 }  // namespace
+
+Result<std::string> probe_netem(netlink::Rtnl& rtnl) {
+  if (netem_module_unloaded())
+    return fail("sch_netem is a module of this kernel that is not loaded (netconform loads no modules: modprobe sch_netem)", EAGAIN);
+  NC_TRY_VOID(rtnl.set_netem_delay(kProbeVeth, 1));
+  auto delay = NC_TRY_CTX(rtnl.netem_delay(kProbeVeth), "read back netem on {}", kProbeVeth);
+  if (delay != 1) return failf("read back netem on {}: created, then not found", kProbeVeth);
+  return fmt::format("created netem qdisc (delay 1 ms) on {}", kProbeVeth);
+}
 
 Result<std::string> probe_veth(netlink::Rtnl& rtnl) {
   NC_TRY_VOID(rtnl.create_veth({.name = kProbeVeth, .peer = "ncp-veth1"}));

@@ -24,5 +24,11 @@ Result<std::string> probe_bridge(netlink::Rtnl& rtnl);
 Result<std::string> probe_vxlan(netlink::Rtnl& rtnl);
 Result<std::string> probe_macvlan(netlink::Rtnl& rtnl);
 Result<std::string> probe_ipvlan(netlink::Rtnl& rtnl);
+// A netem root qdisc (delay 1 ms) on the veth probe's link, read back. Run probe_veth
+// first. A kernel without sch_netem answers ENOENT (judged "kernel lacks
+// CONFIG_NET_SCH_NETEM"). When sch_netem is a module of this kernel that is not loaded,
+// the qdisc is not tried (creating it would make the kernel load the module, and
+// netconform never loads modules): an EAGAIN error saying so (judged "probe failed").
+Result<std::string> probe_netem(netlink::Rtnl& rtnl);
 
 }  // namespace nc::kernel

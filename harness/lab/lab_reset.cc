@@ -46,6 +46,8 @@ Result<void> reset_lab_host(const LabHost& host, const std::vector<std::string>&
     NC_TRY_VOID(rtnl.flush_neighbours());
     NC_TRY_VOID(nft::flush_all_conntrack(*ns));
   }
+  // A `lab_link` step may have lowered the uplink's MTU; the lab's is 1500.
+  NC_TRY_VOID(NC_TRY(netlink::Rtnl::open(host.host())).set_mtu(kLanIfname, 1500));
   auto now = NC_TRY(lab_state(host));
   if (now == initial) return {};
   std::vector<std::string> diff;

@@ -45,7 +45,7 @@ std::expected<ByName, Json> resolve_host(const NamedTarget& named, std::string_v
   return ByName{*target, resolved};
 }
 
-constexpr OptionSpec kOptions[] = {{"--timeout-ms"}, {"--send"}, {"--expect-bytes"}};
+constexpr OptionSpec kOptions[] = {{"--timeout-ms"}, {"--send"}, {"--expect-bytes"}, {"--source-port"}};
 
 int run(const Invocation& inv) {
   auto timeout = int_option(inv, "--timeout-ms", 2000, 1, 3'600'000);
@@ -68,6 +68,10 @@ int run(const Invocation& inv) {
   if (auto s = inv.option("--send")) o.send = std::string(*s);
   auto expect = int_option(inv, "--expect-bytes", 0, 0, static_cast<long>(kMaxReply));
   if (!expect) return usage_error(inv.spec, "connect", expect.error());
+  auto sport = int_option(inv, "--source-port", 0, 1, 65535);
+  if (!sport) return usage_error(inv.spec, "connect", sport.error());
+  if (*sport != 0 && target->proto == Proto::kTcp) return usage_error(inv.spec, "connect", "--source-port applies to udp:// only");
+  o.source_port = static_cast<int>(*sport);
   Json j = target->proto == Proto::kTcp ? connect_tcp(*target, o) : connect_udp(*target, o);
   if (resolved) j["resolved"] = *resolved;
   emit(require_bytes(std::move(j), static_cast<size_t>(*expect)));
@@ -78,7 +82,7 @@ int run(const Invocation& inv) {
 
 extern const ActionSpec kConnectAction{
     .name = "connect",
-    .synopsis = "connect tcp|udp://HOST:PORT [--timeout-ms N (2000)] [--send TEXT] [--expect-bytes N] (HOST: an address, or a name resolved through /etc/resolv.conf)",
+    .synopsis = "connect tcp|udp://HOST:PORT [--timeout-ms N (2000)] [--send TEXT] [--expect-bytes N] [--source-port N (udp)] (HOST: an address, or a name resolved through /etc/resolv.conf)",
     .options = kOptions,
     .min_args = 1,
     .max_args = 1,

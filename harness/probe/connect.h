@@ -16,6 +16,8 @@ inline constexpr size_t kMaxReply = 64 * 1024;
 struct ConnectOptions {
   int timeout_ms = 2000;            // for the whole exchange, connect included
   std::optional<std::string> send;  // TCP: written after connect; UDP: the datagram ("probe")
+  int source_port = 0;              // UDP: send from this local port (SO_REUSEADDR), so that
+                                    // successive runs form one conntrack flow; 0: any
 };
 
 // Non-blocking connect within the timeout, then reads until the first newline, EOF,

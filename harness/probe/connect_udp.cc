@@ -6,6 +6,7 @@
 #include "harness/probe/connect.h"
 #include "harness/probe/io.h"
 #include "harness/probe/outcome.h"
+#include "harness/probe/sockaddr.h"
 
 namespace nc::probe {
 
@@ -17,6 +18,16 @@ Json connect_udp(const Target& t, const ConnectOptions& o) {
   if (!fd) {
     int err = errno;
     return finish_result(std::move(j), "error", err, sw);
+  }
+  if (o.source_port != 0) {
+    // One flow across runs, as a long-lived client (syslog, statsd) keeps one socket.
+    int one = 1;
+    auto any = SockAddr::parse_ip(t.addr.family() == AF_INET6 ? "::" : "0.0.0.0", static_cast<uint16_t>(o.source_port));
+    if (!any || ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        ::bind(fd.get(), any->get(), any->len()) != 0) {
+      int err = errno;
+      return finish_result(std::move(j), "error", err ? err : EINVAL, sw);
+    }
   }
   // A connected UDP socket is what makes the kernel report an ICMP port unreachable
   // (ECONNREFUSED) to us; an unconnected one never hears of it.

@@ -135,6 +135,18 @@ TEST_F(ProbeKernel, WildcardUdpServerAnswersFromTheAddressDialled) {
   EXPECT_EQ(j["server"]["peer"], j["local"]);
 }
 
+// --source-port: two runs send from the same port (one conntrack flow), as the server sees.
+TEST_F(ProbeKernel, UdpSourcePortIsTheSameForEveryRun) {
+  Child server;
+  auto urls = serve(server, {"udp://127.0.0.1:0"});
+  ASSERT_EQ(urls.size(), 1u);
+  for (int i = 0; i < 2; ++i) {
+    json j = probe({"connect", urls[0], "--timeout-ms", "1000", "--source-port", "40514"});
+    EXPECT_EQ(j["outcome"], "ok") << j.dump();
+    EXPECT_EQ(j["server"]["peer"], "127.0.0.1:40514") << j.dump();
+  }
+}
+
 TEST_F(ProbeKernel, ClosedPortsAreRefused) {
   for (const char* url : {"tcp://127.0.0.1:1", "udp://127.0.0.1:1"}) {
     json j = probe({"connect", url});
@@ -372,6 +384,8 @@ TEST_F(ProbeKernel, UsageErrorsExitTwoAndNameTheProblem) {
       {{"connect", "tcp://1.2.3.999:80"}, "not a numeric IP address"},
       {{"connect", "tcp://:80"}, "missing host"},
       {{"connect"}, "missing argument"},
+      {{"connect", "tcp://127.0.0.1:80", "--source-port", "40000"}, "--source-port applies to udp:// only"},
+      {{"connect", "udp://127.0.0.1:53", "--source-port", "0"}, "--source-port: expected a whole number from 1 to 65535"},
       {{"ping", "127.0.0.1", "--timeout-ms", "soon"}, "--timeout-ms"},
       {{}, "missing action"},
   };

@@ -15,7 +15,7 @@ namespace nc::runtimes {
 
 std::set<std::string> docker_capabilities() {
   return {"netns", "veth", "bridge", "br_netfilter", "nftables", "nat", "conntrack",
-          "dns", "ports", "macvlan", "ipvlan", "ipv6", "lifecycle", "netns_access"};
+          "dns", "ports", "macvlan", "ipvlan", "ipv6", "lifecycle", "netns_access", "netem"};
 }
 
 std::set<std::string> podman_capabilities() { return docker_capabilities(); }

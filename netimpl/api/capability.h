@@ -20,7 +20,7 @@ struct CapabilityInfo {
   std::string_view meaning;
 };
 
-inline constexpr std::array<CapabilityInfo, 18> kCapabilityTable = {{
+inline constexpr std::array<CapabilityInfo, 19> kCapabilityTable = {{
     {"netns", "CONFIG_NET_NS", "network namespaces"},
     {"veth", "CONFIG_VETH", "veth pairs"},
     {"bridge", "CONFIG_BRIDGE", "Linux bridges"},
@@ -32,6 +32,7 @@ inline constexpr std::array<CapabilityInfo, 18> kCapabilityTable = {{
     {"macvlan", "CONFIG_MACVLAN", "macvlan links"},
     {"ipvlan", "CONFIG_IPVLAN", "ipvlan links"},
     {"ipv6", "CONFIG_IPV6", "IPv6"},
+    {"netem", "CONFIG_NET_SCH_NETEM", "the netem queueing discipline (`firewall: { delay_ms }` delays a container's packets)"},
     {"dns", "", "an embedded DNS server answering container names"},
     {"ports", "", "published ports"},
     {"multihost", "", "networks across several hosts (overlay)"},

@@ -110,6 +110,7 @@ Result<void> dump(nl_sock* sk, int type, int family, const ObjectFn& on_object) 
     case RTM_GETADDR: header = sizeof(ifaddrmsg); break;
     case RTM_GETROUTE: header = sizeof(rtmsg); break;
     case RTM_GETNEIGH: header = sizeof(ndmsg); break;
+    case RTM_GETQDISC: header = sizeof(tcmsg); break;
   }
   MsgPtr msg(nlmsg_alloc_simple(type, NLM_F_DUMP));
   if (!msg) return std::unexpected(nl_error(NLE_NOMEM));

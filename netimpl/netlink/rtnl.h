@@ -91,6 +91,18 @@ class Rtnl final : public Links {
   // Returns how many went.
   Result<int> flush_neighbours();
 
+  // --- queueing disciplines (rtnl_qdisc.cc) ---
+  // Makes the root qdisc of `ifname` a netem that holds every packet leaving the link for
+  // `delay_ms` (create or replace; libnl-route's rtnl_netem_*). A kernel without sch_netem
+  // answers ENOENT ("Specified qdisc kind is unknown"): the error keeps that errno, so the
+  // kernel probe can say the kernel lacks CONFIG_NET_SCH_NETEM.
+  Result<void> set_netem_delay(std::string_view ifname, int delay_ms);
+  // The netem delay of `ifname`'s root qdisc in milliseconds, or nullopt when the root
+  // qdisc is not a netem (read back by tests and by the probe).
+  Result<std::optional<int>> netem_delay(std::string_view ifname);
+  // Deletes the root qdisc of `ifname`, back to the kernel's default. None set: success.
+  Result<void> del_root_qdisc(std::string_view ifname);
+
  private:
   Rtnl() = default;
   struct SockDeleter { void operator()(nl_sock*) const; };

@@ -42,7 +42,7 @@ std::string NetimplRuntime::version() const { return "0.1"; }
 
 std::set<std::string> NetimplRuntime::capabilities() const {
   return {"netns", "veth", "bridge", "br_netfilter", "nftables", "nat", "conntrack", "ports", "dns", "macvlan", "ipvlan", "vxlan",
-          "lifecycle", "netns_access", "host_resolv"};
+          "lifecycle", "netns_access", "host_resolv", "netem"};
 }
 
 drivers::Driver* NetimplRuntime::driver_for(std::string_view name) {
