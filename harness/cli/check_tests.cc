@@ -108,11 +108,15 @@ class CheckTest : public ::testing::Test {
 class ProgressPrinter : public ::testing::EmptyTestEventListener {
  public:
   explicit ProgressPrinter(SuiteRun& run) : run_(run), color_(report::use_color(1)) {}
-  void OnTestProgramStart(const ::testing::UnitTest& u) override { total_ = u.test_to_run_count(); }
+  void OnTestProgramStart(const ::testing::UnitTest& u) override {
+    total_ = u.test_to_run_count();
+    if (run_.progress) run_.progress->add_total(total_);
+  }
   void OnTestEnd(const ::testing::TestInfo&) override {
     if (run_.results.empty()) return;
     const auto& r = run_.results.back();
-    fmt::print("{}\n", report::format_progress(++done_, total_, r, color_));
+    int index = run_.progress ? run_.progress->next() : ++done_;
+    fmt::print("{}\n", report::format_progress(index, run_.progress ? run_.progress->total() : total_, r, color_));
     if (r.status == report::Status::kFail && !run_.verbose)
       for (auto& s : r.steps)
         if (!s.ok) {

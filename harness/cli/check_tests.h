@@ -19,6 +19,7 @@
 #include "harness/report/report.h"
 #include "harness/runtimes/expectations.h"
 #include "harness/runtimes/under_test.h"
+#include "harness/cli/shared_progress.h"
 
 namespace nc::cli {
 
@@ -31,6 +32,7 @@ struct SuiteRun {
   // The runtimes, in the order given; made (not started) before registration.
   std::vector<std::unique_ptr<runtimes::RuntimeUnderTest>> runtimes;
   std::map<std::string, runtimes::Expectations> expectations;  // by runtime name, once its version is known
+  SharedProgress* progress = nullptr;  // the run's count across shards (jobs > 1); null: this lab counts alone
 };
 
 std::string test_name(std::string_view id);  // "BR-001" → "BR_001"; "docker@26.1" → "docker_26_1"

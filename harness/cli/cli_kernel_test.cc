@@ -145,6 +145,13 @@ TEST_F(CliKernel, ShardedRunHasTheSameResults) {
   EXPECT_EQ(two.exit_code, 0) << two.out;
   EXPECT_NE(one.out.find("9 passed, 0 failed"), std::string::npos) << one.out;
   EXPECT_NE(two.out.find("9 passed, 0 failed"), std::string::npos) << two.out;
+  // The two labs count one sequence: [1/9] .. [9/9], each number once (not 1..5 and 1..4).
+  for (int i = 1; i <= 9; ++i) {
+    auto tag = "[" + std::to_string(i) + "/9] ";
+    auto at = two.out.find(tag);
+    EXPECT_NE(at, std::string::npos) << tag << "\n" << two.out;
+    if (at != std::string::npos) EXPECT_EQ(two.out.find(tag, at + 1), std::string::npos) << tag << " twice\n" << two.out;
+  }
 }
 
 // An "existing" daemon for --docker-host / --podman-url, private all the same: its own PID,

@@ -59,8 +59,9 @@ Result<std::vector<checks::Check>> select(std::vector<checks::Check> all, const 
 
 // The lab's runner: registers the checks with GoogleTest, runs them, and writes the run's
 // results as JSON to `out_fd` (a memfd the outer process reads afterwards).
-int lab_body(const std::vector<checks::Check>& checks, const RunOptions& o, int out_fd) {
+int lab_body(const std::vector<checks::Check>& checks, const RunOptions& o, int out_fd, SharedProgress* progress) {
   SuiteRun run{.probe_path = o.probe_path, .verbose = o.verbose};
+  run.progress = progress;
   run.expectations_dir = (std::filesystem::path(o.checks_root) / "conformance" / "expectations").string();
   runtimes::RunContext ctx{.probe_path = o.probe_path, .cgroup_parent = o.cgroup_parent, .endpoints = {}};
   if (!o.docker_host.empty()) ctx.endpoints["docker"] = o.docker_host;
@@ -112,6 +113,7 @@ Result<report::RunReport> read_back(int fd) {
 
 struct Shard {
   int index = 0;
+  SharedProgress* progress = nullptr;  // shared by the run's shards
   int memfd = -1;
   pid_t pid = -1;  // the process running the shard's lab (jobs > 1)
   int lab_status = 0;
@@ -120,7 +122,7 @@ struct Shard {
 // Runs one shard's lab in this process (blocking).
 int run_shard_here(const std::vector<checks::Check>& checks, const RunOptions& o, const Shard& s) {
   lab::LabOptions lo;
-  auto r = lab::run_in_lab(lo, [&] { return lab_body(checks, o, s.memfd); });
+  auto r = lab::run_in_lab(lo, [&] { return lab_body(checks, o, s.memfd, s.progress); });
   if (!r) {
     fmt::print(stderr, "netconform: lab: {}\n", r.error().message());
     return kExitBadInput;
@@ -182,10 +184,16 @@ KernelRun run_here(const std::vector<checks::Check>& checks, const RunOptions& o
   }
   if (o.jobs == 1) {
     shards[0].lab_status = run_shard_here(checks, o, shards[0]);
-  } else if (auto r = run_shards(checks, o, shards); !r) {
-    fmt::print(stderr, "netconform run: {}\n", r.error().message());
-    out.lab_failed = true;
-    return out;
+  } else {
+    SharedProgress* progress = SharedProgress::create();
+    for (auto& s : shards) s.progress = progress;
+    auto r = run_shards(checks, o, shards);
+    SharedProgress::destroy(progress);
+    if (!r) {
+      fmt::print(stderr, "netconform run: {}\n", r.error().message());
+      out.lab_failed = true;
+      return out;
+    }
   }
   std::map<std::string, std::string> versions;
   for (auto& s : shards) {
