@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <optional>
+#include <utility>
 
 #include <fmt/ranges.h>
 
@@ -204,6 +206,19 @@ Result<Diagnose> parse_diagnose(const Reader& r, const Value& v) {
   return Diagnose{0, target->first, target->second};
 }
 
+// "tcp/80" or "udp/53" (port 1..65535); nullopt for anything else.
+std::optional<std::pair<Proto, uint16_t>> proto_port(std::string_view text) {
+  auto slash = text.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  auto proto = parse_proto(text.substr(0, slash));
+  std::string_view digits = text.substr(slash + 1);
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (!proto || digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || port < 1 || port > 65535)
+    return std::nullopt;
+  return std::pair{*proto, static_cast<uint16_t>(port)};
+}
+
 constexpr std::string_view kFirewallKeys[] = {"in", "drop", "loss", "delay_ms", "remove"};
 
 // `firewall: { in: web, drop: tcp/80 | udp/53 | dns }` or `{ in: web, remove: true }`.
@@ -239,29 +254,19 @@ Result<FirewallRule> parse_firewall(const Reader& r, const Value& v, const Scope
     rule.kind = FirewallRule::Kind::kDropDns;
     return rule;
   }
-  auto slash = text.find('/');
-  auto proto = parse_proto(std::string_view(text).substr(0, slash == std::string::npos ? 0 : slash));
-  unsigned port = 0;
-  std::string_view digits = slash == std::string::npos ? std::string_view() : std::string_view(text).substr(slash + 1);
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-  if (!proto || digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || port < 1 || port > 65535)
-    return r.errorf(drop->value.mark, "firewall: drop '{}' is not tcp/PORT, udp/PORT or dns", text);
-  rule.proto = *proto;
-  rule.port = static_cast<uint16_t>(port);
+  auto pp = proto_port(text);
+  if (!pp) return r.errorf(drop->value.mark, "firewall: drop '{}' is not tcp/PORT, udp/PORT or dns", text);
+  rule.proto = pp->first;
+  rule.port = pp->second;
   return rule;
 }
 
 // `conntrack_flush: udp/5140` (or tcp/PORT).
 Result<ConntrackFlush> parse_conntrack_flush(const Reader& r, const Value& v) {
   auto text = NC_TRY(r.word(v));
-  auto slash = text.find('/');
-  auto proto = parse_proto(std::string_view(text).substr(0, slash == std::string::npos ? 0 : slash));
-  unsigned port = 0;
-  std::string_view digits = slash == std::string::npos ? std::string_view() : std::string_view(text).substr(slash + 1);
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-  if (!proto || digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || port < 1 || port > 65535)
-    return r.errorf(v.mark, "conntrack_flush: '{}' is not udp/PORT or tcp/PORT", text);
-  return ConntrackFlush{*proto, static_cast<uint16_t>(port)};
+  auto pp = proto_port(text);
+  if (!pp) return r.errorf(v.mark, "conntrack_flush: '{}' is not udp/PORT or tcp/PORT", text);
+  return ConntrackFlush{pp->first, pp->second};
 }
 
 constexpr std::string_view kLabLinkKeys[] = {"mtu"};
