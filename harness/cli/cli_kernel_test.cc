@@ -150,7 +150,9 @@ TEST_F(CliKernel, ShardedRunHasTheSameResults) {
     auto tag = "[" + std::to_string(i) + "/9] ";
     auto at = two.out.find(tag);
     EXPECT_NE(at, std::string::npos) << tag << "\n" << two.out;
-    if (at != std::string::npos) EXPECT_EQ(two.out.find(tag, at + 1), std::string::npos) << tag << " twice\n" << two.out;
+    if (at != std::string::npos) {
+      EXPECT_EQ(two.out.find(tag, at + 1), std::string::npos) << tag << " twice\n" << two.out;
+    }
   }
 }
 
