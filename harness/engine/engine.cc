@@ -2,6 +2,7 @@
 
 #include <linux/netfilter.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <map>
@@ -286,16 +287,19 @@ class CheckRunner {
     return rec;
   }
 
-  // `conntrack_flush`: the lab host's entries to that port go (nft::flush_conntrack, libnetfilter_conntrack).
+  // `conntrack_flush`: the lab host's entries to that port go, in both families
+  // (nft::flush_conntrack, libnetfilter_conntrack).
   report::StepRecord conntrack_flush_step(const checks::ConntrackFlush& a, report::StepRecord rec) {
     rec.description = checks::describe(check_.steps[rec.index - 1]);
     if (!env_.lab.host) return failed(std::move(rec), "conntrack_flush: the lab has no host namespace");
-    nft::PortMapping m{.proto = a.proto, .host_ip = std::nullopt, .host_port = a.port,
-                       .container_ip = *IpAddr::parse("0.0.0.0"), .container_port = a.port, .bridge = ""};
-    auto n = nft::flush_conntrack(*env_.lab.host, m);
-    if (!n) return failed(std::move(rec), n.error().message());
-    rec.description += fmt::format(" ({} deleted)", *n);
-    rec.observed = json{{"ok", true}, {"deleted", *n}};
+    int deleted = 0;
+    for (int family : {AF_INET, AF_INET6}) {
+      auto n = nft::flush_conntrack(*env_.lab.host, nft::ConntrackMatch{.proto = a.proto, .port = a.port, .family = family, .dst = {}});
+      if (!n) return failed(std::move(rec), n.error().message());
+      deleted += *n;
+    }
+    rec.description += fmt::format(" ({} deleted)", deleted);
+    rec.observed = json{{"ok", true}, {"deleted", deleted}};
     rec.ok = true;
     return rec;
   }

@@ -21,23 +21,23 @@ struct CtDestroy {
 using Handle = std::unique_ptr<nfct_handle, HandleClose>;
 using Entry = std::unique_ptr<nf_conntrack, CtDestroy>;
 
-bool matches(const nf_conntrack* ct, const PortMapping& m) {
+bool matches(const nf_conntrack* ct, const ConntrackMatch& m) {
   uint8_t proto = ip_proto(m.proto);
   if (nfct_get_attr_u8(ct, ATTR_ORIG_L4PROTO) != proto) return false;
-  if (nfct_get_attr_u16(ct, ATTR_ORIG_PORT_DST) != htons(m.host_port)) return false;
-  if (!m.host_ip) return true;
-  const void* dst = nfct_get_attr(ct, m.host_ip->is_v4() ? ATTR_ORIG_IPV4_DST : ATTR_ORIG_IPV6_DST);
-  return dst && std::memcmp(dst, m.host_ip->bytes(), m.host_ip->size()) == 0;
+  if (nfct_get_attr_u16(ct, ATTR_ORIG_PORT_DST) != htons(m.port)) return false;
+  if (!m.dst) return true;
+  const void* dst = nfct_get_attr(ct, m.dst->is_v4() ? ATTR_ORIG_IPV4_DST : ATTR_ORIG_IPV6_DST);
+  return dst && std::memcmp(dst, m.dst->bytes(), m.dst->size()) == 0;
 }
 
 struct Dump {
-  const PortMapping* mapping;
+  const ConntrackMatch* match;
   std::vector<Entry> found;
 };
 
 int collect(nf_conntrack_msg_type, nf_conntrack* ct, void* data) {
   auto* d = static_cast<Dump*>(data);
-  if (matches(ct, *d->mapping)) d->found.emplace_back(nfct_clone(ct));
+  if (matches(ct, *d->match)) d->found.emplace_back(nfct_clone(ct));
   return NFCT_CB_CONTINUE;
 }
 
@@ -50,11 +50,16 @@ Result<Handle> open_handle() {
 }  // namespace
 
 Result<int> flush_conntrack(const Namespaces& ns, const PortMapping& mapping) {
-  auto ctx = [&] { return fmt::format("flush conntrack {}/{} in netns {}", proto_name(mapping.proto), mapping.host_port, ns.name()); };
+  return flush_conntrack(ns, ConntrackMatch{.proto = mapping.proto, .port = mapping.host_port,
+                                            .family = mapping.container_ip.family(), .dst = mapping.host_ip});
+}
+
+Result<int> flush_conntrack(const Namespaces& ns, const ConntrackMatch& match) {
+  auto ctx = [&] { return fmt::format("flush conntrack {}/{} in netns {}", proto_name(match.proto), match.port, ns.name()); };
   Handle h = NC_TRY_CTX(ns.run(open_handle), "{}", ctx());
-  Dump dump{&mapping, {}};
+  Dump dump{&match, {}};
   nfct_callback_register(h.get(), NFCT_T_ALL, collect, &dump);
-  uint32_t family = mapping.container_ip.family();
+  uint32_t family = static_cast<uint32_t>(match.family);
   if (nfct_query(h.get(), NFCT_Q_DUMP, &family) < 0) return sys_fail(ctx() + ": dump");
   nfct_callback_unregister(h.get());
   int deleted = 0;

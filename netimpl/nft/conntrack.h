@@ -8,17 +8,30 @@
 // publish and unpublish; so does netimpl, after the Firewall apply that changed the port.
 #pragma once
 
+#include <optional>
+
 #include "netimpl/base/error.h"
 #include "netimpl/nft/model.h"
 #include "netimpl/ns/namespaces.h"
 
 namespace nc::nft {
 
-// Deletes, in `ns`, every conntrack entry whose original direction goes to the mapping's
-// host port: same protocol, same destination port, the container address's family, and
-// the mapping's host address when it has one. Returns how many were deleted (an entry
-// that vanished meanwhile is not an error and not counted).
+// Which entries to delete: those whose original direction goes to `port` over `proto`, in
+// `family` (AF_INET or AF_INET6), and to `dst` when it is set.
+struct ConntrackMatch {
+  Proto proto = Proto::kUdp;
+  uint16_t port = 0;
+  int family = 0;
+  std::optional<IpAddr> dst;
+};
+
+// Deletes, in `ns`, every conntrack entry `match` selects. Returns how many were deleted
+// (an entry that vanished meanwhile is not an error and not counted).
 // Errors: "flush conntrack udp/5353 in netns host: ...".
+Result<int> flush_conntrack(const Namespaces& ns, const ConntrackMatch& match);
+
+// For a published port: the mapping's protocol and host port, the container address's
+// family, and the mapping's host address when it has one.
 Result<int> flush_conntrack(const Namespaces& ns, const PortMapping& mapping);
 
 // Deletes every conntrack entry in `ns` (both families): what the lab does between two
