@@ -2,7 +2,6 @@
 
 #include <linux/netfilter.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <chrono>
 #include <map>
@@ -14,15 +13,13 @@
 #include "harness/engine/cni_step.h"
 #include "harness/engine/diagnose.h"
 #include "harness/engine/dns_steps.h"
+#include "harness/engine/lab_steps.h"
 #include "harness/engine/link_delay.h"
 #include "harness/engine/matcher.h"
 #include "harness/engine/places.h"
 #include "harness/engine/silence.h"
 #include "harness/diagnose/checklist.h"
 #include "harness/diagnose/runtime_observer.h"
-#include "harness/lab/offload.h"
-#include "netimpl/netlink/rtnl.h"
-#include "netimpl/nft/conntrack.h"
 #include "netimpl/nft/firewall.h"
 
 namespace nc::engine {
@@ -30,8 +27,6 @@ namespace nc::engine {
 using checks::ActionKind;
 using checks::Step;
 
-// The lab host's LAN link (harness/lab/topology.h kLanIfname; the engine does not link the lab).
-constexpr std::string_view kLabUplink = "eth0";
 using nlohmann::json;
 
 namespace {
@@ -235,8 +230,8 @@ class CheckRunner {
     if (s.kind() == ActionKind::kDnsFault) return dns_fault_step(s, upstream_, std::move(rec));
     if (s.kind() == ActionKind::kHostResolv) return host_resolv_step(s, env_, std::move(rec));
     if (auto* fw = s.get<checks::FirewallRule>()) return firewall_step(*fw, std::move(rec));
-    if (auto* cf = s.get<checks::ConntrackFlush>()) return conntrack_flush_step(*cf, std::move(rec));
-    if (auto* ll = s.get<checks::LabLink>()) return lab_link_step(*ll, std::move(rec));
+    if (auto* cf = s.get<checks::ConntrackFlush>()) return lab_step(flush_lab_conntrack(env_.lab, *cf), std::move(rec));
+    if (auto* ll = s.get<checks::LabLink>()) return lab_step(set_lab_uplink(env_.lab, *ll), std::move(rec));
     if (auto* note = s.get<checks::Note>()) {
       rec.description = expand(note->text).value_or(note->text);
       rec.ok = true;
@@ -265,41 +260,12 @@ class CheckRunner {
     }
   }
 
-  // `lab_link`: the MTU of the lab host's uplink (lab reset puts 1500 back).
-  report::StepRecord lab_link_step(const checks::LabLink& a, report::StepRecord rec) {
+  // `lab_link` and `conntrack_flush` (lab_steps.h).
+  report::StepRecord lab_step(Result<json> observed, report::StepRecord rec) {
     rec.description = checks::describe(check_.steps[rec.index - 1]);
-    if (!env_.lab.host) return failed(std::move(rec), "lab_link: the lab has no host namespace");
-    auto rtnl = netlink::Rtnl::open(*env_.lab.host);
-    if (!rtnl) return failed(std::move(rec), rtnl.error().message());
-    if (auto r = rtnl->set_mtu(kLabUplink, a.mtu); !r) return failed(std::move(rec), r.error().message());
-    // Real-sized segments from the LAN (offload.h): a veth lets a TSO super-packet through
-    // whatever its size, so the far end must cut its segments before they reach the host.
-    if (env_.lab.external) {
-      static constexpr std::string_view kTso[] = {"tx-tcp-segmentation", "tx-tcp-ecn-segmentation",
-                                                   "tx-tcp-mangleid-segmentation", "tx-tcp6-segmentation"};
-      if (auto r = lab::disable_offloads(*env_.lab.external, kLabUplink, kTso); !r) return failed(std::move(rec), r.error().message());
-    }
-    auto link = rtnl->find_link(kLabUplink);
-    int mtu = link && *link ? (*link)->mtu : 0;
-    rec.observed = json{{"ok", mtu == a.mtu}, {"mtu", mtu}};
-    rec.ok = mtu == a.mtu;
-    if (!rec.ok) rec.message = fmt::format("lab_link: the uplink's MTU reads {} after setting {}", mtu, a.mtu);
-    return rec;
-  }
-
-  // `conntrack_flush`: the lab host's entries to that port go, in both families
-  // (nft::flush_conntrack, libnetfilter_conntrack).
-  report::StepRecord conntrack_flush_step(const checks::ConntrackFlush& a, report::StepRecord rec) {
-    rec.description = checks::describe(check_.steps[rec.index - 1]);
-    if (!env_.lab.host) return failed(std::move(rec), "conntrack_flush: the lab has no host namespace");
-    int deleted = 0;
-    for (int family : {AF_INET, AF_INET6}) {
-      auto n = nft::flush_conntrack(*env_.lab.host, nft::ConntrackMatch{.proto = a.proto, .port = a.port, .family = family, .dst = {}});
-      if (!n) return failed(std::move(rec), n.error().message());
-      deleted += *n;
-    }
-    rec.description += fmt::format(" ({} deleted)", deleted);
-    rec.observed = json{{"ok", true}, {"deleted", deleted}};
+    if (!observed) return failed(std::move(rec), observed.error().message());
+    if (observed->contains("deleted")) rec.description += fmt::format(" ({} deleted)", (*observed)["deleted"].get<int>());
+    rec.observed = std::move(*observed);
     rec.ok = true;
     return rec;
   }
