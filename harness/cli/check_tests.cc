@@ -73,7 +73,7 @@ class CheckTest : public ::testing::Test {
       r.reason = why;
       return;
     }
-    if (auto e = expectation(r); e && *e && (*e)->verdict == report::Status::kSkip) return void(r.status = report::Status::kSkip);
+    if (auto e = expectation(r); e && *e && (*e)->verdict == runtimes::Verdict::kSkip) return void(r.status = report::Status::kSkip);
     if (r.status != report::Status::kFail || !r.reason.empty()) return;  // the expectations file is broken
     run_engine(*placed, r);
   }

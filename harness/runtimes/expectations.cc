@@ -17,12 +17,12 @@ using checks::detail::Value;
 constexpr std::array<std::string_view, 3> kTop = {"runtime", "version", "expectations"};
 constexpr std::array<std::string_view, 3> kItem = {"id", "verdict", "reason"};
 
-Result<report::Status> parse_verdict(const Reader& r, const Value& v) {
+Result<Verdict> parse_verdict(const Reader& r, const Value& v) {
   auto text = r.word(v);
   if (!text) return std::unexpected(std::move(text).error());
-  for (auto s : {report::Status::kFail, report::Status::kSkip, report::Status::kPass})
-    if (*text == report::to_string(s)) return s;
-  return r.errorf(v.mark, "unknown verdict '{}'; expected fail, skip or pass", *text);
+  for (auto s : {Verdict::kFail, Verdict::kSkip, Verdict::kPass, Verdict::kRace})
+    if (*text == to_string(s)) return s;
+  return r.errorf(v.mark, "unknown verdict '{}'; expected fail, skip, pass or race", *text);
 }
 
 Result<Expectation> parse_item(const Reader& r, const Value& v) {
@@ -58,6 +58,16 @@ std::string major_minor(std::string_view version) {
 }
 
 }  // namespace
+
+std::string_view to_string(Verdict v) {
+  switch (v) {
+    case Verdict::kFail: return "fail";
+    case Verdict::kSkip: return "skip";
+    case Verdict::kPass: return "pass";
+    case Verdict::kRace: return "race";
+  }
+  return "?";
+}
 
 const Expectation* Expectations::find(std::string_view id) const {
   for (auto& e : items)
@@ -108,13 +118,17 @@ Result<Expectations> load_expectations_for(const std::filesystem::path& dir, std
 void apply(const Expectation* e, report::CheckResult& r) {
   using report::Status;
   if (!e) return;
-  if (e->verdict == Status::kSkip) {
+  bool may_fail = e->verdict == Verdict::kFail || e->verdict == Verdict::kRace;
+  if (e->verdict == Verdict::kSkip) {
     r.status = Status::kSkip;
     r.reason = fmt::format("expected skip on {}: {}", r.runtime, e->reason);
-  } else if (e->verdict == Status::kFail && r.status == Status::kFail) {
+  } else if (may_fail && r.status == Status::kFail) {
     r.status = Status::kXfail;
-    r.reason = fmt::format("expected failure: {} (observed: {})", e->reason, r.reason);
-  } else if (e->verdict == Status::kFail && r.status == Status::kPass) {
+    r.reason = fmt::format("expected failure{}: {} (observed: {})", e->verdict == Verdict::kRace ? " (a race)" : "",
+                           e->reason, r.reason);
+  } else if (e->verdict == Verdict::kRace && r.status == Status::kPass) {
+    r.reason = fmt::format("passed this time; the outcome is a race on {} ({}): {}", r.runtime, e->pos.str(), e->reason);
+  } else if (e->verdict == Verdict::kFail && r.status == Status::kPass) {
     r.status = Status::kXpass;
     r.reason = fmt::format("unexpected pass: expected to fail on {} ({}): {}", r.runtime, e->pos.str(), e->reason);
   }

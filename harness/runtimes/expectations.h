@@ -6,18 +6,21 @@
 //   version: "20.10"
 //   expectations:
 //     - id: ISO-002
-//       verdict: fail          # fail | skip | pass
+//       verdict: fail          # fail | skip | pass | race
 //       reason: "Docker before 28.0 lets a LAN host with a route reach unpublished ports (BEHAVIOUR.md)"
 //
 // Meaning, applied to a check's real result (apply()):
 //   fail: a failure becomes xfail (a pass carrying the expectation); a pass becomes xpass,
 //         reported as a failure ("unexpected pass"); a skip stays a skip;
 //   skip: the check is not run on this runtime; it is a skip with the reason;
-//   pass: documents that a check passes (a failure stays a failure).
+//   pass: documents that a check passes (a failure stays a failure);
+//   race: the runtime's outcome is a race it does not control, observed both ways (the reason
+//         says how often and why): a failure becomes xfail, a pass stays a pass, and both
+//         carry the reason. Only for what was seen to go both ways, never for a wish.
 // The run is green when reality matches expectations (report::Summary::green()).
 //
 // Errors: "conformance/expectations/docker-20.10.yaml:7:16: unknown verdict 'fial'; expected
-// fail, skip or pass" — every malformed file gets file:line:col, never a crash. An ID may
+// fail, skip, pass or race" — every malformed file gets file:line:col, never a crash. An ID may
 // appear once per file; a file for another runtime or version than its name says is an error.
 #pragma once
 
@@ -32,9 +35,13 @@
 
 namespace nc::runtimes {
 
+enum class Verdict { kFail, kSkip, kPass, kRace };
+// "fail", "skip", "pass", "race".
+std::string_view to_string(Verdict v);
+
 struct Expectation {
   std::string id;
-  report::Status verdict = report::Status::kFail;  // kFail, kSkip or kPass
+  Verdict verdict = Verdict::kFail;
   std::string reason;
   checks::SourcePos pos;
 };

@@ -19,6 +19,9 @@ expectations:
   - id: BR-009
     verdict: skip
     reason: no such switch
+  - id: SCN-004
+    verdict: race
+    reason: seen both ways
 )";
 
 TEST(Expectations, ParsesItemsWithPositions) {
@@ -26,9 +29,10 @@ TEST(Expectations, ParsesItemsWithPositions) {
   ASSERT_TRUE(e) << e.error().message();
   EXPECT_EQ(e->runtime, "docker");
   EXPECT_EQ(e->version, "20.10");
-  ASSERT_EQ(e->items.size(), 2u);
-  EXPECT_EQ(e->find("ISO-002")->verdict, Status::kFail);
-  EXPECT_EQ(e->find("BR-009")->verdict, Status::kSkip);
+  ASSERT_EQ(e->items.size(), 3u);
+  EXPECT_EQ(e->find("ISO-002")->verdict, Verdict::kFail);
+  EXPECT_EQ(e->find("BR-009")->verdict, Verdict::kSkip);
+  EXPECT_EQ(e->find("SCN-004")->verdict, Verdict::kRace);
   EXPECT_EQ(e->find("ISO-002")->pos.line, 4);
   EXPECT_EQ(e->find("BR-001"), nullptr);
 }
@@ -42,7 +46,7 @@ void expect_error(const std::string& yaml, const std::string& where, const std::
 
 TEST(Expectations, MalformedFilesGetFileLineCol) {
   expect_error("runtime: docker\nversion: \"20.10\"\nexpectations:\n  - id: X\n    verdict: fial\n    reason: r\n",
-               "5:14: ", "unknown verdict 'fial'");
+               "5:14: ", "unknown verdict 'fial'; expected fail, skip, pass or race");
   expect_error("runtime: docker\nversion: \"20.10\"\nexpectations:\n  - id: X\n    verdict: fail\n", "4:5: ", "reason");
   expect_error("runtime: docker\nversion: 1\nexpectations: []\nextra: 1\n", "4:1: ", "extra");
   expect_error("runtime: docker\nversion: \"20.10\"\nexpectations:\n  - {id: A, verdict: fail, reason: r}\n"
@@ -53,7 +57,7 @@ TEST(Expectations, MalformedFilesGetFileLineCol) {
 }
 
 TEST(Expectations, ApplyTurnsResultsIntoXfailAndXpass) {
-  Expectation fail_e{.id = "ISO-002", .verdict = Status::kFail, .reason = "known", .pos = {"f", 3, 5}};
+  Expectation fail_e{.id = "ISO-002", .verdict = Verdict::kFail, .reason = "known", .pos = {"f", 3, 5}};
   report::CheckResult r{.id = "ISO-002", .runtime = "docker", .status = Status::kFail, .reason = "step 2 failed"};
   apply(&fail_e, r);
   EXPECT_EQ(r.status, Status::kXfail);
@@ -65,12 +69,31 @@ TEST(Expectations, ApplyTurnsResultsIntoXfailAndXpass) {
   r.status = Status::kSkip;
   apply(&fail_e, r);
   EXPECT_EQ(r.status, Status::kSkip);
-  Expectation pass_e{.id = "X", .verdict = Status::kPass, .reason = "", .pos = {}};
+  Expectation pass_e{.id = "X", .verdict = Verdict::kPass, .reason = "", .pos = {}};
   r.status = Status::kFail;
   apply(&pass_e, r);
   EXPECT_EQ(r.status, Status::kFail);
   apply(nullptr, r);
   EXPECT_EQ(r.status, Status::kFail);
+}
+
+// A race accepts either outcome, and says so on both; it never turns a pass into an xpass.
+TEST(Expectations, ApplyRaceAcceptsEitherOutcomeWithTheReason) {
+  Expectation race_e{.id = "SCN-004", .verdict = Verdict::kRace, .reason = "GARP races the port", .pos = {"f", 9, 5}};
+  report::CheckResult r{.id = "SCN-004", .runtime = "podman", .status = Status::kFail, .reason = "step 5 timed out"};
+  apply(&race_e, r);
+  EXPECT_EQ(r.status, Status::kXfail);
+  EXPECT_NE(r.reason.find("a race"), std::string::npos) << r.reason;
+  EXPECT_NE(r.reason.find("step 5 timed out"), std::string::npos) << r.reason;
+  report::CheckResult passed{.id = "SCN-004", .runtime = "podman", .status = Status::kPass, .reason = ""};
+  apply(&race_e, passed);
+  EXPECT_EQ(passed.status, Status::kPass);
+  EXPECT_NE(passed.reason.find("GARP races the port"), std::string::npos) << passed.reason;
+  EXPECT_NE(passed.reason.find("f:9:5"), std::string::npos) << passed.reason;
+  report::CheckResult skipped{.id = "SCN-004", .runtime = "podman", .status = Status::kSkip, .reason = "no lifecycle"};
+  apply(&race_e, skipped);
+  EXPECT_EQ(skipped.status, Status::kSkip);
+  EXPECT_EQ(skipped.reason, "no lifecycle");
 }
 
 TEST(Expectations, PathIsRuntimeAndMajorMinor) {
