@@ -1,11 +1,6 @@
 #include "harness/engine/engine.h"
 
-#include <linux/netfilter.h>
-#include <netinet/in.h>
-
 #include <chrono>
-#include <map>
-#include <set>
 #include <thread>
 
 #include <fmt/ranges.h>
@@ -13,14 +8,15 @@
 #include "harness/engine/cni_step.h"
 #include "harness/engine/diagnose.h"
 #include "harness/engine/dns_steps.h"
+#include "harness/engine/incident_firewall.h"
 #include "harness/engine/lab_steps.h"
-#include "harness/engine/link_delay.h"
 #include "harness/engine/matcher.h"
 #include "harness/engine/places.h"
+#include "harness/engine/repeat_tally.h"
 #include "harness/engine/silence.h"
+#include "harness/engine/variables.h"
 #include "harness/diagnose/checklist.h"
 #include "harness/diagnose/runtime_observer.h"
-#include "netimpl/nft/firewall.h"
 
 namespace nc::engine {
 
@@ -74,91 +70,7 @@ class CheckRunner {
     return {};
   }
 
-  std::optional<std::string> lookup(std::string_view text) {
-    auto var = checks::parse_variable(text);
-    if (!var) return std::nullopt;
-    using K = checks::Variable::Kind;
-    switch (var->kind) {
-      case K::kHostIp: return env_.lab.host_ip;
-      case K::kKept: {
-        auto it = kept_.find(var->kept);
-        return it == kept_.end() ? std::nullopt : std::optional(it->second);
-      }
-      case K::kExternalIp: return env_.lab.external_ip;
-      case K::kNetworkSubnet:
-      case K::kNetworkGateway: {
-        auto* n = network(var->network);
-        if (!n) return std::nullopt;
-        if (var->kind == K::kNetworkSubnet) return n->subnet.str();
-        return n->gateway ? std::optional(n->gateway->str()) : std::nullopt;
-      }
-      case K::kContainerIp:
-      case K::kContainerGateway: {
-        auto* c = container(var->container);
-        if (!c || c->endpoints.empty()) return std::nullopt;
-        const api::Endpoint* ep = var->network.empty() ? &c->endpoints.front() : c->endpoint(var->network);
-        if (!ep) return std::nullopt;
-        if (var->kind == K::kContainerIp) return ep->ip.str();
-        return ep->gateway ? std::optional(ep->gateway->str()) : std::nullopt;
-      }
-      case K::kContainerPort: {
-        auto* c = container(var->container);
-        if (!c) return std::nullopt;
-        for (const api::PublishedPort& p : c->ports)
-          if (p.container_port == var->port && p.proto == var->proto) return std::to_string(p.host_port);
-        return std::nullopt;
-      }
-    }
-    return std::nullopt;
-  }
-
-  const api::ContainerInfo* container(const std::string& name) {
-    if (!containers_.contains(name)) {
-      auto info = env_.runtime->inspect(name);
-      if (!info) return nullptr;
-      containers_.emplace(name, std::move(*info));
-    }
-    return &containers_.at(name);
-  }
-
-  const api::NetworkInfo* network(const std::string& name) {
-    if (!networks_.contains(name)) {
-      auto info = env_.runtime->inspect_network(name);
-      if (!info) return nullptr;
-      networks_.emplace(name, std::move(*info));
-    }
-    return &networks_.at(name);
-  }
-
-  Result<std::string> expand(const checks::Template& t) {
-    return checks::expand(t, [this](std::string_view v) { return lookup(v); });
-  }
-
-  Result<ResolvedExpect> resolve(const checks::Expect& e) {
-    ResolvedExpect r;
-    r.expect = &e;
-    auto opt = [&](const std::optional<checks::Template>& t, std::optional<std::string>& out) -> Result<void> {
-      if (t) out = NC_TRY(expand(*t));
-      return {};
-    };
-    auto list = [&](const std::vector<checks::Template>& ts, std::vector<std::string>& out) -> Result<void> {
-      for (auto& t : ts) out.push_back(NC_TRY(expand(t)));
-      return {};
-    };
-    NC_TRY_VOID(opt(e.peer, r.peer));
-    NC_TRY_VOID(opt(e.address_in, r.address_in));
-    NC_TRY_VOID(opt(e.address, r.address));
-    NC_TRY_VOID(opt(e.default_via, r.default_via));
-    NC_TRY_VOID(list(e.contains, r.contains));
-    if (e.addresses) NC_TRY_VOID(list(*e.addresses, r.addresses.emplace()));
-    NC_TRY_VOID(list(e.contains_address, r.contains_address));
-    NC_TRY_VOID(opt(e.answered_by, r.answered_by));
-    NC_TRY_VOID(opt(e.source, r.source));
-    NC_TRY_VOID(list(e.not_contains, r.not_contains));
-    NC_TRY_VOID(list(e.listening, r.listening));
-    NC_TRY_VOID(list(e.not_listening, r.not_listening));
-    return r;
-  }
+  Result<std::string> expand(const checks::Template& t) { return vars_.expand(t); }
 
   // The probe's arguments for a probe action, with variables expanded.
   Result<std::vector<std::string>> probe_args(const Step& s, std::chrono::milliseconds limit) {
@@ -208,8 +120,7 @@ class CheckRunner {
       description = fmt::format("{} container {}", api::lifecycle_name(op), name);
       r = rt->lifecycle(name, op);
     }
-    containers_.clear();
-    networks_.clear();
+    vars_.forget_runtime_view();
     return r ? json{{"ok", true}} : json{{"ok", false}, {"error", r.error().message()}};
   }
 
@@ -229,7 +140,7 @@ class CheckRunner {
     if (has_fix_) rec.act = s.act == checks::Act::kFix ? "fix" : "symptom";
     if (s.kind() == ActionKind::kDnsFault) return dns_fault_step(s, upstream_, std::move(rec));
     if (s.kind() == ActionKind::kHostResolv) return host_resolv_step(s, env_, std::move(rec));
-    if (auto* fw = s.get<checks::FirewallRule>()) return firewall_step(*fw, std::move(rec));
+    if (auto* fw = s.get<checks::FirewallRule>()) return lab_step(incidents_.apply(*fw, *env_.runtime), std::move(rec));
     if (auto* cf = s.get<checks::ConntrackFlush>()) return lab_step(flush_lab_conntrack(env_.lab, *cf), std::move(rec));
     if (auto* ll = s.get<checks::LabLink>()) return lab_step(set_lab_uplink(env_.lab, *ll), std::move(rec));
     if (auto* note = s.get<checks::Note>()) {
@@ -252,84 +163,21 @@ class CheckRunner {
     const json& o = rec.observed;
     const json* answers = o.contains("resolved") ? &o["resolved"]["answers"] : o.contains("answers") ? &o["answers"] : nullptr;
     if (answers && answers->is_array() && !answers->empty() && answers->front().is_string()) {
-      kept_[name] = answers->front().get<std::string>();
-      rec.description += fmt::format(" (kept {} as ${{kept.{}}})", kept_[name], name);
+      auto value = answers->front().get<std::string>();
+      rec.description += fmt::format(" (kept {} as ${{kept.{}}})", value, name);
+      vars_.keep(name, std::move(value));
     } else if (rec.ok) {
       rec.ok = false;
       rec.message = fmt::format("keep {}: the step's lookup gave no address to keep", name);
     }
   }
 
-  // `lab_link` and `conntrack_flush` (lab_steps.h).
+  // `lab_link`, `conntrack_flush` (lab_steps.h) and `firewall` (incident_firewall.h).
   report::StepRecord lab_step(Result<json> observed, report::StepRecord rec) {
     rec.description = checks::describe(check_.steps[rec.index - 1]);
     if (!observed) return failed(std::move(rec), observed.error().message());
     if (observed->contains("deleted")) rec.description += fmt::format(" ({} deleted)", (*observed)["deleted"].get<int>());
     rec.observed = std::move(*observed);
-    rec.ok = true;
-    return rec;
-  }
-
-  // An incident's firewall rule: the container's `incident` table holds every rule given
-  // for it so far (remove: none), applied in its network namespace.
-  report::StepRecord firewall_step(const checks::FirewallRule& a, report::StepRecord rec) {
-    using K = checks::FirewallRule::Kind;
-    rec.description = checks::describe(check_.steps[rec.index - 1]);
-    auto it = incidents_.find(a.container);
-    if (it == incidents_.end()) {
-      auto ns = env_.runtime->container_netns(a.container);
-      if (!ns) return failed(std::move(rec), ns.error().message());
-      auto fw = nft::Firewall::open(*ns, "incident");
-      if (!fw) return failed(std::move(rec), fw.error().message());
-      it = incidents_.emplace(a.container, Incident{std::move(*fw), {}}).first;
-    }
-    auto& rules = it->second.rules;
-    if (a.kind == K::kDelay || (a.kind == K::kRemove && !it->second.delayed.empty())) {
-      auto ns = env_.runtime->container_netns(a.container);
-      if (!ns) return failed(std::move(rec), ns.error().message());
-      auto q = qdiscs_in(*ns);
-      if (!q) return failed(std::move(rec), q.error().message());
-      if (a.kind == K::kDelay) {
-        auto links = apply_delay(**q, a.delay_ms);
-        if (!links) return failed(std::move(rec), links.error().message());
-        it->second.delayed = *links;
-        rec.observed = json{{"ok", true}, {"netem", {{"delay_ms", a.delay_ms}, {"links", *links}}}};
-        rec.ok = true;
-        return rec;
-      }
-      if (auto c = clear_delay(**q, it->second.delayed); !c) return failed(std::move(rec), c.error().message());
-      it->second.delayed.clear();
-    }
-    if (a.kind == K::kRemove) rules.clear();
-    else rules.push_back(a);
-    nft::Table table{.family = NFPROTO_INET, .name = "incident", .chains = {}};
-    nft::Chain in{.name = "input", .type = "filter", .hook = nft::Hook::kPrerouting, .priority = 0,
-                  .policy = nft::Verdict::kAccept, .rules = {}};
-    // Before the DNAT a runtime may do in the container's own output chain (Docker sends
-    // 127.0.0.11:53 to its resolver's real port at priority -100): the rule sees port 53.
-    nft::Chain out{.name = "output", .type = "filter", .hook = nft::Hook::kOutput, .priority = -300,
-                   .policy = nft::Verdict::kAccept, .rules = {}};
-    auto lose = [](int percent) {
-      return nft::make_rule({nft::RandomBelowMatch{static_cast<uint32_t>(percent)}, nft::VerdictStmt{nft::Verdict::kDrop}});
-    };
-    auto drop = [](uint8_t proto, uint16_t port) {
-      return nft::make_rule({nft::PortMatch{.l4proto = proto, .dport = port}, nft::VerdictStmt{nft::Verdict::kDrop}});
-    };
-    for (auto& r : rules) {
-      if (r.kind == K::kLoss) {
-        in.rules.push_back(lose(r.loss));
-      } else if (r.kind == K::kDropDns) {
-        out.rules.push_back(drop(IPPROTO_UDP, 53));
-        out.rules.push_back(drop(IPPROTO_TCP, 53));
-      } else {
-        in.rules.push_back(drop(r.proto == Proto::kTcp ? IPPROTO_TCP : IPPROTO_UDP, r.port));
-      }
-    }
-    if (!in.rules.empty()) table.chains.push_back(std::move(in));
-    if (!out.rules.empty()) table.chains.push_back(std::move(out));
-    auto applied = table.chains.empty() ? it->second.fw.remove() : it->second.fw.apply_table(table);
-    if (!applied) return failed(std::move(rec), applied.error().message());
-    rec.observed = json{{"ok", true}, {"ruleset", table.chains.empty() ? std::string() : nft::to_string(table)}};
     rec.ok = true;
     return rec;
   }
@@ -361,55 +209,21 @@ class CheckRunner {
   // must have seen every address of `seen` and `min_orders` distinct answer orders.
   report::StepRecord run_repeated(const Step& s, report::StepRecord base) {
     auto t0 = std::chrono::steady_clock::now();
-    std::set<std::string> seen;
-    std::set<std::vector<std::string>> orders;
-    std::set<std::string> outcomes;
+    RepeatTally tally;
     report::StepRecord rec;
-    int failures = 0;
-    std::string first_failure;
-    for (int n = 0; n < s.repeat->times; ++n) {
+    for (int n = 1; n <= s.repeat->times; ++n) {
       rec = run_once(s, base);
-      if (!rec.ok && failures++ == 0) first_failure = fmt::format("run {}: {}", n + 1, rec.message);
-      if (rec.observed.is_object()) outcomes.insert(rec.observed.value("outcome", std::string()));
-      std::vector<std::string> order;
-      if (rec.observed.is_object() && rec.observed.contains("answers"))
-        for (auto& a : rec.observed["answers"]) order.push_back(a.is_string() ? a.get<std::string>() : a.dump());
-      if (s.kind() == ActionKind::kConnect && rec.observed.is_object() && rec.observed.contains("server") &&
-          rec.observed["server"].is_object())
-        order.push_back(host_part(rec.observed["server"].value("local", std::string())));
-      seen.insert(order.begin(), order.end());
-      orders.insert(order);
+      tally.add(n, rec, s.kind() == ActionKind::kConnect);
     }
     rec.attempts = s.repeat->times;
     rec.duration_ms = ms_since(t0);
-    if (!rec.observed.is_object()) rec.observed = json::object();
-    rec.observed["seen"] = seen;
-    rec.observed["orders"] = orders.size();
-    rec.observed["failures"] = failures;
-    rec.observed["outcomes"] = outcomes;
-    std::vector<std::string> problems, wanted{fmt::format("{} runs without a failure", s.repeat->times)};
-    if (failures) problems.push_back(fmt::format("{} of {} runs failed (first: {})", failures, s.repeat->times, first_failure));
+    std::vector<std::string> seen;
     for (auto& t : s.repeat->seen) {
       auto want = expand(t);
       if (!want) return failed(std::move(rec), want.error().message());
-      wanted.push_back(fmt::format("{} seen", *want));
-      if (!seen.contains(*want)) problems.push_back(fmt::format("{} never seen (seen: {})", *want, fmt::join(seen, ", ")));
+      seen.push_back(std::move(*want));
     }
-    for (auto o : s.repeat->outcomes_seen) {
-      auto name = std::string(checks::outcome_name(o));
-      wanted.push_back(fmt::format("some run {}", name));
-      if (!outcomes.contains(name)) problems.push_back(fmt::format("no run was {} (outcomes: {})", name, fmt::join(outcomes, ", ")));
-    }
-    if (s.repeat->min_orders > 0) {
-      wanted.push_back(fmt::format("at least {} distinct orders", s.repeat->min_orders));
-      if (static_cast<int>(orders.size()) < s.repeat->min_orders)
-        problems.push_back(fmt::format("{} distinct order{}", orders.size(), orders.size() == 1 ? "" : "s"));
-    }
-    rec.ok = problems.empty();
-    rec.expected = fmt::format("{}", fmt::join(wanted, ", "));
-    rec.message = fmt::format("{}", fmt::join(problems, "; "));
-    rec.description += fmt::format(" (repeat: {} runs, seen {}, {} order{})", s.repeat->times, fmt::join(seen, " "), orders.size(),
-                                   orders.size() == 1 ? "" : "s");
+    tally.judge(rec, *s.repeat, seen);
     return rec;
   }
 
@@ -423,8 +237,7 @@ class CheckRunner {
       observed = dns_log_step(s, upstream_, rec.description);
     } else if (auto* a = s.get<checks::CniCall>()) {
       observed = cni_step(*a, *env_.runtime, rec.description);
-      containers_.clear();  // an ADD or DEL changes what inspect reports
-      networks_.clear();
+      vars_.forget_runtime_view();  // an ADD or DEL changes what inspect reports
     } else if (checks::is_runtime(s.kind())) {
       observed = runtime_action(s, rec.description);
     } else if (auto* d = s.get<checks::Diagnose>(); d && !d->target.empty()) {
@@ -442,7 +255,7 @@ class CheckRunner {
       if (auto* d = s.get<checks::Diagnose>()) rec.description += " → " + diagnose_step(*d, s.from, observed);
     }
     rec.duration_ms = observed.contains("duration_ms") ? observed["duration_ms"].get<double>() : ms_since(t0);
-    auto want = resolve(s.expect);
+    auto want = vars_.resolve(s.expect);
     if (!want) return failed(std::move(rec), want.error().message());
     auto v = match(s.kind(), *want, observed, since ? ms_since(*since) : rec.duration_ms);
     rec.observed = std::move(observed);
@@ -456,7 +269,7 @@ class CheckRunner {
   // Adds the diagnosis to a listeners observation (as "diagnosis" and as "content", which
   // `contains` checks) and returns it.
   std::string diagnose_step(const checks::Diagnose& d, const checks::Place& at, json& observed) {
-    const api::ContainerInfo* c = container(at.container);
+    const api::ContainerInfo* c = vars_.container(at.container);
     std::optional<IpAddr> arrives;
     if (c && !c->endpoints.empty()) arrives = c->endpoints.front().ip;
     std::string text = diagnose_listeners(observed, d.port, arrives);
@@ -487,7 +300,7 @@ class CheckRunner {
     json j = diag.to_json();
     j["outcome"] = "ok";
     j["content"] = diag.summary();
-    containers_.clear();
+    vars_.forget_runtime_view();
     return j;
   }
 
@@ -504,15 +317,8 @@ class CheckRunner {
   CheckRun result_;
   LabDns upstream_;  // the lab's upstream DNS (and the host's stub), when the check requires dns
   std::vector<Process> services_;
-  struct Incident {
-    nft::Firewall fw;                        // the `incident` table in the container's netns
-    std::vector<checks::FirewallRule> rules;  // what it holds
-    std::vector<std::string> delayed;         // links carrying a netem delay (delay_ms)
-  };
-  std::map<std::string, Incident> incidents_;  // by container
-  std::map<std::string, std::string> kept_;     // ${kept.NAME}
-  std::map<std::string, api::ContainerInfo> containers_;
-  std::map<std::string, api::NetworkInfo> networks_;
+  IncidentFirewalls incidents_;  // the firewall: steps' rules, by container
+  Variables vars_{*env_.runtime, env_.lab};
 };
 
 }  // namespace
