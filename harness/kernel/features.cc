@@ -65,10 +65,20 @@ Result<std::string> sysctl_present(const Namespaces& ns, std::string_view key) {
   return fmt::format("{}={}", key.substr(key.rfind('/') + 1), v);
 }
 
+// IPv6 is there, enabled, and has the switches a runtime sets on a container's link
+// (Docker: accept_dad=0, so an address is usable at once; ndisc_notify=1, so its MAC is
+// announced; they exist wherever IPv6 does, but a kernel that lacks them cannot be judged).
 void probe_ipv6(const Namespaces& ns, Findings& f) {
   auto v = sysctl_present(ns, "net/ipv6/conf/all/disable_ipv6");
-  if (v && v->ends_with("=1")) f.unavailable("ipv6", fmt::format("IPv6 is disabled ({})", *v));
-  else f.judge("ipv6", v);
+  if (v && v->ends_with("=1")) return f.unavailable("ipv6", fmt::format("IPv6 is disabled ({})", *v));
+  if (!v) return f.judge("ipv6", v);
+  std::string detail = *v;
+  for (auto key : {"net/ipv6/conf/default/accept_dad", "net/ipv6/conf/default/ndisc_notify"}) {
+    auto s = sysctl_present(ns, key);
+    if (!s) return f.judge("ipv6", std::unexpected(s.error()));
+    detail += ", " + *s;
+  }
+  f.judge("ipv6", detail);
 }
 
 Result<std::string> noted(const Result<void>& r, std::string note) {
@@ -96,8 +106,13 @@ void probe_netfilter(const Namespaces& ns, Findings& f) {
   else f.not_tried("br_netfilter", "bridge");
   auto nft = probe_nftables(ns);
   f.judge("nftables", noted(nft.table, "created table inet nc_probe"));
-  if (f.has("nftables")) f.judge("nat", noted(nft.nat, "created nat postrouting chain with masquerade"));
-  else f.not_tried("nat", "nftables");
+  if (f.has("nftables")) {
+    f.judge("nat", noted(nft.nat, "created nat postrouting chain with masquerade"));
+    f.judge("ipv6_nat", noted(nft.nat6, "created table ip6 nc_probe6 with a nat postrouting chain and masquerade"));
+  } else {
+    f.not_tried("nat", "nftables");
+    f.not_tried("ipv6_nat", "nftables");
+  }
   // nf_conntrack registers its sysctls in a namespace once NAT needs it there.
   f.judge("conntrack", sysctl_present(ns, "net/netfilter/nf_conntrack_max"));
 }

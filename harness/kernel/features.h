@@ -31,7 +31,7 @@
 namespace nc::kernel {
 
 // Every feature probe_kernel reports, in its order: netns, veth, bridge, br_netfilter,
-// nftables, nat, conntrack, vxlan, macvlan, ipvlan, ipv6, netem.
+// nftables, nat, conntrack, vxlan, macvlan, ipvlan, ipv6, ipv6_nat, netem.
 std::span<const std::string_view> feature_names();
 
 std::vector<Feature> probe_kernel();

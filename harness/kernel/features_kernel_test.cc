@@ -91,6 +91,15 @@ TEST_F(KernelFeaturesKernel, WhatIsReportedIsWhatTheKernelHas) {
   EXPECT_EQ(tables.find("table inet nc_probe") != std::string::npos, find(features, "nftables").available) << tables;
   std::string ruleset = run(fmt::format("nsenter --net=/proc/{}/fd/{} nft list table inet nc_probe", ::getpid(), ns->fd(kNsNet)));
   EXPECT_EQ(ruleset.find("masquerade") != std::string::npos, find(features, "nat").available) << ruleset;
+  // IPv6 NAT is its own table in the ip6 family, read back the same way.
+  std::string ruleset6 = run(fmt::format("nsenter --net=/proc/{}/fd/{} nft list table ip6 nc_probe6", ::getpid(), ns->fd(kNsNet)));
+  EXPECT_EQ(ruleset6.find("masquerade") != std::string::npos, find(features, "ipv6_nat").available) << ruleset6;
+  // IPv6 is reported with the switches a runtime sets on a container's link.
+  const Feature& v6 = find(features, "ipv6");
+  if (v6.available) {
+    EXPECT_NE(v6.detail.find("accept_dad="), std::string::npos) << v6.detail;
+    EXPECT_NE(v6.detail.find("ndisc_notify="), std::string::npos) << v6.detail;
+  }
 }
 
 TEST_F(KernelFeaturesKernel, IpvlanIsMissingWithTheReasonOrReallyThere) {

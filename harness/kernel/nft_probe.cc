@@ -12,6 +12,7 @@ namespace nc::kernel {
 namespace {
 
 constexpr const char* kTable = "nc_probe";
+constexpr const char* kTable6 = "nc_probe6";
 
 Result<nft::MnlSocket> open_socket(const Namespaces& ns) {
   return ns.run([]() -> Result<nft::MnlSocket> {
@@ -22,21 +23,22 @@ Result<nft::MnlSocket> open_socket(const Namespaces& ns) {
   });
 }
 
-Result<void> add_table(mnl_socket* s) {
+Result<void> add_table(mnl_socket* s, int family, const char* table) {
   nft::Batch b(1);
-  b.add(NFT_MSG_NEWTABLE, NLM_F_CREATE, nft::encode_table(NFPROTO_INET, kTable).get(),
-        fmt::format("create table inet {}", kTable));
+  b.add(NFT_MSG_NEWTABLE, NLM_F_CREATE, nft::encode_table(family, table).get(),
+        fmt::format("create table {} {}", nft::family_name(family), table));
   return b.send(s);
 }
 
-Result<void> add_masquerade(mnl_socket* s) {
+Result<void> add_masquerade(mnl_socket* s, int family, const char* table) {
   nft::Chain chain{.name = "postrouting", .type = "nat", .hook = nft::Hook::kPostrouting, .priority = 100};
   nft::Rule rule = nft::make_rule({nft::MasqueradeStmt{}});
+  auto where = fmt::format("{} {}", nft::family_name(family), table);
   nft::Batch b(10);
-  b.add(NFT_MSG_NEWCHAIN, NLM_F_CREATE, nft::encode_chain(NFPROTO_INET, kTable, chain).get(),
-        fmt::format("add nat chain inet {} postrouting", kTable));
-  b.add(NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, nft::encode_rule(NFPROTO_INET, kTable, chain.name, rule).get(),
-        fmt::format("add rule to inet {} postrouting (masquerade)", kTable));
+  b.add(NFT_MSG_NEWCHAIN, NLM_F_CREATE, nft::encode_chain(family, table, chain).get(),
+        fmt::format("add nat chain {} postrouting", where));
+  b.add(NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, nft::encode_rule(family, table, chain.name, rule).get(),
+        fmt::format("add rule to {} postrouting (masquerade)", where));
   return b.send(s);
 }
 
@@ -47,16 +49,19 @@ NftProbe probe_nftables(const Namespaces& ns) {
   auto sock = open_socket(ns);
   if (!sock) {
     auto e = std::unexpected(sock.error().context(where));
-    return {e, e};
+    return {e, e, e};
   }
-  NftProbe out{add_table(sock->get()), {}};
+  NftProbe out{add_table(sock->get(), NFPROTO_INET, kTable), {}, {}};
   if (!out.table) {
     out.table = std::unexpected(out.table.error().context(where));
-    out.nat = fail("not tried: adding the table failed");
+    out.nat = out.nat6 = fail("not tried: adding the table failed");
     return out;
   }
-  out.nat = add_masquerade(sock->get());
+  out.nat = add_masquerade(sock->get(), NFPROTO_INET, kTable);
   if (!out.nat) out.nat = std::unexpected(out.nat.error().context(where));
+  out.nat6 = add_table(sock->get(), NFPROTO_IPV6, kTable6);
+  if (out.nat6) out.nat6 = add_masquerade(sock->get(), NFPROTO_IPV6, kTable6);
+  if (!out.nat6) out.nat6 = std::unexpected(out.nat6.error().context(where));
   return out;
 }
 

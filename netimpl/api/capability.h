@@ -20,7 +20,7 @@ struct CapabilityInfo {
   std::string_view meaning;
 };
 
-inline constexpr std::array<CapabilityInfo, 19> kCapabilityTable = {{
+inline constexpr std::array<CapabilityInfo, 20> kCapabilityTable = {{
     {"netns", "CONFIG_NET_NS", "network namespaces"},
     {"veth", "CONFIG_VETH", "veth pairs"},
     {"bridge", "CONFIG_BRIDGE", "Linux bridges"},
@@ -31,7 +31,8 @@ inline constexpr std::array<CapabilityInfo, 19> kCapabilityTable = {{
     {"vxlan", "CONFIG_VXLAN", "VXLAN links"},
     {"macvlan", "CONFIG_MACVLAN", "macvlan links"},
     {"ipvlan", "CONFIG_IPVLAN", "ipvlan links"},
-    {"ipv6", "CONFIG_IPV6", "IPv6"},
+    {"ipv6", "CONFIG_IPV6", "IPv6, with the per-link accept_dad and ndisc_notify switches a runtime sets"},
+    {"ipv6_nat", "CONFIG_NF_TABLES_IPV6", "nftables NAT in the ip6 family (IPv6 masquerade and DNAT)"},
     {"netem", "CONFIG_NET_SCH_NETEM", "the netem queueing discipline (`firewall: { delay_ms }` delays a container's packets)"},
     {"dns", "", "an embedded DNS server answering container names"},
     {"ports", "", "published ports"},
