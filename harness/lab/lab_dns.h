@@ -1,5 +1,5 @@
-// The lab's DNS plumbing: the upstream DNS addresses (203.0.113.53–.55) on external's
-// eth0, and the host's /etc/resolv.conf pointing at the first of them (a memfd bound in
+// The lab's DNS plumbing: the upstream DNS addresses (203.0.113.53–.55 and
+// 2001:db8:113::53–::55) on external's eth0, and the host's /etc/resolv.conf pointing at the first of them (a memfd bound in
 // the host's mount namespace; the machine's /etc is never touched), and what a check
 // writes over it (`host_resolv`).
 #pragma once

@@ -27,9 +27,10 @@ Result<void> private_mounts_and_hostname(const Namespaces& host, const std::stri
   });
 }
 
-Result<void> configure_end(netlink::Rtnl& rtnl, std::string_view addr) {
-  auto prefix = NC_TRY(Prefix::parse(fmt::format("{}/{}", addr, kLanPrefixLen)));
-  NC_TRY_VOID(rtnl.add_address(kLanIfname, prefix));
+// Both families on the LAN end (IPv6 without DAD: Rtnl::add_address sets IFA_F_NODAD).
+Result<void> configure_end(netlink::Rtnl& rtnl, std::string_view addr, std::string_view addr6) {
+  NC_TRY_VOID(rtnl.add_address(kLanIfname, NC_TRY(Prefix::parse(fmt::format("{}/{}", addr, kLanPrefixLen)))));
+  NC_TRY_VOID(rtnl.add_address(kLanIfname, NC_TRY(Prefix::parse(fmt::format("{}/{}", addr6, kLanPrefixLen6)))));
   NC_TRY_VOID(rtnl.set_up("lo"));
   return rtnl.set_up(kLanIfname);
 }
@@ -44,8 +45,8 @@ Result<void> build(const LabHost& lab, const LabHostOptions& opts) {
   NC_TRY_VOID(host.create_veth({.name = std::string(kLanIfname), .peer = std::string(kLanIfname),
                                 .peer_ns = &lab.external(), .mtu = 0, .ifindex = kHostLanIfindex,
                                 .peer_ifindex = kExternalLanIfindex}));
-  NC_TRY_VOID(configure_end(host, kHostIp));
-  NC_TRY_VOID(configure_end(external, kExternalIp));
+  NC_TRY_VOID(configure_end(host, kHostIp, kHostIp6));
+  NC_TRY_VOID(configure_end(external, kExternalIp, kExternalIp6));
   NC_TRY_VOID(setup_lab_dns(lab.host(), external));
   NC_TRY_VOID(netlink::write_sysctl(lab.host(), "net.ipv4.ip_forward", opts.ip_forward ? "1" : "0"));
   NC_TRY_VOID(wait_link_running(lab.host(), kLanIfname, kLinkTimeout));

@@ -1,13 +1,17 @@
 // The lab topology of one check: a host and an external client on a LAN.
 //
-//   [external]  eth0 203.0.113.100/24             (network namespace)
+//   [external]  eth0 203.0.113.100/24  2001:db8:113::100/64            (network namespace)
 //        |  veth
-//   [host]      eth0 203.0.113.10/24, hostname "host"  (network + mount + UTS namespaces)
+//   [host]      eth0 203.0.113.10/24   2001:db8:113::10/64, hostname "host"  (network + mount + UTS namespaces)
 //
-// lo is up in both; there are no default routes, so nothing is routed beyond the LAN.
+// The LAN is dual stack: each IPv4 address has an IPv6 one in 2001:db8:113::/64 (the
+// documentation prefix, RFC 3849; "113" echoes 203.0.113.0/24), added without duplicate
+// address detection so it is usable at once, as Docker adds its containers' addresses.
+// lo is up in both; there are no default routes in either family, so nothing is routed
+// beyond the LAN.
 // The runtime under test lives in host(); checks act "from outside" in external().
-// Reserved on the LAN for later: upstream DNS servers .53–.55 in external, macvlan
-// children .200 and up.
+// Reserved on the LAN: upstream DNS servers .53–.55 (and ::53–::55) in external, macvlan
+// children .200 and up (::200 and up).
 //
 // A LabHost owns its namespaces and nothing else: dropping it drops them, and the kernel
 // removes the veth, addresses and everything a check built in them. Normally created
@@ -28,6 +32,10 @@ inline constexpr int kLanPrefixLen = 24;
 inline constexpr std::string_view kHostIp = "203.0.113.10";
 inline constexpr std::string_view kExternalIp = "203.0.113.100";
 inline constexpr std::string_view kLanIfname = "eth0";  // in both namespaces
+inline constexpr std::string_view kLanPrefix6 = "2001:db8:113::/64";
+inline constexpr int kLanPrefixLen6 = 64;
+inline constexpr std::string_view kHostIp6 = "2001:db8:113::10";
+inline constexpr std::string_view kExternalIp6 = "2001:db8:113::100";
 
 struct LabHostOptions {
   bool ip_forward = true;     // the host's net.ipv4.ip_forward (part of a check's setup)

@@ -59,9 +59,46 @@ Result<sockaddr_in> connect_from_external(const LabHost& lab, uint16_t port) {
   });
 }
 
-bool has_default_route(const Namespaces& ns) {
+// The same over IPv6: a listener on [kHostIp6]:0 in the host, a connect from external
+// with a 2 s bound; returns the address the connection came from.
+Result<std::string> connect6_from_external(const LabHost& lab) {
+  auto listener = NC_TRY(lab.host().run([]() -> Result<std::pair<UniqueFd, uint16_t>> {
+    UniqueFd s(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    ::inet_pton(AF_INET6, std::string(kHostIp6).c_str(), &a.sin6_addr);
+    socklen_t len = sizeof a;
+    if (::bind(s.get(), reinterpret_cast<sockaddr*>(&a), len) != 0) return sys_fail("bind [host ipv6] in host");
+    if (::listen(s.get(), 4) != 0) return sys_fail("listen in host");
+    ::getsockname(s.get(), reinterpret_cast<sockaddr*>(&a), &len);
+    return std::pair{std::move(s), ntohs(a.sin6_port)};
+  }));
+  return lab.external().run([&]() -> Result<std::string> {
+    UniqueFd s(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(listener.second);
+    ::inet_pton(AF_INET6, std::string(kHostIp6).c_str(), &a.sin6_addr);
+    if (::connect(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 && errno != EINPROGRESS)
+      return sys_fail("connect from external over IPv6");
+    pollfd p{s.get(), POLLOUT, 0};
+    if (::poll(&p, 1, 2000) != 1) return fail("connect from external over IPv6: timed out");
+    int err = 0;
+    socklen_t len = sizeof err;
+    ::getsockopt(s.get(), SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err) return sys_fail("connect from external over IPv6", err);
+    sockaddr_in6 local{};
+    len = sizeof local;
+    ::getsockname(s.get(), reinterpret_cast<sockaddr*>(&local), &len);
+    char from[INET6_ADDRSTRLEN];
+    ::inet_ntop(AF_INET6, &local.sin6_addr, from, sizeof from);
+    return std::string(from);
+  });
+}
+
+bool has_default_route(const Namespaces& ns, int family) {
   auto rtnl = netlink::Rtnl::open(ns);
-  auto routes = rtnl ? rtnl->routes(AF_INET) : std::unexpected(rtnl.error());
+  auto routes = rtnl ? rtnl->routes(family) : std::unexpected(rtnl.error());
   if (!routes) return true;  // cannot tell: count as a failure
   for (const auto& r : *routes)
     if (r.dst.len() == 0) return true;
@@ -95,14 +132,31 @@ TEST_F(LabHostKernel, ExternalReachesHostAtOnce) {
   }
 }
 
+// The LAN is dual stack, and its IPv6 addresses are usable the moment the lab exists: no
+// duplicate address detection holds them tentative (which would fail the bind, or stall
+// the handshake for the second DAD takes).
+TEST_F(LabHostKernel, ExternalReachesHostOverIpv6AtOnce) {
+  auto lab = LabHost::create();
+  ASSERT_TRUE(lab) << lab.error().message();
+  auto start = std::chrono::steady_clock::now();
+  auto from = connect6_from_external(*lab);
+  ASSERT_TRUE(from) << from.error().message();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 500ms) << "handshake stalled: a packet was dropped";
+  EXPECT_EQ(*from, kExternalIp6);
+}
+
 TEST_F(LabHostKernel, NothingIsRoutedBeyondTheLan) {
   auto lab = LabHost::create();
   ASSERT_TRUE(lab) << lab.error().message();
-  EXPECT_FALSE(has_default_route(lab->host()));
-  EXPECT_FALSE(has_default_route(lab->external()));
-  auto r = run({.argv = {"ip", "route", "get", "192.0.2.1"}, .ns = &lab->host()}, 5s);
-  ASSERT_TRUE(r);
-  EXPECT_NE(r->exit_code, 0) << "192.0.2.1 is routable from the host: " << r->out;
+  for (int family : {AF_INET, AF_INET6}) {
+    EXPECT_FALSE(has_default_route(lab->host(), family)) << "family " << family;
+    EXPECT_FALSE(has_default_route(lab->external(), family)) << "family " << family;
+  }
+  for (const char* beyond : {"192.0.2.1", "2001:db8::80"}) {
+    auto r = run({.argv = {"ip", "route", "get", beyond}, .ns = &lab->host()}, 5s);
+    ASSERT_TRUE(r);
+    EXPECT_NE(r->exit_code, 0) << beyond << " is routable from the host: " << r->out;
+  }
 }
 
 TEST_F(LabHostKernel, IpForwardFollowsTheOption) {

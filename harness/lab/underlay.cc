@@ -25,6 +25,7 @@ Result<void> join(netlink::Rtnl& segment, const Namespaces& segment_ns, const Na
                                    .master = std::string(kSegmentBridge), .up = true}));
   auto rtnl = NC_TRY(netlink::Rtnl::open(host));
   NC_TRY_VOID(rtnl.add_address(kUnderlayIfname, NC_TRY(Prefix::parse(Underlay::address(i) + "/24"))));
+  NC_TRY_VOID(rtnl.add_address(kUnderlayIfname, NC_TRY(Prefix::parse(Underlay::address6(i) + "/64"))));
   if (host_mtu > 0) {
     NC_TRY_VOID(rtnl.set_mtu(kUnderlayIfname, host_mtu));
     // Real-sized VXLAN packets on the wire (offload.h says why).
@@ -39,6 +40,7 @@ Result<void> join(netlink::Rtnl& segment, const Namespaces& segment_ns, const Na
 }  // namespace
 
 std::string Underlay::address(int i) { return fmt::format("198.51.100.{}", i); }
+std::string Underlay::address6(int i) { return fmt::format("2001:db8:100::{:x}", i); }
 
 Result<Underlay> Underlay::create(const LabHost& first, int hosts, int host_mtu) {
   auto ctx = fmt::format("create underlay of {} hosts", hosts);

@@ -1,8 +1,10 @@
 // The underlay of a multi-host lab: N hosts joined by one Ethernet segment.
 //
-//   [host]  underlay0 198.51.100.1/24 ─┐
-//   [host2] underlay0 198.51.100.2/24 ─┼─ bridge "ul" in the lab's own "underlay" netns
-//   [hostN] underlay0 198.51.100.N/24 ─┘
+//   [host]  underlay0 198.51.100.1/24 2001:db8:100::1/64 ─┐
+//   [host2] underlay0 198.51.100.2/24 2001:db8:100::2/64 ─┼─ bridge "ul" in the lab's own "underlay" netns
+//   [hostN] underlay0 198.51.100.N/24 2001:db8:100::N/64 ─┘
+//
+// Dual stack like the LAN (topology.h): 2001:db8:100::/64 beside 198.51.100.0/24, no DAD.
 //
 // Every host is a full LabHost (the first is the check's usual host with its LAN and
 // external client; the others are named host2.. and have their own, unused, LAN). The
@@ -20,6 +22,7 @@
 namespace nc::lab {
 
 inline constexpr std::string_view kUnderlayPrefix = "198.51.100.0/24";
+inline constexpr std::string_view kUnderlayPrefix6 = "2001:db8:100::/64";
 inline constexpr std::string_view kUnderlayIfname = "underlay0";
 
 class Underlay {
@@ -34,6 +37,8 @@ class Underlay {
   int size() const { return static_cast<int>(extra_.size()) + 1; }
   // "198.51.100.<i>"
   static std::string address(int i);
+  // "2001:db8:100::<i in hex>"
+  static std::string address6(int i);
 
  private:
   const LabHost* first_ = nullptr;

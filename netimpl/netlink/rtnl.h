@@ -67,6 +67,11 @@ class Rtnl final : public Links {
 
   // --- addresses ---
   Result<void> add_address(std::string_view ifname, const Prefix& addr) override;
+  // An extra address a service listens on that the link must never pick as a source for
+  // its own traffic (the lab's upstream DNS addresses beside external's own): IPv6 ones are
+  // added deprecated (preferred lifetime 0, valid for ever), which RFC 6724's rule 3 avoids;
+  // IPv4 ones are secondaries of the link's first address, which the kernel never prefers.
+  Result<void> add_service_address(std::string_view ifname, const Prefix& addr);
   Result<void> del_address(std::string_view ifname, const Prefix& addr);  // absent: success
   Result<std::vector<AddrInfo>> addresses() override;
 
@@ -104,6 +109,7 @@ class Rtnl final : public Links {
   Result<void> del_root_qdisc(std::string_view ifname);
 
  private:
+  Result<void> add_address(std::string_view ifname, const Prefix& addr, bool never_source);
   Rtnl() = default;
   struct SockDeleter { void operator()(nl_sock*) const; };
   std::unique_ptr<nl_sock, SockDeleter> sock_;

@@ -22,7 +22,11 @@ Result<AddrPtr> addr_on(int ifindex, const Prefix& p) {
 
 }  // namespace
 
-Result<void> Rtnl::add_address(std::string_view ifname, const Prefix& addr) {
+Result<void> Rtnl::add_address(std::string_view ifname, const Prefix& addr) { return add_address(ifname, addr, false); }
+
+Result<void> Rtnl::add_service_address(std::string_view ifname, const Prefix& addr) { return add_address(ifname, addr, true); }
+
+Result<void> Rtnl::add_address(std::string_view ifname, const Prefix& addr, bool never_source) {
   auto ctx = [&] { return fmt::format("add address {} to {} in netns {}", addr, ifname, ns_name_); };
   int index = NC_TRY_CTX(index_of(sock_.get(), ifname), "{}", ctx());
   AddrPtr a = NC_TRY_CTX(addr_on(index, addr), "{}", ctx());
@@ -32,6 +36,12 @@ Result<void> Rtnl::add_address(std::string_view ifname, const Prefix& addr) {
   if (addr.addr().is_v4() && addr.len() < 31)
     NC_TRY_VOID_CTX(nl_ok(rtnl_addr_set_broadcast(a.get(), to_nl(addr.broadcast()).get())), "{}", ctx());
   if (addr.addr().is_v6()) rtnl_addr_set_flags(a.get(), IFA_F_NODAD);
+  if (addr.addr().is_v6() && never_source) {
+    // Deprecated (preferred lifetime 0) but valid for ever: it still receives and can be
+    // bound, and source address selection passes over it (RFC 6724, rule 3).
+    rtnl_addr_set_preferred_lifetime(a.get(), 0);
+    rtnl_addr_set_valid_lifetime(a.get(), 0xffffffffu);
+  }
   NC_TRY_VOID_CTX(request(sock_.get(), [&](nl_msg** m) { return rtnl_addr_build_add_request(a.get(), NLM_F_EXCL, m); }),
                   "{}", ctx());
   return {};
