@@ -23,9 +23,10 @@ std::vector<upstream_dns::QueryLogEntry> LabDns::log() const {
 Result<LabDns> start_lab_dns(const checks::Check& check, const EngineEnv& env) {
   LabDns out;
   if (std::ranges::find(check.requirements, "dns") == check.requirements.end() || !env.lab.external) return out;
-  std::vector<IpAddr> addrs;
-  for (auto* ip : upstream_dns::kUpstreamIps) addrs.push_back(*IpAddr::parse(ip));
-  out.upstream = NC_TRY(upstream_dns::UpstreamDns::start(*env.lab.external, addrs));
+  std::vector<std::vector<IpAddr>> servers;
+  for (size_t i = 0; i < std::size(upstream_dns::kUpstreamIps); ++i)
+    servers.push_back({*IpAddr::parse(upstream_dns::kUpstreamIps[i]), *IpAddr::parse(upstream_dns::kUpstreamIps6[i])});
+  out.upstream = NC_TRY(upstream_dns::UpstreamDns::start(*env.lab.external, servers));
   std::vector<IpAddr> loopback;
   auto add = [&](const checks::HostResolv& h) {
     for (auto& ip : h.loopback_servers())

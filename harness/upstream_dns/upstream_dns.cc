@@ -29,6 +29,7 @@ struct Mode {
 
 struct Served {
   std::string ip;
+  std::string server;  // the server's name: its first address (ip, or the IPv4 one of a dual-stack server)
   UniqueFd udp, tcp;
 };
 
@@ -220,11 +221,19 @@ UpstreamDns::~UpstreamDns() {
 }
 
 Result<std::unique_ptr<UpstreamDns>> UpstreamDns::start(const Namespaces& external, const std::vector<IpAddr>& addrs) {
+  std::vector<std::vector<IpAddr>> servers;
+  for (auto& ip : addrs) servers.push_back({ip});
+  return start(external, servers);
+}
+
+Result<std::unique_ptr<UpstreamDns>> UpstreamDns::start(const Namespaces& external,
+                                                        const std::vector<std::vector<IpAddr>>& servers) {
   auto impl = std::make_unique<Impl>();
-  for (auto& ip : addrs) {
-    auto l = NC_TRY_CTX(dns::listen_in(external.fd(kNsNet), ip, 53), "start upstream DNS on {}", ip);
-    impl->served.push_back({ip.str(), std::move(l.udp), std::move(l.tcp)});
-  }
+  for (auto& addrs : servers)
+    for (auto& ip : addrs) {
+      auto l = NC_TRY_CTX(dns::listen_in(external.fd(kNsNet), ip, 53), "start upstream DNS on {}", ip);
+      impl->served.push_back({ip.str(), addrs.front().str(), std::move(l.udp), std::move(l.tcp)});
+    }
   impl->wake = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (!impl->wake) return sys_fail("start upstream DNS: eventfd");
   auto* raw = impl.get();
@@ -234,8 +243,12 @@ Result<std::unique_ptr<UpstreamDns>> UpstreamDns::start(const Namespaces& extern
 
 void UpstreamDns::set_fault(const std::string& server, Fault mode, int delay_ms) {
   std::lock_guard l(impl_->mu);
+  // Any address names its server; the fault holds on every address of that server.
+  std::string name = server;
   for (auto& s : impl_->served)
-    if (server.empty() || server == s.ip) impl_->modes[s.ip] = {mode, delay_ms};
+    if (s.ip == server) name = s.server;
+  for (auto& s : impl_->served)
+    if (server.empty() || s.server == name) impl_->modes[s.ip] = {mode, delay_ms};
 }
 
 std::vector<QueryLogEntry> UpstreamDns::log() const {
