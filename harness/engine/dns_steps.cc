@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "harness/lab/topology.h"
 #include "netimpl/dns/name_table.h"
 
 namespace nc::engine {
@@ -24,8 +25,11 @@ Result<LabDns> start_lab_dns(const checks::Check& check, const EngineEnv& env) {
   LabDns out;
   if (std::ranges::find(check.requirements, "dns") == check.requirements.end() || !env.lab.external) return out;
   std::vector<std::vector<IpAddr>> servers;
-  for (size_t i = 0; i < std::size(upstream_dns::kUpstreamIps); ++i)
-    servers.push_back({*IpAddr::parse(upstream_dns::kUpstreamIps[i]), *IpAddr::parse(upstream_dns::kUpstreamIps6[i])});
+  bool v6 = lab::ipv6_enabled(*env.lab.external);
+  for (size_t i = 0; i < std::size(upstream_dns::kUpstreamIps); ++i) {
+    servers.push_back({*IpAddr::parse(upstream_dns::kUpstreamIps[i])});
+    if (v6) servers.back().push_back(*IpAddr::parse(upstream_dns::kUpstreamIps6[i]));
+  }
   out.upstream = NC_TRY(upstream_dns::UpstreamDns::start(*env.lab.external, servers));
   std::vector<IpAddr> loopback;
   auto add = [&](const checks::HostResolv& h) {

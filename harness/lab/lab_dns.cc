@@ -43,10 +43,11 @@ Result<void> own_systemd_dir() {
 
 }  // namespace
 
-Result<void> setup_lab_dns(const Namespaces& host, netlink::Rtnl& external) {
-  for (auto* ip : {"203.0.113.53/24", "203.0.113.54/24", "203.0.113.55/24", "2001:db8:113::53/64", "2001:db8:113::54/64",
-                   "2001:db8:113::55/64"})
+Result<void> setup_lab_dns(const Namespaces& host, netlink::Rtnl& external, bool ipv6) {
+  for (auto* ip : {"203.0.113.53/24", "203.0.113.54/24", "203.0.113.55/24"})
     NC_TRY_VOID_CTX(external.add_service_address("eth0", *Prefix::parse(ip)), "upstream DNS address {}", ip);
+  for (auto* ip : {"2001:db8:113::53/64", "2001:db8:113::54/64", "2001:db8:113::55/64"})
+    if (ipv6) NC_TRY_VOID_CTX(external.add_service_address("eth0", *Prefix::parse(ip)), "upstream DNS address {}", ip);
   if (!host.has(kNsMnt)) return {};
   NC_TRY_VOID(dns::BoundFile::bind(host, "/etc/resolv.conf", kHostResolvConf));
   return {};

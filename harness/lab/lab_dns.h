@@ -16,7 +16,8 @@ namespace nc::lab {
 
 inline constexpr std::string_view kHostResolvConf = "nameserver 203.0.113.53\nsearch example.test\n";
 
-Result<void> setup_lab_dns(const Namespaces& host, netlink::Rtnl& external);
+// ipv6 false: the IPv4 addresses only (a kernel without IPv6).
+Result<void> setup_lab_dns(const Namespaces& host, netlink::Rtnl& external, bool ipv6);
 
 // The lab host's resolver files as a check wants them (checks::HostResolv, rendered).
 struct HostResolvFiles {

@@ -28,9 +28,9 @@ Result<void> private_mounts_and_hostname(const Namespaces& host, const std::stri
 }
 
 // Both families on the LAN end (IPv6 without DAD: Rtnl::add_address sets IFA_F_NODAD).
-Result<void> configure_end(netlink::Rtnl& rtnl, std::string_view addr, std::string_view addr6) {
+Result<void> configure_end(netlink::Rtnl& rtnl, std::string_view addr, std::string_view addr6, bool v6) {
   NC_TRY_VOID(rtnl.add_address(kLanIfname, NC_TRY(Prefix::parse(fmt::format("{}/{}", addr, kLanPrefixLen)))));
-  NC_TRY_VOID(rtnl.add_address(kLanIfname, NC_TRY(Prefix::parse(fmt::format("{}/{}", addr6, kLanPrefixLen6)))));
+  if (v6) NC_TRY_VOID(rtnl.add_address(kLanIfname, NC_TRY(Prefix::parse(fmt::format("{}/{}", addr6, kLanPrefixLen6)))));
   NC_TRY_VOID(rtnl.set_up("lo"));
   return rtnl.set_up(kLanIfname);
 }
@@ -45,15 +45,21 @@ Result<void> build(const LabHost& lab, const LabHostOptions& opts) {
   NC_TRY_VOID(host.create_veth({.name = std::string(kLanIfname), .peer = std::string(kLanIfname),
                                 .peer_ns = &lab.external(), .mtu = 0, .ifindex = kHostLanIfindex,
                                 .peer_ifindex = kExternalLanIfindex}));
-  NC_TRY_VOID(configure_end(host, kHostIp, kHostIp6));
-  NC_TRY_VOID(configure_end(external, kExternalIp, kExternalIp6));
-  NC_TRY_VOID(setup_lab_dns(lab.host(), external));
+  bool v6 = ipv6_enabled(lab.external());
+  NC_TRY_VOID(configure_end(host, kHostIp, kHostIp6, v6));
+  NC_TRY_VOID(configure_end(external, kExternalIp, kExternalIp6, v6));
+  NC_TRY_VOID(setup_lab_dns(lab.host(), external, v6));
   NC_TRY_VOID(netlink::write_sysctl(lab.host(), "net.ipv4.ip_forward", opts.ip_forward ? "1" : "0"));
   NC_TRY_VOID(wait_link_running(lab.host(), kLanIfname, kLinkTimeout));
   return wait_link_running(lab.external(), kLanIfname, kLinkTimeout);
 }
 
 }  // namespace
+
+bool ipv6_enabled(const Namespaces& ns) {
+  auto v = netlink::read_sysctl(ns, "net.ipv6.conf.default.disable_ipv6");
+  return v && v->starts_with("0");
+}
 
 Result<LabHost> LabHost::create(const LabHostOptions& opts) {
   LabHost lab;

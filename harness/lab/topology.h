@@ -7,6 +7,8 @@
 // The LAN is dual stack: each IPv4 address has an IPv6 one in 2001:db8:113::/64 (the
 // documentation prefix, RFC 3849; "113" echoes 203.0.113.0/24), added without duplicate
 // address detection so it is usable at once, as Docker adds its containers' addresses.
+// On a kernel without IPv6 (or with it disabled) the lab is IPv4 only, and checks that
+// require ipv6 are skipped with the probe's reason.
 // lo is up in both; there are no default routes in either family, so nothing is routed
 // beyond the LAN.
 // The runtime under test lives in host(); checks act "from outside" in external().
@@ -36,6 +38,9 @@ inline constexpr std::string_view kLanPrefix6 = "2001:db8:113::/64";
 inline constexpr int kLanPrefixLen6 = 64;
 inline constexpr std::string_view kHostIp6 = "2001:db8:113::10";
 inline constexpr std::string_view kExternalIp6 = "2001:db8:113::100";
+
+// Whether new links in `ns` get IPv6: the kernel has it and it is not disabled by default.
+bool ipv6_enabled(const Namespaces& ns);
 
 struct LabHostOptions {
   bool ip_forward = true;     // the host's net.ipv4.ip_forward (part of a check's setup)

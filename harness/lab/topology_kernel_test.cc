@@ -145,6 +145,16 @@ TEST_F(LabHostKernel, ExternalReachesHostOverIpv6AtOnce) {
   EXPECT_EQ(*from, kExternalIp6);
 }
 
+// What decides whether a lab is dual stack: IPv6 on by default in the namespace. (A lab
+// on a kernel without IPv6 cannot be made from here; its LAN is then IPv4 only.)
+TEST_F(LabHostKernel, Ipv6EnabledFollowsTheNamespacesDefault) {
+  auto ns = Namespaces::create("v6-switch", kNsNet);
+  ASSERT_TRUE(ns) << ns.error().message();
+  EXPECT_TRUE(ipv6_enabled(*ns));
+  ASSERT_TRUE(netlink::write_sysctl(*ns, "net.ipv6.conf.default.disable_ipv6", "1"));
+  EXPECT_FALSE(ipv6_enabled(*ns));
+}
+
 TEST_F(LabHostKernel, NothingIsRoutedBeyondTheLan) {
   auto lab = LabHost::create();
   ASSERT_TRUE(lab) << lab.error().message();

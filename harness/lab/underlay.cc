@@ -25,7 +25,7 @@ Result<void> join(netlink::Rtnl& segment, const Namespaces& segment_ns, const Na
                                    .master = std::string(kSegmentBridge), .up = true}));
   auto rtnl = NC_TRY(netlink::Rtnl::open(host));
   NC_TRY_VOID(rtnl.add_address(kUnderlayIfname, NC_TRY(Prefix::parse(Underlay::address(i) + "/24"))));
-  NC_TRY_VOID(rtnl.add_address(kUnderlayIfname, NC_TRY(Prefix::parse(Underlay::address6(i) + "/64"))));
+  if (ipv6_enabled(host)) NC_TRY_VOID(rtnl.add_address(kUnderlayIfname, NC_TRY(Prefix::parse(Underlay::address6(i) + "/64"))));
   if (host_mtu > 0) {
     NC_TRY_VOID(rtnl.set_mtu(kUnderlayIfname, host_mtu));
     // Real-sized VXLAN packets on the wire (offload.h says why).
