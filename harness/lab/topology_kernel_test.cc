@@ -18,81 +18,69 @@ namespace {
 
 using namespace std::chrono_literals;
 
-sockaddr_in endpoint(std::string_view ip, uint16_t port) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  ::inet_pton(AF_INET, std::string(ip).c_str(), &a.sin_addr);
+// ip:port as a socket address of its family (IPv4 or IPv6); `len` gets its size.
+sockaddr_storage endpoint(std::string_view ip, uint16_t port, socklen_t& len) {
+  sockaddr_storage a{};
+  if (ip.find(':') == std::string_view::npos) {
+    auto* in = reinterpret_cast<sockaddr_in*>(&a);
+    in->sin_family = AF_INET;
+    in->sin_port = htons(port);
+    ::inet_pton(AF_INET, std::string(ip).c_str(), &in->sin_addr);
+    len = sizeof *in;
+  } else {
+    auto* in6 = reinterpret_cast<sockaddr_in6*>(&a);
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons(port);
+    ::inet_pton(AF_INET6, std::string(ip).c_str(), &in6->sin6_addr);
+    len = sizeof *in6;
+  }
   return a;
 }
 
-// A TCP listener on kHostIp:0 inside the host; returns the fd and its port.
-Result<std::pair<UniqueFd, uint16_t>> listen_in_host(const LabHost& lab) {
-  return lab.host().run([]() -> Result<std::pair<UniqueFd, uint16_t>> {
-    UniqueFd s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    auto a = endpoint(kHostIp, 0);
-    socklen_t len = sizeof a;
-    if (::bind(s.get(), reinterpret_cast<sockaddr*>(&a), len) != 0) return sys_fail("bind in host");
+uint16_t port_of(const sockaddr_storage& a) {
+  return ntohs(a.ss_family == AF_INET ? reinterpret_cast<const sockaddr_in&>(a).sin_port
+                                      : reinterpret_cast<const sockaddr_in6&>(a).sin6_port);
+}
+
+std::string address_of(const sockaddr_storage& a) {
+  char text[INET6_ADDRSTRLEN] = "";
+  if (a.ss_family == AF_INET) ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(a).sin_addr, text, sizeof text);
+  else ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(a).sin6_addr, text, sizeof text);
+  return text;
+}
+
+// A TCP listener on ip:0 (kHostIp or kHostIp6) inside the host; returns the fd and its port.
+Result<std::pair<UniqueFd, uint16_t>> listen_in_host(const LabHost& lab, std::string_view ip) {
+  return lab.host().run([&]() -> Result<std::pair<UniqueFd, uint16_t>> {
+    socklen_t len = 0;
+    auto a = endpoint(ip, 0, len);
+    UniqueFd s(::socket(a.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (::bind(s.get(), reinterpret_cast<sockaddr*>(&a), len) != 0) return sys_fail(fmt::format("bind {} in host", ip));
     if (::listen(s.get(), 4) != 0) return sys_fail("listen in host");
     ::getsockname(s.get(), reinterpret_cast<sockaddr*>(&a), &len);
-    return std::pair{std::move(s), ntohs(a.sin_port)};
+    return std::pair{std::move(s), port_of(a)};
   });
 }
 
-// Connects from a thread inside external to host:port with a 2 s bound.
-Result<sockaddr_in> connect_from_external(const LabHost& lab, uint16_t port) {
-  return lab.external().run([&]() -> Result<sockaddr_in> {
-    UniqueFd s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-    auto a = endpoint(kHostIp, port);
-    if (::connect(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 && errno != EINPROGRESS)
-      return sys_fail("connect from external");
-    pollfd p{s.get(), POLLOUT, 0};
-    if (::poll(&p, 1, 2000) != 1) return fail("connect from external: timed out");
-    int err = 0;
-    socklen_t len = sizeof err;
-    ::getsockopt(s.get(), SOL_SOCKET, SO_ERROR, &err, &len);
-    if (err) return sys_fail("connect from external", err);
-    sockaddr_in local{};
-    len = sizeof local;
-    ::getsockname(s.get(), reinterpret_cast<sockaddr*>(&local), &len);
-    return local;
-  });
-}
-
-// The same over IPv6: a listener on [kHostIp6]:0 in the host, a connect from external
-// with a 2 s bound; returns the address the connection came from.
-Result<std::string> connect6_from_external(const LabHost& lab) {
-  auto listener = NC_TRY(lab.host().run([]() -> Result<std::pair<UniqueFd, uint16_t>> {
-    UniqueFd s(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_in6 a{};
-    a.sin6_family = AF_INET6;
-    ::inet_pton(AF_INET6, std::string(kHostIp6).c_str(), &a.sin6_addr);
-    socklen_t len = sizeof a;
-    if (::bind(s.get(), reinterpret_cast<sockaddr*>(&a), len) != 0) return sys_fail("bind [host ipv6] in host");
-    if (::listen(s.get(), 4) != 0) return sys_fail("listen in host");
-    ::getsockname(s.get(), reinterpret_cast<sockaddr*>(&a), &len);
-    return std::pair{std::move(s), ntohs(a.sin6_port)};
-  }));
+// Connects from a thread inside external to ip:port with a 2 s bound; returns the address
+// the connection left from.
+Result<std::string> connect_from_external(const LabHost& lab, std::string_view ip, uint16_t port) {
   return lab.external().run([&]() -> Result<std::string> {
-    UniqueFd s(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-    sockaddr_in6 a{};
-    a.sin6_family = AF_INET6;
-    a.sin6_port = htons(listener.second);
-    ::inet_pton(AF_INET6, std::string(kHostIp6).c_str(), &a.sin6_addr);
-    if (::connect(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 && errno != EINPROGRESS)
-      return sys_fail("connect from external over IPv6");
+    socklen_t len = 0;
+    auto a = endpoint(ip, port, len);
+    UniqueFd s(::socket(a.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (::connect(s.get(), reinterpret_cast<sockaddr*>(&a), len) != 0 && errno != EINPROGRESS)
+      return sys_fail(fmt::format("connect from external to {}", ip));
     pollfd p{s.get(), POLLOUT, 0};
-    if (::poll(&p, 1, 2000) != 1) return fail("connect from external over IPv6: timed out");
+    if (::poll(&p, 1, 2000) != 1) return failf("connect from external to {}: timed out", ip);
     int err = 0;
-    socklen_t len = sizeof err;
-    ::getsockopt(s.get(), SOL_SOCKET, SO_ERROR, &err, &len);
-    if (err) return sys_fail("connect from external over IPv6", err);
-    sockaddr_in6 local{};
+    socklen_t errlen = sizeof err;
+    ::getsockopt(s.get(), SOL_SOCKET, SO_ERROR, &err, &errlen);
+    if (err) return sys_fail(fmt::format("connect from external to {}", ip), err);
+    sockaddr_storage local{};
     len = sizeof local;
     ::getsockname(s.get(), reinterpret_cast<sockaddr*>(&local), &len);
-    char from[INET6_ADDRSTRLEN];
-    ::inet_ntop(AF_INET6, &local.sin6_addr, from, sizeof from);
-    return std::string(from);
+    return address_of(local);
   });
 }
 
@@ -118,15 +106,13 @@ TEST_F(LabHostKernel, ExternalReachesHostAtOnce) {
   for (int i = 0; i < 5; ++i) {
     auto lab = LabHost::create();
     ASSERT_TRUE(lab) << lab.error().message();
-    auto listener = listen_in_host(*lab);
+    auto listener = listen_in_host(*lab, kHostIp);
     ASSERT_TRUE(listener) << listener.error().message();
     auto start = std::chrono::steady_clock::now();
-    auto local = connect_from_external(*lab, listener->second);
-    ASSERT_TRUE(local) << local.error().message();
+    auto from = connect_from_external(*lab, kHostIp, listener->second);
+    ASSERT_TRUE(from) << from.error().message();
     EXPECT_LT(std::chrono::steady_clock::now() - start, 500ms) << "handshake stalled: a packet was dropped";
-    char from[INET_ADDRSTRLEN];
-    ::inet_ntop(AF_INET, &local->sin_addr, from, sizeof from);
-    EXPECT_EQ(std::string(from), kExternalIp);
+    EXPECT_EQ(*from, kExternalIp);
     UniqueFd accepted(::accept4(listener->first.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
     EXPECT_TRUE(accepted) << "the host saw no connection";
   }
@@ -138,8 +124,10 @@ TEST_F(LabHostKernel, ExternalReachesHostAtOnce) {
 TEST_F(LabHostKernel, ExternalReachesHostOverIpv6AtOnce) {
   auto lab = LabHost::create();
   ASSERT_TRUE(lab) << lab.error().message();
+  auto listener = listen_in_host(*lab, kHostIp6);
+  ASSERT_TRUE(listener) << listener.error().message();
   auto start = std::chrono::steady_clock::now();
-  auto from = connect6_from_external(*lab);
+  auto from = connect_from_external(*lab, kHostIp6, listener->second);
   ASSERT_TRUE(from) << from.error().message();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 500ms) << "handshake stalled: a packet was dropped";
   EXPECT_EQ(*from, kExternalIp6);
