@@ -369,6 +369,12 @@ struct Lab {
   // The host's resolver files before the runtime starts (absent: the lab's usual
   // `nameserver 203.0.113.53`, `search example.test`).
   std::optional<HostResolv> host_resolv;
+  // The check is about what a runtime does first after it starts (BR-002: the pool its
+  // first user-defined network gets), which a runtime kept for a shard may have left behind
+  // in an earlier check (Docker 20.10 was seen to hand out 172.22.0.0/16 and 192.168.176.0/20
+  // after 90-106 checks on one daemon, every earlier network removed): such a runtime is
+  // started anew, with fresh state, before this check. Fresh-per-check runtimes are anyway.
+  bool fresh_runtime = false;
 };
 
 // One check. Set-up order: networks (in order), containers (in order), services (in order,

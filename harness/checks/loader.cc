@@ -23,7 +23,7 @@ using detail::Value;
 constexpr std::string_view kTopKeys[] = {"id", "title", "source", "requires", "story", "lab",
                                          "networks", "containers", "services", "steps"};
 constexpr std::string_view kRequired[] = {"id", "title", "source", "steps"};
-constexpr std::string_view kLabKeys[] = {"ip_forward", "hosts", "underlay_mtu", "host_resolv"};
+constexpr std::string_view kLabKeys[] = {"ip_forward", "hosts", "underlay_mtu", "host_resolv", "fresh_runtime"};
 
 Result<std::string> parse_id(const Reader& r, const Value& v) {
   static const std::regex pattern("^(BR|ISO|DNS|PORT|DRV|CNI|SCN)(-[A-Z]+)*-[0-9]{3}$");
@@ -51,6 +51,7 @@ Result<Lab> parse_lab(const Reader& r, const Value& v) {
   if (auto* x = f.find("hosts")) lab.hosts = static_cast<int>(NC_TRY(r.integer(x->value, 1, 4)));
   if (auto* x = f.find("underlay_mtu")) lab.underlay_mtu = static_cast<int>(NC_TRY(r.integer(x->value, 1280, 9000)));
   if (auto* x = f.find("host_resolv")) lab.host_resolv = NC_TRY(detail::parse_host_resolv(r, x->value));
+  if (auto* x = f.find("fresh_runtime")) lab.fresh_runtime = NC_TRY(r.boolean(x->value));
   return lab;
 }
 

@@ -25,7 +25,7 @@ class PerShard final : public RuntimeUnderTest {
     // a check that sets the host's resolver files gets a daemon started after they were
     // written, and the next check one that never saw them.
     bool own_resolv = lab.host_resolv || lab.host_resolv_steps;
-    if (current_ && (ip_forward_ != lab.ip_forward || own_resolv || resolv_touched_)) drop();
+    if (current_ && (ip_forward_ != lab.ip_forward || own_resolv || resolv_touched_ || lab.fresh_runtime)) drop();
     // A check that only changes the files in a step gets them written before the start too
     // (the lab's usual text): the runtime then starts with the files' final mounts in place.
     auto files = lab.host_resolv;

@@ -44,9 +44,11 @@ TEST(PerShardKernel, ACheckThatSetsTheHostsResolverGetsARuntimeOfItsOwn) {
   step({});                                             // start 3: one that never saw it
   step({.host_resolv_steps = true});                    // start 4: a step will change the file
   step({});                                             // start 5
-  ASSERT_EQ(seen.size(), 5u);
+  step({.fresh_runtime = true});                        // start 6: asked for
+  step({});                                             // shared with it
+  ASSERT_EQ(seen.size(), 6u);
   std::string usual(lab::kHostResolvConf);
-  EXPECT_EQ(seen, (std::vector<std::string>{usual, "nameserver 127.0.0.53\n", usual, usual, usual}));
+  EXPECT_EQ(seen, (std::vector<std::string>{usual, "nameserver 127.0.0.53\n", usual, usual, usual, usual}));
 }
 
 }  // namespace

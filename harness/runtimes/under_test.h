@@ -8,7 +8,7 @@
 //    namespaces goes everything the check built — no reset in between;
 //  - kept per shard (Docker, Podman, exec adapters): a daemon is too slow to start per
 //    check, so one lab host and runtime serve every check of a shard. acquire() restarts
-//    them only when the check needs another initial ip_forward (a daemon behaves
+//    them only when the check asks for a fresh runtime, or needs another initial ip_forward (a daemon behaves
 //    differently when it must turn forwarding on itself), when the check or the one
 //    before it sets the host's resolver files (`host_resolv`: Docker picks its resolver
 //    file once per daemon, moby resolvconf.Path()), or after a release() that could
@@ -42,6 +42,8 @@ struct LabNeeds {
   std::optional<lab::HostResolvFiles> host_resolv;
   // A step rewrites them: the runtime and lab host are not reused after the check.
   bool host_resolv_steps = false;
+  // The check needs a runtime that has done nothing yet (checks::Lab::fresh_runtime).
+  bool fresh_runtime = false;
 };
 
 // Where one check runs: valid from acquire() until release().
