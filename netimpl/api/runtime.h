@@ -31,11 +31,18 @@ struct NetworkSpec {
   std::string driver = "bridge";   // bridge | host | none | macvlan | ipvlan | overlay
   std::optional<Prefix> subnet;    // absent: allocated from the runtime's pools
   std::optional<IpAddr> gateway;   // absent: first address of the subnet
+  // Dual stack (`docker network create --ipv6`): the network gets an IPv6 subnet too, the
+  // given one or one of the runtime's default IPv6 pool; subnet6/gateway6 imply ipv6.
+  bool ipv6 = false;
+  std::optional<Prefix> subnet6;   // IPv6 only; subnet is IPv4 only
+  std::optional<IpAddr> gateway6;  // absent: first address of subnet6
   bool internal = false;           // no egress, no default route, no masquerade, no DNAT
   bool icc = true;                 // containers on this network may talk to each other
   int mtu = 0;                     // 0: the driver's default
   std::string parent;              // macvlan/ipvlan: the parent link on the host
   std::string mode;                // macvlan: bridge|private|vepa; ipvlan: l2|l3
+
+  bool dual_stack() const { return ipv6 || subnet6 || gateway6; }
 };
 
 struct NetworkInfo {
@@ -43,6 +50,8 @@ struct NetworkInfo {
   std::string driver;
   Prefix subnet;
   std::optional<IpAddr> gateway;   // absent on internal networks of some runtimes
+  std::optional<Prefix> subnet6;   // present on dual-stack networks
+  std::optional<IpAddr> gateway6;
   bool internal = false;
   std::string bridge;              // the host-side link (bridge name), when there is one
 };
@@ -51,6 +60,7 @@ struct Attachment {
   std::string network;
   std::vector<std::string> aliases;
   std::optional<IpAddr> ip;        // absent: allocated
+  std::optional<IpAddr> ip6;       // dual-stack networks; absent: allocated
 };
 
 struct ContainerSpec {
@@ -75,6 +85,10 @@ struct Endpoint {
   std::optional<IpAddr> gateway;
   std::string mac;
   std::vector<std::string> aliases;
+  // On dual-stack networks: the endpoint's IPv6 address (not link-local) and gateway.
+  std::optional<IpAddr> ip6;
+  int prefix_len6 = 0;
+  std::optional<IpAddr> gateway6;
 };
 
 struct PublishedPort {
