@@ -19,6 +19,8 @@
 
 namespace nc::dns {
 
+// One address of a container on a network: a dual-stack endpoint is two entries, one
+// per family, with the same network and aliases.
 struct TableEndpoint {
   std::string network;
   IpAddr ip;

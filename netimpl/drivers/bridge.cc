@@ -27,6 +27,7 @@ Result<void> BridgeDriver::create_network(HostContext& host, NetworkState& net) 
   NC_TRY_VOID(rtnl.create_bridge(br, net.spec.mtu));
   undo.push([&rtnl, br] { (void)rtnl.delete_link(br); });
   if (net.info.gateway) NC_TRY_VOID(rtnl.add_address(br, Prefix(*net.info.gateway, net.info.subnet.len())));
+  if (net.info.gateway6) NC_TRY_VOID(rtnl.add_address(br, Prefix(*net.info.gateway6, net.info.subnet6->len())));
   NC_TRY_VOID(rtnl.set_up(br));
   net.info.bridge = br;
   undo.commit();
@@ -51,6 +52,7 @@ Result<void> BridgeDriver::attach(HostContext& host, NetworkState& net, SandboxC
   // out of the port it came in on, which a bridge refuses unless the port is in hairpin mode.
   NC_TRY_VOID(rtnl.set_hairpin(ep.host_ifname, true));
   NC_TRY_VOID(sb.rtnl->add_address(ep.ifname, Prefix(ep.ip, ep.prefix_len)));
+  if (ep.ip6) NC_TRY_VOID(sb.rtnl->add_address(ep.ifname, Prefix(*ep.ip6, ep.prefix_len6)));
   NC_TRY_VOID(sb.rtnl->set_up(ep.ifname));
   undo.commit();
   return {};

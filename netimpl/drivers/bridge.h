@@ -1,7 +1,9 @@
 // The bridge driver: a Linux bridge per network on the host, a veth pair per endpoint
 // (host end enslaved to the bridge in hairpin mode, container end named ethN with a MAC
-// derived from its address: derived_mac in driver.h), the gateway address on the bridge. Forwarding policy (isolation, masquerade, published ports) is not here: the
-// runtime derives it from all networks and applies it as one nftables batch.
+// derived from its address: derived_mac in driver.h), the gateway address on the bridge
+// (both gateways on a dual-stack network). Forwarding policy (isolation, masquerade,
+// published ports) is not here: the runtime derives it from all networks and applies it as
+// one nftables batch, for both families.
 #pragma once
 
 #include "netimpl/base/undo.h"
@@ -13,6 +15,7 @@ class BridgeDriver : public Driver {
  public:
   std::string name() const override { return "bridge"; }
   std::vector<std::string> requirements() const override { return {"bridge", "veth"}; }
+  bool dual_stack() const override { return true; }
   Result<void> validate(const api::NetworkSpec& spec) const override;
   Result<void> create_network(HostContext& host, NetworkState& net) override;
   Result<void> remove_network(HostContext& host, NetworkState& net) override;

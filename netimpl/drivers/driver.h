@@ -31,7 +31,8 @@ struct HostContext {
 struct NetworkState {
   api::NetworkSpec spec;
   api::NetworkInfo info;
-  std::unique_ptr<ipam::SubnetPool> pool;  // null for drivers without addresses (host, none)
+  std::unique_ptr<ipam::SubnetPool> pool;   // null for drivers without addresses (host, none)
+  std::unique_ptr<ipam::SubnetPool> pool6;  // dual-stack networks: their IPv6 subnet
 };
 
 // One container's end of a network.
@@ -47,6 +48,11 @@ struct EndpointState {
   // eth1"): ipvlan L3, where the parent routes for its children and no ARP reaches them.
   bool default_dev = false;
   std::vector<std::string> aliases;
+  // Dual-stack networks: the IPv6 address (added without duplicate address detection, as
+  // Docker does: a tentative address would not answer for a second or more) and gateway.
+  std::optional<IpAddr> ip6;
+  int prefix_len6 = 0;
+  std::optional<IpAddr> gateway6;
 };
 
 // The container side a driver attaches to.
@@ -56,10 +62,10 @@ struct SandboxContext {
   netlink::Links* rtnl = nullptr;  // bound to the container's network namespace
 };
 
-// The default route a container's endpoints ask for, in attach order: the first endpoint
-// with a gateway or default_dev gives it (Docker picks the gateway network the same way);
-// none: no default route.
-std::optional<netlink::RouteSpec> default_route(const std::vector<EndpointState>& endpoints);
+// The default route of `family` a container's endpoints ask for, in attach order: the
+// first endpoint with a gateway of that family (IPv4 also: default_dev) gives it (Docker
+// picks the gateway network the same way, per family); none: no default route.
+std::optional<netlink::RouteSpec> default_route(const std::vector<EndpointState>& endpoints, int family = AF_INET);
 
 // The MAC an endpoint at `ip` gets, as Docker up to 27 gives it (libnetwork
 // netutils.GenerateMACFromIP): 02:42 followed by the IPv4 address's four bytes, so
@@ -83,6 +89,9 @@ class Driver {
   virtual std::vector<std::string> requirements() const { return {}; }
   // false: networks of this driver have no subnet and endpoints no address (host, none).
   virtual bool assigns_addresses() const { return true; }
+  // true: the driver plumbs IPv6 endpoints too (EndpointState::ip6), so a dual-stack
+  // network may use it; the runtime refuses `ipv6` on the others, naming the driver.
+  virtual bool dual_stack() const { return false; }
   // The container shares the host's network namespace (host): the runtime builds it on
   // the host's namespaces and ignores its published ports, as Docker does.
   virtual bool shares_host_ns() const { return false; }

@@ -38,8 +38,16 @@ Result<void> SubnetPool::reserve(const IpAddr& ip) {
 
 void SubnetPool::release(const IpAddr& ip) { used_.erase(ip); }
 
-std::vector<Prefix> Ipam::default_pools() {
+std::vector<Prefix> Ipam::default_pools(int family) {
   std::vector<Prefix> pools;
+  if (family == AF_INET6) {
+    in6_addr a = IpAddr::parse("fd00:6e63:6e63::")->to_in6();
+    for (unsigned i = 0; i < 256; ++i) {  // fd00:6e63:6e63:0::/64, :1::/64, ...
+      a.s6_addr[7] = static_cast<uint8_t>(i);
+      pools.emplace_back(IpAddr::from_in6(a), 64);
+    }
+    return pools;
+  }
   for (uint32_t b = 18; b <= 31; ++b) pools.emplace_back(IpAddr::v4((172u << 24) | (b << 16)), 16);
   for (uint32_t i = 0; i < 16; ++i) pools.emplace_back(IpAddr::v4((192u << 24) | (168u << 16) | (i << 12)), 20);
   return pools;
@@ -52,23 +60,30 @@ std::optional<std::string> Ipam::overlapping(const Prefix& p) const {
 }
 
 Result<SubnetChoice> Ipam::claim(std::string_view name, const std::optional<Prefix>& subnet,
-                                 const std::optional<IpAddr>& gateway) {
-  if (claimed_.contains(name)) return failf("network {} already has a subnet", name);
+                                 const std::optional<IpAddr>& gateway, int family) {
+  const char* fam = family == AF_INET6 ? "IPv6" : "IPv4";
+  auto [first, last] = claimed_.equal_range(name);
+  for (auto it = first; it != last; ++it)
+    if (it->second.addr().family() == family) return failf("network {} already has an {} subnet", name, fam);
+  if (subnet && subnet->addr().family() != family) return failf("subnet {} is not {}", *subnet, fam);
+  if (gateway && gateway->family() != family) return failf("gateway {} is not {}", *gateway, fam);
+  if (subnet && family == AF_INET6 && subnet->len() > 126)
+    return failf("IPv6 subnet {} is too small: a gateway and an endpoint need /126 or larger", *subnet);
   Prefix chosen;
   if (subnet) {
     chosen = subnet->network();
-    if (auto other = overlapping(chosen))
-      return failf("subnet {} overlaps network {} ({})", chosen, *other, claimed_.find(*other)->second);
+    for (auto& [other, claimed] : claimed_)
+      if (claimed.overlaps(chosen)) return failf("subnet {} overlaps network {} ({})", chosen, other, claimed);
   } else {
     bool found = false;
-    for (auto& pool : default_pools()) {
+    for (auto& pool : default_pools(family)) {
       if (!overlapping(pool)) {
         chosen = pool;
         found = true;
         break;
       }
     }
-    if (!found) return fail("no free subnet left in the default address pools");
+    if (!found) return failf("no free {} subnet left in the default address pools", fam);
   }
   IpAddr gw = gateway.value_or(chosen.addr().offset(1));
   if (!chosen.contains(gw)) return failf("gateway {} is not in subnet {}", gw, chosen);
@@ -78,7 +93,8 @@ Result<SubnetChoice> Ipam::claim(std::string_view name, const std::optional<Pref
 }
 
 void Ipam::release(std::string_view name) {
-  if (auto it = claimed_.find(name); it != claimed_.end()) claimed_.erase(it);
+  auto [first, last] = claimed_.equal_range(name);
+  claimed_.erase(first, last);
 }
 
 }  // namespace nc::ipam

@@ -4,6 +4,12 @@
 // 172.17.0.0/16 with gateway .1; user-defined networks get the first free /16 of
 // 172.18.0.0/16 .. 172.31.0.0/16, then /20s of 192.168.0.0/16. A requested subnet that
 // overlaps an existing network is refused, naming that network.
+//
+// A dual-stack network claims one subnet of each family. Its IPv6 default is the first
+// free /64 of the unique-local fd00:6e63:6e63::/48 ("nc"): Docker 27+ splits a ULA /48
+// into /64s the same way, deriving its /48 from the engine's host id (Docker 20.10 has no
+// IPv6 default pool: a network without an IPv6 subnet is refused); a fixed /48 keeps the
+// lab reproducible. An IPv6 subnet needs room for a gateway and an endpoint: /126 at most.
 #pragma once
 
 #include <map>
@@ -53,19 +59,20 @@ struct SubnetChoice {
 // The subnets of all networks of one host.
 class Ipam {
  public:
-  // Picks the subnet for network `name`: the requested one (checked for overlap) or the
-  // first free default pool. The gateway defaults to the subnet's first address and must
-  // lie inside it.
+  // Picks the subnet of `family` (AF_INET, AF_INET6) for network `name`: the requested one
+  // (of that family, checked for overlap) or the first free default pool. The gateway
+  // defaults to the subnet's first address and must lie inside it. A network claims each
+  // family at most once.
   Result<SubnetChoice> claim(std::string_view name, const std::optional<Prefix>& subnet,
-                             const std::optional<IpAddr>& gateway);
-  void release(std::string_view name);
+                             const std::optional<IpAddr>& gateway, int family = AF_INET);
+  void release(std::string_view name);  // all its subnets
   // Which network owns a subnet overlapping `p`, if any.
   std::optional<std::string> overlapping(const Prefix& p) const;
 
-  static std::vector<Prefix> default_pools();
+  static std::vector<Prefix> default_pools(int family = AF_INET);
 
  private:
-  std::map<std::string, Prefix, std::less<>> claimed_;
+  std::multimap<std::string, Prefix, std::less<>> claimed_;
 };
 
 }  // namespace nc::ipam

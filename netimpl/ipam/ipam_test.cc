@@ -86,7 +86,50 @@ TEST(Ipam, ExhaustedPools) {
   for (auto& p : Ipam::default_pools()) ASSERT_TRUE(ipam.claim(p.str(), p, std::nullopt));
   auto r = ipam.claim("one-too-many", std::nullopt, std::nullopt);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().message(), "no free subnet left in the default address pools");
+  EXPECT_EQ(r.error().message(), "no free IPv4 subnet left in the default address pools");
+}
+
+TEST(SubnetPool, Ipv6HasNoBroadcastAndStartsAfterTheGateway) {
+  SubnetPool pool(P("2001:db8:1::/126"), A("2001:db8:1::1"));
+  EXPECT_EQ(pool.allocate()->str(), "2001:db8:1::2");
+  EXPECT_EQ(pool.allocate()->str(), "2001:db8:1::3");  // the last address is usable in IPv6
+  EXPECT_FALSE(pool.allocate());
+  EXPECT_EQ(pool.reserve(A("2001:db8:1::")).error().message(), "address 2001:db8:1:: is reserved in subnet 2001:db8:1::/126");
+}
+
+TEST(Ipam, DualStackClaimsOneSubnetPerFamily) {
+  Ipam ipam;
+  ASSERT_TRUE(ipam.claim("n", std::nullopt, std::nullopt, AF_INET));
+  auto v6 = ipam.claim("n", std::nullopt, std::nullopt, AF_INET6);
+  ASSERT_TRUE(v6);
+  EXPECT_EQ(v6->subnet.str(), "fd00:6e63:6e63::/64");
+  EXPECT_EQ(v6->gateway.str(), "fd00:6e63:6e63::1");
+  EXPECT_EQ(ipam.claim("m", std::nullopt, std::nullopt, AF_INET6)->subnet.str(), "fd00:6e63:6e63:1::/64");
+  auto again = ipam.claim("n", std::nullopt, std::nullopt, AF_INET6);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().message(), "network n already has an IPv6 subnet");
+  ipam.release("n");  // both families
+  EXPECT_EQ(ipam.claim("k", std::nullopt, std::nullopt, AF_INET6)->subnet.str(), "fd00:6e63:6e63::/64");
+  EXPECT_EQ(ipam.claim("k", std::nullopt, std::nullopt, AF_INET)->subnet.str(), "172.18.0.0/16");
+}
+
+TEST(Ipam, Ipv6SubnetsAreCheckedAsIpv4Ones) {
+  Ipam ipam;
+  ASSERT_TRUE(ipam.claim("a", P("2001:db8:1::/64"), std::nullopt, AF_INET6));
+  auto overlap = ipam.claim("b", P("2001:db8:1:0:8000::/66"), std::nullopt, AF_INET6);
+  ASSERT_FALSE(overlap);
+  EXPECT_EQ(overlap.error().message(), "subnet 2001:db8:1:0:8000::/66 overlaps network a (2001:db8:1::/64)");
+  auto small = ipam.claim("b", P("2001:db8:2::/127"), std::nullopt, AF_INET6);
+  ASSERT_FALSE(small);
+  EXPECT_EQ(small.error().message(), "IPv6 subnet 2001:db8:2::/127 is too small: a gateway and an endpoint need /126 or larger");
+  auto mixed = ipam.claim("b", P("10.0.0.0/24"), std::nullopt, AF_INET6);
+  ASSERT_FALSE(mixed);
+  EXPECT_EQ(mixed.error().message(), "subnet 10.0.0.0/24 is not IPv6");
+  auto gw = ipam.claim("b", P("2001:db8:2::/64"), A("10.0.0.1"), AF_INET6);
+  ASSERT_FALSE(gw);
+  EXPECT_EQ(gw.error().message(), "gateway 10.0.0.1 is not IPv6");
+  // An IPv4 network never overlaps an IPv6 one.
+  EXPECT_TRUE(ipam.claim("b", P("10.0.0.0/24"), std::nullopt, AF_INET));
 }
 
 }  // namespace

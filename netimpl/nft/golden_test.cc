@@ -54,5 +54,13 @@ TEST(Golden, InternalNetworkPublishesNothing) {
                               .ports = {{Proto::kTcp, std::nullopt, 5432, ip("172.19.0.2"), 5432, "br-sealed"}}});
 }
 
+// Dual stack: the IPv6 subnet is masqueraded too (NAT66); isolation and icc match links,
+// not addresses, so the same rules hold IPv6 in; an internal one gets no NAT66 either.
+TEST(Golden, DualStackBridges) {
+  golden("dual-stack", {.bridges = {kDocker0,
+                                    {"br-six", net("172.18.0.0/16"), false, true, net("2001:db8:1::/64")},
+                                    {"br-sealed6", net("172.19.0.0/16"), true, true, net("2001:db8:2::/64")}}});
+}
+
 }  // namespace
 }  // namespace nc::nft

@@ -20,6 +20,7 @@ struct BridgeNet {
   Prefix subnet;          // the network's subnet, e.g. 172.18.0.0/16
   bool internal = false;  // no egress, no masquerade, no published ports
   bool icc = true;        // containers on this bridge may talk to each other
+  std::optional<Prefix> subnet6;  // dual-stack networks: the IPv6 subnet, masqueraded too
 };
 
 struct PortMapping {

@@ -58,8 +58,12 @@ Prefix loopback(bool v4) { return v4 ? Prefix(IpAddr::v4(0x7f000000), 8) : Prefi
 bool via_loopback(const PortMapping& p) { return p.container_ip.is_v4() && (!p.host_ip || p.host_ip->is_loopback()); }
 
 void postrouting_rules(const FirewallModel& m, std::vector<Rule>& out) {
-  for (const BridgeNet& b : m.bridges)
-    if (!b.internal) out.push_back(make_rule({AddrMatch{false, b.subnet.network()}, oif(b.bridge, true), MasqueradeStmt{}}));
+  for (const BridgeNet& b : m.bridges) {
+    if (b.internal) continue;
+    out.push_back(make_rule({AddrMatch{false, b.subnet.network()}, oif(b.bridge, true), MasqueradeStmt{}}));
+    // NAT66, as Docker 27+ does by default (ip6tables on; before 27 an experimental option)
+    if (b.subnet6) out.push_back(make_rule({AddrMatch{false, b.subnet6->network()}, oif(b.bridge, true), MasqueradeStmt{}}));
+  }
   auto ports = published(m);
   // Hairpin: a container reaching its own published port through the host's address would
   // otherwise get a packet from itself, and answer it locally, past the NAT.

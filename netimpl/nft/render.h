@@ -13,6 +13,7 @@
 //       iifname X accept | drop                            egress; internal bridges: drop
 //   chain postrouting { type nat hook postrouting priority 100; }
 //       ip saddr <subnet> oifname != X masquerade          non-internal bridges
+//       ip6 saddr <subnet6> oifname != X masquerade        ...and their IPv6 subnet (NAT66)
 //       ip saddr <c> ip daddr <c> <proto> dport <cport> masquerade   hairpin, per mapping
 //       ip saddr 127.0.0.0/8 oifname X masquerade          bridges the host reaches via 127.0.0.1
 //   chain prerouting { type nat hook prerouting priority -100; }

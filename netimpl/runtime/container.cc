@@ -45,18 +45,19 @@ Result<Container> make_container(std::string name, std::string id, std::string h
 }
 
 Result<void> sync_default_route(Container& c) {
-  auto want = drivers::default_route(c.endpoints);
-  std::optional<IpAddr> gateway = want ? want->gateway : std::nullopt;
-  std::string dev = want ? want->dev : "";
-  if (gateway == c.default_gateway && dev == c.default_route_dev) return {};
-  if (!c.default_route_dev.empty())
-    NC_TRY_VOID(c.rtnl->del_route({.dst = Prefix(IpAddr{}, 0), .gateway = c.default_gateway, .dev = c.default_route_dev}));
-  c.default_gateway.reset();
-  c.default_route_dev.clear();
-  if (want) {
-    NC_TRY_VOID(c.rtnl->add_route(*want));
-    c.default_gateway = gateway;
-    c.default_route_dev = dev;
+  for (int family : {AF_INET, AF_INET6}) {
+    auto& have = c.default_routes[family == AF_INET6];
+    auto want = drivers::default_route(c.endpoints, family);
+    std::optional<IpAddr> gateway = want ? want->gateway : std::nullopt;
+    std::string dev = want ? want->dev : "";
+    if (gateway == have.gateway && dev == have.dev) continue;
+    Prefix any = family == AF_INET6 ? Prefix(*IpAddr::parse("::"), 0) : Prefix(IpAddr{}, 0);
+    if (!have.dev.empty()) NC_TRY_VOID(c.rtnl->del_route({.dst = any, .gateway = have.gateway, .dev = have.dev}));
+    have = {};
+    if (want) {
+      NC_TRY_VOID(c.rtnl->add_route(*want));
+      have = {gateway, dev};
+    }
   }
   return {};
 }

@@ -25,8 +25,13 @@ struct Container {
   Namespaces ns;
   std::unique_ptr<netlink::Links> rtnl;  // a netlink::Rtnl; a fake in unit tests
   std::vector<drivers::EndpointState> endpoints;  // in the order they were attached
-  std::optional<IpAddr> default_gateway;          // the installed default route, if any
-  std::string default_route_dev;                  // ...and the link it goes through
+  // The installed default routes, per family ([0] IPv4, [1] IPv6): gateway and link; an
+  // empty dev: none.
+  struct InstalledRoute {
+    std::optional<IpAddr> gateway;
+    std::string dev;
+  };
+  InstalledRoute default_routes[2];
   std::optional<Process> main;                    // the probe the container runs; empty while stopped
   std::vector<std::string> command;               // its arguments (empty: idle), for start
   bool shares_host_net = false;                   // host mode: ns holds the host's net + UTS
@@ -44,8 +49,9 @@ Result<Container> make_container(std::string name, std::string id, std::string h
 // is the host's). `lo` and the host's links are the host's: nothing is configured.
 Result<Container> make_host_container(std::string name, std::string id, const Namespaces& host);
 
-// Makes the default route follow drivers::default_route(endpoints) (the first endpoint with
-// a gateway, or with a direct route: ipvlan L3); removes it when none has one.
+// Makes the default route of each family follow drivers::default_route(endpoints, family)
+// (the first endpoint with a gateway of that family, or with a direct route: ipvlan L3);
+// removes it when none has one.
 Result<void> sync_default_route(Container& c);
 
 // A fresh random id of 64 hex digits.

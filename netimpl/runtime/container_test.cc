@@ -42,8 +42,7 @@ TEST_F(DefaultRoute, FollowsTheFirstEndpointWithAGateway) {
 
   // eth1 leaves (the kernel dropped the route with the link); eth2 gives the next one.
   c_.endpoints = {ep("internal", "eth0", nullptr), ep("other", "eth2", "172.19.0.1")};
-  c_.default_gateway.reset();
-  c_.default_route_dev.clear();
+  c_.default_routes[0] = {};
   ASSERT_TRUE(sync_default_route(c_));
   EXPECT_THAT(links_->calls(), ElementsAre("add_route default via 172.19.0.1 dev eth2"));
 }
@@ -60,7 +59,7 @@ TEST_F(DefaultRoute, MovesToAnEarlierEndpointAndGoesWithTheLastGateway) {
   links_->clear_calls();
   ASSERT_TRUE(sync_default_route(c_));
   EXPECT_THAT(links_->calls(), ElementsAre("del_route default via 172.20.0.1 dev eth0"));
-  EXPECT_FALSE(c_.default_gateway);
+  EXPECT_FALSE(c_.default_routes[0].gateway);
 }
 
 // A refused add leaves the container knowing it has no default route, so the next sync
@@ -71,10 +70,27 @@ TEST_F(DefaultRoute, AFailedAddIsReportedAndRetriedByTheNextSync) {
   auto r = sync_default_route(c_);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().sys_errno(), ENETUNREACH);
-  EXPECT_FALSE(c_.default_gateway);
+  EXPECT_FALSE(c_.default_routes[0].gateway);
   links_->clear_calls();
   ASSERT_TRUE(sync_default_route(c_));
   EXPECT_THAT(links_->calls(), ElementsAre("add_route default via 172.18.0.1 dev eth0"));
+}
+
+// Each family has its own default route, from the first endpoint with a gateway of that
+// family: here IPv4 goes through eth0 and IPv6 through eth1 (the only dual-stack one).
+TEST_F(DefaultRoute, EachFamilyFollowsItsOwnFirstGateway) {
+  auto six = ep("six", "eth1", "172.19.0.1");
+  six.gateway6 = *IpAddr::parse("2001:db8:1::1");
+  c_.endpoints = {ep("appnet", "eth0", "172.18.0.1"), six};
+  ASSERT_TRUE(sync_default_route(c_));
+  EXPECT_THAT(links_->calls(), ElementsAre("add_route default via 172.18.0.1 dev eth0",
+                                           "add_route default via 2001:db8:1::1 dev eth1"));
+  c_.endpoints = {ep("appnet", "eth0", "172.18.0.1")};
+  links_->clear_calls();
+  ASSERT_TRUE(sync_default_route(c_));
+  EXPECT_THAT(links_->calls(), ElementsAre("del_route default via 2001:db8:1::1 dev eth1"));
+  EXPECT_FALSE(c_.default_routes[1].gateway);
+  EXPECT_EQ(c_.default_routes[0].dev, "eth0");
 }
 
 }  // namespace

@@ -54,7 +54,11 @@ void DnsGlue::network_removed(std::string_view name) {
 
 dns::TableContainer DnsGlue::entry(const Container& c) const {
   dns::TableContainer e{.name = c.name, .hostname = c.hostname, .short_id = c.id.substr(0, 12), .endpoints = {}};
-  for (auto& ep : c.endpoints) e.endpoints.push_back({.network = ep.network, .ip = ep.ip, .aliases = ep.aliases});
+  for (auto& ep : c.endpoints) {
+    e.endpoints.push_back({.network = ep.network, .ip = ep.ip, .aliases = ep.aliases});
+    // A dual-stack endpoint answers AAAA (and PTR under ip6.arpa) with the same names.
+    if (ep.ip6) e.endpoints.push_back({.network = ep.network, .ip = *ep.ip6, .aliases = ep.aliases});
+  }
   return e;
 }
 
@@ -96,6 +100,8 @@ Result<void> DnsGlue::container_changed(Container& c) {
   if (it == files_.end()) return {};
   std::vector<IpAddr> addrs;
   for (auto& ep : c.endpoints) addrs.push_back(ep.ip);
+  for (auto& ep : c.endpoints)  // Docker lists the IPv6 addresses after the IPv4 ones
+    if (ep.ip6) addrs.push_back(*ep.ip6);
   NC_TRY_VOID(it->second.hosts.rewrite(dns::hosts_file(c.hostname, c.name, addrs)));
   server_->edit_table([&](dns::NameTable& t) { t.put(entry(c)); });
   bool want = user_defined(c);

@@ -80,6 +80,8 @@ Result<api::NetworkInfo> NetimplRuntime::create_network(const api::NetworkSpec& 
   auto* drv = driver_for(spec.driver);
   if (!drv) return failf("{}: unknown driver {}", ctx(), spec.driver);
   NC_TRY_VOID_CTX(drv->validate(spec), "{}", ctx());
+  if (spec.dual_stack() && !drv->dual_stack())
+    return failf("{}: netimpl's {} driver has no IPv6 yet (ipv6, subnet6, gateway6)", ctx(), spec.driver);
   drivers::NetworkState net;
   net.spec = spec;
   net.info = {.name = spec.name, .driver = spec.driver, .subnet = Prefix(), .gateway = std::nullopt,
@@ -91,6 +93,14 @@ Result<api::NetworkInfo> NetimplRuntime::create_network(const api::NetworkSpec& 
     net.info.subnet = choice.subnet;
     net.info.gateway = choice.gateway;
     net.pool = std::make_unique<ipam::SubnetPool>(choice.subnet, choice.gateway);
+    if (spec.dual_stack()) {
+      auto v6 = NC_TRY_CTX(ipam_.claim(spec.name, spec.subnet6, spec.gateway6, AF_INET6), "{}", ctx());
+      net.info.subnet6 = v6.subnet;
+      net.info.gateway6 = v6.gateway;
+      net.pool6 = std::make_unique<ipam::SubnetPool>(v6.subnet, v6.gateway);
+      // As dockerd for an IPv6 network: the host forwards IPv6.
+      NC_TRY_VOID_CTX(netlink::write_sysctl(*host_, "net/ipv6/conf/all/forwarding", "1"), "{}", ctx());
+    }
   }
   auto host = host_ctx();
   NC_TRY_VOID_CTX(drv->create_network(host, net), "{}", ctx());
@@ -136,6 +146,10 @@ Result<void> NetimplRuntime::attach(Container& c, const api::Attachment& att) {
   ep.host_ifname = fmt::format("veth{:07x}", (veth_seq_++ * 2654435761u) & 0xfffffff);
   ep.prefix_len = net->info.subnet.len();
   ep.gateway = net->spec.internal ? std::nullopt : net->info.gateway;
+  if (net->pool6) {
+    ep.prefix_len6 = net->info.subnet6->len();
+    ep.gateway6 = net->spec.internal ? std::nullopt : net->info.gateway6;
+  }
   ep.aliases = att.aliases;
   auto exclusive = [this](std::string_view network) { return driver_of(network).exclusive(); };
   if (!c.endpoints.empty() &&
@@ -152,6 +166,12 @@ Result<void> NetimplRuntime::attach(Container& c, const api::Attachment& att) {
   }
   if (att.ip) ep.ip = *att.ip;
   if (net->pool) undo.push([net, ip = ep.ip] { net->pool->release(ip); });
+  if (att.ip6 && !net->pool6) return failf("network {} has no IPv6 (ip6 {})", att.network, *att.ip6);
+  if (net->pool6) {
+    if (att.ip6) NC_TRY_VOID(net->pool6->reserve(*att.ip6));
+    ep.ip6 = att.ip6 ? *att.ip6 : NC_TRY(net->pool6->allocate());
+    undo.push([net, ip = *ep.ip6] { net->pool6->release(ip); });
+  }
   auto host = host_ctx();
   auto sb = c.sandbox();
   NC_TRY_VOID(driver_for(net->spec.driver)->attach(host, *net, sb, ep));
@@ -174,10 +194,8 @@ Result<void> NetimplRuntime::detach(Container& c, drivers::EndpointState& ep) {
   NC_TRY_VOID(driver_for(net->spec.driver)->detach(host, *net, sb, ep));
   release_address(ep);
   // The kernel dropped the default route with its link, if it went through this one.
-  if (c.default_route_dev == ep.ifname) {
-    c.default_gateway.reset();
-    c.default_route_dev.clear();
-  }
+  for (auto& r : c.default_routes)
+    if (r.dev == ep.ifname) r = {};
   std::erase_if(c.endpoints, [&](auto& e) { return e.network == net->spec.name; });
   return sync_default_route(c);
 }
@@ -248,7 +266,10 @@ Result<api::ContainerInfo> NetimplRuntime::create_container(const api::Container
 }
 
 void NetimplRuntime::release_address(const drivers::EndpointState& ep) {
-  if (auto n = networks_.find(ep.network); n != networks_.end() && n->second.pool) n->second.pool->release(ep.ip);
+  auto n = networks_.find(ep.network);
+  if (n == networks_.end()) return;
+  if (n->second.pool) n->second.pool->release(ep.ip);
+  if (n->second.pool6 && ep.ip6) n->second.pool6->release(*ep.ip6);
 }
 
 Result<void> NetimplRuntime::remove_container(std::string_view name) {
@@ -334,7 +355,8 @@ api::ContainerInfo NetimplRuntime::info(const Container& c) const {
   for (auto& e : c.endpoints)
     if (driver_of(e.network).assigns_addresses())  // as `docker inspect`: none on host or none
       out.endpoints.push_back({.network = e.network, .ip = e.ip, .prefix_len = e.prefix_len, .gateway = e.gateway,
-                             .mac = e.mac, .aliases = e.aliases});
+                               .mac = e.mac, .aliases = e.aliases, .ip6 = e.ip6, .prefix_len6 = e.prefix_len6,
+                               .gateway6 = e.gateway6});
   return out;
 }
 
@@ -397,7 +419,7 @@ Result<void> NetimplRuntime::sync_firewall() {
     auto& net = networks_.at(name);
     if (net.info.bridge.empty()) continue;
     model.bridges.push_back({.bridge = net.info.bridge, .subnet = net.info.subnet, .internal = net.spec.internal,
-                             .icc = net.spec.icc});
+                             .icc = net.spec.icc, .subnet6 = net.info.subnet6});
   }
   model.ports = ports_.mappings(containers_, networks_);
   NC_TRY_VOID(firewall_.apply(model));

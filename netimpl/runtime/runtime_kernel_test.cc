@@ -40,6 +40,13 @@ class RuntimeKernel : public ::testing::Test {
     auto r = run({.argv = {"ip", "-br", "link", "show", std::string(ifname)}, .ns = ns}, std::chrono::seconds(5));
     return r ? r->out : r.error().message();
   }
+  std::string in(std::string_view container, std::vector<std::string> argv) {
+    auto* ns = rt_->container_ns(container);
+    if (!ns) return "(no container)";
+    auto r = run({.argv = std::move(argv), .ns = ns}, std::chrono::seconds(5));
+    if (!r) return r.error().message();
+    return r->exit_code == 0 ? r->out : fmt::format("exit {}: {}{}", r->exit_code, r->out, r->err);
+  }
   static api::ContainerSpec at(std::string name, std::string network, const char* ip) {
     return {.name = std::move(name), .networks = {{.network = std::move(network), .ip = *IpAddr::parse(ip)}}};
   }
@@ -76,6 +83,40 @@ TEST_F(RuntimeKernel, CreateFailingOnTheSecondNetworkReleasesTheFirstNetworksAdd
   EXPECT_TRUE(again) << again.error().message();
 }
 
+// Dual stack: the bridge has both gateways, each container an IPv6 address that is usable
+// at once (no DAD: not "tentative") and an IPv6 default route via gateway6; containers
+// reach each other and the gateway over IPv6; the addresses come back to the pool.
+TEST_F(RuntimeKernel, DualStackBridgeGivesAddressesRoutesAndReachability) {
+  auto net = rt_->create_network({.name = "six", .subnet = *Prefix::parse("172.18.0.0/16"), .ipv6 = true,
+                                  .subnet6 = *Prefix::parse("2001:db8:6::/64")});
+  ASSERT_TRUE(net) << net.error().message();
+  EXPECT_EQ(net->subnet6->str(), "2001:db8:6::/64");
+  EXPECT_EQ(net->gateway6->str(), "2001:db8:6::1");
+  auto a = rt_->create_container({.name = "a", .networks = {{.network = "six"}}});
+  ASSERT_TRUE(a) << a.error().message();
+  auto& ep = a->endpoints.at(0);
+  ASSERT_TRUE(ep.ip6);
+  EXPECT_EQ(ep.ip6->str(), "2001:db8:6::2");
+  EXPECT_EQ(ep.prefix_len6, 64);
+  EXPECT_EQ(ep.gateway6->str(), "2001:db8:6::1");
+  api::ContainerSpec fixed{.name = "b", .networks = {{.network = "six", .ip6 = *IpAddr::parse("2001:db8:6::b")}}};
+  OK(rt_->create_container(fixed));
+  std::string addr = in("a", {"ip", "-6", "addr", "show", "dev", "eth0", "scope", "global"});
+  EXPECT_THAT(addr, HasSubstr("2001:db8:6::2/64"));
+  EXPECT_THAT(addr, ::testing::Not(HasSubstr("tentative")));
+  EXPECT_THAT(in("a", {"ip", "-6", "route", "show", "default"}), HasSubstr("default via 2001:db8:6::1 dev eth0"));
+  EXPECT_THAT(in("a", {PROBE_PATH, "ping", "2001:db8:6::b"}), HasSubstr("\"outcome\":\"ok\""));
+  EXPECT_THAT(in("b", {PROBE_PATH, "ping", "2001:db8:6::1"}), HasSubstr("\"outcome\":\"ok\""));
+  OK(rt_->remove_container("b"));
+  OK(rt_->create_container(fixed));  // its address went back to the pool
+  // An IPv6 address on an IPv4-only network, or IPv6 on a driver without it, is refused.
+  auto v4only = rt_->create_container({.name = "c", .networks = {{.network = "bridge", .ip6 = *IpAddr::parse("2001:db8:6::c")}}});
+  ASSERT_FALSE(v4only);
+  EXPECT_THAT(v4only.error().message(), HasSubstr("network bridge has no IPv6"));
+  auto mac = rt_->create_network({.name = "mv", .driver = "macvlan", .ipv6 = true, .parent = "lo"});
+  ASSERT_FALSE(mac);
+  EXPECT_THAT(mac.error().message(), HasSubstr("macvlan driver has no IPv6"));
+}
 
 // reset() (run after every check against a runtime kept for a shard; netimpl's checks drop
 // the runtime instead, so it is tested here): containers, their veths and the user-defined
