@@ -32,6 +32,16 @@ Result<std::vector<std::string>> CliRuntime::network_args(const api::NetworkSpec
   std::vector<std::string> a{"network", "create", "--driver", s.driver};
   if (s.subnet) a.insert(a.end(), {"--subnet", s.subnet->str()});
   if (s.gateway) a.insert(a.end(), {"--gateway", s.gateway->str()});
+  if (s.dual_stack()) {
+    // Podman takes the given subnets as the whole list: an IPv6 one alone would make an
+    // IPv6-only network, and only Podman knows which IPv4 subnet is free.
+    if (d_.podman && s.subnet6 && !s.subnet)
+      return fail("podman allocates no IPv4 subnet beside a given IPv6 one: give subnet too for a dual-stack network");
+    a.push_back("--ipv6");
+    // Each --gateway belongs to the --subnet before it.
+    if (s.subnet6) a.insert(a.end(), {"--subnet", s.subnet6->str()});
+    if (s.gateway6) a.insert(a.end(), {"--gateway", s.gateway6->str()});
+  }
   if (s.internal) a.push_back("--internal");
   if (!s.icc) {
     if (d_.podman) return fail("icc=false: podman has no per-network inter-container switch (netavark 1.4)");
@@ -84,6 +94,7 @@ std::vector<std::string> CliRuntime::create_args(const api::ContainerSpec& s) co
   a.insert(a.end(), {"--network", to_runtime(first.network)});
   for (auto& al : first.aliases) a.insert(a.end(), {"--network-alias", al});
   if (first.ip) a.insert(a.end(), {"--ip", first.ip->str()});
+  if (first.ip6) a.insert(a.end(), {"--ip6", first.ip6->str()});
   for (auto& p : s.publish) a.insert(a.end(), {"-p", api::format_port_spec(p)});
   for (auto& d : s.dns) a.insert(a.end(), {"--dns", d.str()});
   if (!o_.cgroup_parent.empty()) a.insert(a.end(), {"--cgroup-parent", o_.cgroup_parent});
@@ -182,6 +193,7 @@ Result<void> CliRuntime::connect(std::string_view container, const api::Attachme
   std::vector<std::string> a{"network", "connect"};
   for (auto& al : att.aliases) a.insert(a.end(), {"--alias", al});
   if (att.ip) a.insert(a.end(), {"--ip", att.ip->str()});
+  if (att.ip6) a.insert(a.end(), {"--ip6", att.ip6->str()});
   a.insert(a.end(), {to_runtime(att.network), std::string(container)});
   auto r = cli_.out(a);
   if (!r) return std::unexpected(std::move(r).error().context(fmt::format("connect {} to {}", container, att.network)));

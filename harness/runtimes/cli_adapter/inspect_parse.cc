@@ -32,6 +32,11 @@ Result<std::vector<api::Endpoint>> endpoints(const json& nets, std::string_view 
     ep.prefix_len = e.value("IPPrefixLen", 0);
     ep.gateway = ip_or_none(str_at(e, "Gateway"));
     ep.mac = str_at(e, "MacAddress");
+    if (auto six = str_at(e, "GlobalIPv6Address"); !six.empty()) {
+      ep.ip6 = NC_TRY_CTX(IpAddr::parse(six), "network {}: GlobalIPv6Address", name);
+      ep.prefix_len6 = e.value("GlobalIPv6PrefixLen", 0);
+      ep.gateway6 = ip_or_none(str_at(e, "IPv6Gateway"));
+    }
     if (auto al = e.find("Aliases"); al != e.end() && al->is_array())
       for (auto& a : *al)
         if (a.is_string()) ep.aliases.push_back(a.get<std::string>());
@@ -110,13 +115,23 @@ Result<api::NetworkInfo> parse_network(const json& j, std::string_view default_b
     if (info.driver == "host" || info.driver == "none") return info;
     return failf("network {}: no subnet in inspect output", name);
   }
-  auto& c0 = cfg[0];
-  auto sub = str_at(c0, podman ? "subnet" : "Subnet");
-  info.subnet = NC_TRY_CTX(Prefix::parse(sub), "network {}: subnet", name);
-  info.gateway = ip_or_none(str_at(c0, podman ? "gateway" : "Gateway"));
-  // Docker leaves Gateway out when it picked the first address itself.
-  if (!info.gateway && !info.internal && info.subnet.addr().is_v4())
-    info.gateway = IpAddr::v4(info.subnet.network().addr().v4_value() + 1);
+  // One entry per subnet, IPv4 and IPv6 in any order; the first of each family counts.
+  bool have4 = false;
+  for (auto& c : cfg) {
+    auto sub = NC_TRY_CTX(Prefix::parse(str_at(c, podman ? "subnet" : "Subnet")), "network {}: subnet", name);
+    auto gw = ip_or_none(str_at(c, podman ? "gateway" : "Gateway"));
+    // Docker leaves Gateway out when it picked the first address itself.
+    if (!gw && !info.internal) gw = sub.network().addr().offset(1);
+    if (sub.addr().is_v4() && !have4) {
+      info.subnet = sub;
+      info.gateway = gw;
+      have4 = true;
+    } else if (sub.addr().is_v6() && !info.subnet6) {
+      info.subnet6 = sub;
+      info.gateway6 = gw;
+    }
+  }
+  if (!have4) return failf("network {}: no IPv4 subnet in inspect output", name);
   return info;
 }
 

@@ -77,6 +77,46 @@ TEST(InspectParse, PodmanNetwork) {
   EXPECT_EQ(n->gateway->str(), "10.88.0.1");
 }
 
+// Dual stack, as Docker 20.10 prints it (the IPv6 entry first when --subnet gave it first).
+TEST(InspectParse, DockerDualStackNetworkAndEndpoint) {
+  auto n = parse_network(json::parse(R"({"Name":"six","Id":"0123456789abcdef","Driver":"bridge","Internal":false,
+    "EnableIPv6":true,"IPAM":{"Config":[{"Subnet":"2001:db8:6::/64","Gateway":"2001:db8:6::1"},
+    {"Subnet":"172.18.0.0/16","Gateway":"172.18.0.1"}]},"Options":{}})"), "bridge");
+  ASSERT_TRUE(n) << n.error().message();
+  EXPECT_EQ(n->subnet.str(), "172.18.0.0/16");
+  ASSERT_TRUE(n->subnet6);
+  EXPECT_EQ(n->subnet6->str(), "2001:db8:6::/64");
+  EXPECT_EQ(n->gateway6->str(), "2001:db8:6::1");
+  auto c = parse_container(json::parse(R"({"Id":"abc","Name":"/a","NetworkSettings":{"Networks":{"six":{
+    "IPAddress":"172.18.0.2","IPPrefixLen":16,"Gateway":"172.18.0.1","GlobalIPv6Address":"2001:db8:6::2",
+    "GlobalIPv6PrefixLen":64,"IPv6Gateway":"2001:db8:6::1","MacAddress":"02:42:ac:12:00:02"}}}})"), "bridge");
+  ASSERT_TRUE(c) << c.error().message();
+  auto& ep = c->endpoints.at(0);
+  ASSERT_TRUE(ep.ip6);
+  EXPECT_EQ(ep.ip6->str(), "2001:db8:6::2");
+  EXPECT_EQ(ep.prefix_len6, 64);
+  EXPECT_EQ(ep.gateway6->str(), "2001:db8:6::1");
+  // An IPv4-only endpoint (Docker prints "" for the IPv6 fields) has none.
+  auto v4 = parse_container(json::parse(R"({"NetworkSettings":{"Networks":{"n":{"IPAddress":"172.18.0.3",
+    "GlobalIPv6Address":"","IPv6Gateway":""}}}})"), "bridge");
+  ASSERT_TRUE(v4) << v4.error().message();
+  EXPECT_FALSE(v4->endpoints.at(0).ip6);
+  auto bad = parse_container(json::parse(R"({"NetworkSettings":{"Networks":{"n":{"IPAddress":"172.18.0.3",
+    "GlobalIPv6Address":"2001:db8::zz"}}}})"), "bridge");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message().find("GlobalIPv6Address"), std::string::npos);
+}
+
+TEST(InspectParse, PodmanDualStackNetworkWithoutIpv6Gateway) {
+  auto n = parse_network(json::parse(R"({"name":"six","driver":"bridge","network_interface":"podman1",
+    "subnets":[{"subnet":"10.89.0.0/24","gateway":"10.89.0.1"},{"subnet":"fd12:3456::/64"}],
+    "ipv6_enabled":true,"internal":false})"), "podman");
+  ASSERT_TRUE(n) << n.error().message();
+  EXPECT_EQ(n->subnet.str(), "10.89.0.0/24");
+  EXPECT_EQ(n->subnet6->str(), "fd12:3456::/64");
+  EXPECT_EQ(n->gateway6->str(), "fd12:3456::1");
+}
+
 TEST(InspectParse, BadInputIsAnErrorNotACrash) {
   EXPECT_FALSE(parse_container(json::parse("[]"), "bridge"));
   EXPECT_FALSE(parse_container(json::parse(R"({"Id":"x"})"), "bridge"));

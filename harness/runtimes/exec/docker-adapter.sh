@@ -70,10 +70,16 @@ JQ_NETWORK='
   | ($n.Options["com.docker.network.bridge.name"] // "") as $br
   | {name: $n.Name, driver: $driver, internal: ($n.Internal // false),
      bridge: (if $br == "" and $driver == "bridge" then "br-" + $n.Id[0:12] else $br end)}
-  + (($n.IPAM.Config // [])[0] // null | if . == null then {} else
+  + ([($n.IPAM.Config // [])[] | select(.Subnet | test("^[0-9.]+/"))][0] // null | if . == null then {} else
       {subnet: .Subnet}
       + (if (.Gateway // "") != "" then {gateway: .Gateway}
-         elif (($n.Internal // false) | not) and (.Subnet | test("^[0-9.]+/")) then {gateway: (.Subnet | v4gw)}
+         elif (($n.Internal // false) | not) then {gateway: (.Subnet | v4gw)}
+         else {} end) end)
+  # Dual stack: the IPv6 entry (Docker leaves its Gateway out when it picked ::1 itself).
+  + ([($n.IPAM.Config // [])[] | select(.Subnet | test(":"))][0] // null | if . == null then {} else
+      {subnet6: .Subnet}
+      + (if (.Gateway // "") != "" then {gateway6: .Gateway}
+         elif (($n.Internal // false) | not) then {gateway6: (.Subnet | split("/")[0] | sub("::$"; "::1"))}
          else {} end) end)
   | if has("subnet") or .driver == "host" or .driver == "none" then .
     else error("network \($n.Name): no subnet in inspect output") end'
@@ -84,7 +90,11 @@ JQ_CONTAINER='
      endpoints: [($c.NetworkSettings.Networks // {}) | to_entries[] | select((.value.IPAddress // "") != "")
        | {network: .key, ip: .value.IPAddress, prefix_len: (.value.IPPrefixLen // 0), mac: (.value.MacAddress // ""),
           aliases: ((.value.Aliases // []) | map(strings))}
-         + (if (.value.Gateway // "") != "" then {gateway: .value.Gateway} else {} end)],
+         + (if (.value.Gateway // "") != "" then {gateway: .value.Gateway} else {} end)
+         + (if (.value.GlobalIPv6Address // "") != "" then
+              {ip6: .value.GlobalIPv6Address, prefix_len6: (.value.GlobalIPv6PrefixLen // 0)}
+              + (if (.value.IPv6Gateway // "") != "" then {gateway6: .value.IPv6Gateway} else {} end)
+            else {} end)],
      ports: ([($c.NetworkSettings.Ports // {}) | to_entries[] | select(.value | type == "array")
        | (.key | split("/")) as $k | .value[]
        | {proto: ($k[1] // "tcp"), hip: (.HostIp // ""), host_port: (.HostPort | tonumber),
@@ -154,6 +164,9 @@ m_create_network() {
   jqargs '["network", "create", "--driver", .driver]
     + (if .subnet then ["--subnet", .subnet] else [] end)
     + (if .gateway then ["--gateway", .gateway] else [] end)
+    + (if .ipv6 or .subnet6 or .gateway6 then ["--ipv6"] else [] end)
+    + (if .subnet6 then ["--subnet", .subnet6] else [] end)
+    + (if .gateway6 then ["--gateway", .gateway6] else [] end)
     + (if .internal then ["--internal"] else [] end)
     + (if .icc == false then ["-o", "com.docker.network.bridge.enable_icc=false"] else [] end)
     + (if (.mtu // 0) > 0 then ["-o", "com.docker.network.driver.mtu=\(.mtu)"] else [] end)
@@ -202,6 +215,7 @@ create_container() {
     + ["--network", $f.network]
     + ([($f.aliases // [])[] | ["--network-alias", .]] | add // [])
     + (if $f.ip then ["--ip", $f.ip] else [] end)
+    + (if $f.ip6 then ["--ip6", $f.ip6] else [] end)
     + ([(.publish // [])[] | ["-p", ('"$JQ_PUBLISH"')]] | add // [])
     + ([(.dns // [])[] | ["--dns", .]] | add // [])
     + ["--entrypoint", "/probe", "'"$IMAGE"'"]
@@ -231,7 +245,8 @@ m_remove_container() { ok rm -f -v "$NAME"; }
 # connect_one CONTAINER ATTACHMENT-JSON
 connect_one() {
   mapfile -d '' ARGS < <(jq -j '(["network", "connect"] + ([(.aliases // [])[] | ["--alias", .]] | add // [])
-    + (if .ip then ["--ip", .ip] else [] end) + [.network]) | .[] | (., "\u0000")' <<<"$2")
+    + (if .ip then ["--ip", .ip] else [] end) + (if .ip6 then ["--ip6", .ip6] else [] end)
+    + [.network]) | .[] | (., "\u0000")' <<<"$2")
   ok "${ARGS[@]}" "$1"
 }
 

@@ -36,8 +36,15 @@ TEST(ExecProtocol, NetworkSpecRoundTrips) {
   EXPECT_EQ(b.mtu, 1400);
   EXPECT_EQ(b.parent, "eth0");
   EXPECT_EQ(b.mode, "bridge");
+  auto six = round_trip(api::NetworkSpec{.name = "six", .ipv6 = true, .subnet6 = *Prefix::parse("2001:db8:6::/64"),
+                                         .gateway6 = ip("2001:db8:6::1")});
+  EXPECT_TRUE(six.ipv6);
+  EXPECT_EQ(six.subnet6, Prefix::parse("2001:db8:6::/64").value());
+  EXPECT_EQ(six.gateway6, ip("2001:db8:6::1"));
   // Optional fields absent stay absent.
   auto d = round_trip(api::NetworkSpec{.name = "n"});
+  EXPECT_FALSE(d.ipv6);
+  EXPECT_FALSE(d.subnet6);
   EXPECT_FALSE(d.subnet);
   EXPECT_FALSE(d.gateway);
   EXPECT_TRUE(d.icc);
@@ -50,6 +57,12 @@ TEST(ExecProtocol, NetworkInfoRoundTripsWithAndWithoutSubnet) {
   EXPECT_EQ(b.subnet, i.subnet);
   EXPECT_EQ(b.gateway, i.gateway);
   EXPECT_EQ(b.bridge, "docker0");
+  EXPECT_FALSE(b.subnet6);
+  i.subnet6 = *Prefix::parse("fd00:6e63:6e63::/64");
+  i.gateway6 = ip("fd00:6e63:6e63::1");
+  auto b6 = round_trip(i);
+  EXPECT_EQ(b6.subnet6, i.subnet6);
+  EXPECT_EQ(b6.gateway6, i.gateway6);
   auto host = round_trip(api::NetworkInfo{.name = "host", .driver = "host"});
   EXPECT_FALSE(to_json(api::NetworkInfo{.name = "host", .driver = "host"}).contains("subnet"));
   EXPECT_EQ(host.subnet, Prefix());
@@ -69,6 +82,9 @@ TEST(ExecProtocol, ContainerSpecRoundTrips) {
   EXPECT_EQ(b.networks[0].aliases, (std::vector<std::string>{"x", "y"}));
   EXPECT_EQ(b.networks[0].ip, ip("10.0.0.5"));
   EXPECT_FALSE(b.networks[1].ip);
+  EXPECT_FALSE(b.networks[0].ip6);
+  s.networks[1].ip6 = ip("2001:db8:6::b");
+  EXPECT_EQ(round_trip(s).networks[1].ip6, ip("2001:db8:6::b"));
   ASSERT_EQ(b.publish.size(), 1u);
   EXPECT_EQ(b.publish[0].host_ip, ip("::1"));
   EXPECT_EQ(b.publish[0].host_last, 8081);
@@ -90,6 +106,14 @@ TEST(ExecProtocol, ContainerInfoAndExecResultRoundTrip) {
   EXPECT_EQ(b.endpoints[0].prefix_len, 16);
   EXPECT_EQ(b.endpoints[0].gateway, ip("172.17.0.1"));
   EXPECT_EQ(b.endpoints[0].mac, "02:42:ac:11:00:02");
+  EXPECT_FALSE(b.endpoints[0].ip6);
+  i.endpoints[0].ip6 = ip("2001:db8:6::2");
+  i.endpoints[0].prefix_len6 = 64;
+  i.endpoints[0].gateway6 = ip("2001:db8:6::1");
+  auto b6 = round_trip(i);
+  EXPECT_EQ(b6.endpoints[0].ip6, ip("2001:db8:6::2"));
+  EXPECT_EQ(b6.endpoints[0].prefix_len6, 64);
+  EXPECT_EQ(b6.endpoints[0].gateway6, ip("2001:db8:6::1"));
   ASSERT_EQ(b.ports.size(), 1u);
   EXPECT_FALSE(b.ports[0].host_ip);
   EXPECT_EQ(b.ports[0].host_port, 49153);

@@ -136,6 +136,9 @@ json to_json(const api::NetworkSpec& s) {
          {"mtu", s.mtu},   {"parent", s.parent}, {"mode", s.mode}};
   if (s.subnet) j["subnet"] = s.subnet->str();
   put_ip(j, "gateway", s.gateway);
+  if (s.ipv6) j["ipv6"] = true;
+  if (s.subnet6) j["subnet6"] = s.subnet6->str();
+  put_ip(j, "gateway6", s.gateway6);
   return j;
 }
 
@@ -143,12 +146,15 @@ json to_json(const api::NetworkInfo& i) {
   json j{{"name", i.name}, {"driver", i.driver}, {"internal", i.internal}, {"bridge", i.bridge}};
   if (i.subnet != Prefix()) j["subnet"] = i.subnet.str();
   put_ip(j, "gateway", i.gateway);
+  if (i.subnet6) j["subnet6"] = i.subnet6->str();
+  put_ip(j, "gateway6", i.gateway6);
   return j;
 }
 
 json to_json(const api::Attachment& a) {
   json j{{"network", a.network}, {"aliases", a.aliases}};
   put_ip(j, "ip", a.ip);
+  put_ip(j, "ip6", a.ip6);
   return j;
 }
 
@@ -171,6 +177,9 @@ json to_json(const api::ContainerSpec& s) {
 json to_json(const api::Endpoint& e) {
   json j{{"network", e.network}, {"ip", e.ip.str()}, {"prefix_len", e.prefix_len}, {"mac", e.mac}, {"aliases", e.aliases}};
   put_ip(j, "gateway", e.gateway);
+  put_ip(j, "ip6", e.ip6);
+  if (e.ip6) j["prefix_len6"] = e.prefix_len6;
+  put_ip(j, "gateway6", e.gateway6);
   return j;
 }
 
@@ -225,6 +234,9 @@ Result<api::NetworkSpec> from_json(const json& j, std::string_view where) {
   s.driver = NC_TRY(f.str("driver"));
   s.subnet = NC_TRY(f.prefix("subnet"));
   s.gateway = NC_TRY(f.ip("gateway"));
+  s.ipv6 = NC_TRY(f.boolean("ipv6", false));
+  s.subnet6 = NC_TRY(f.prefix("subnet6"));
+  s.gateway6 = NC_TRY(f.ip("gateway6"));
   s.internal = NC_TRY(f.boolean("internal", false));
   s.icc = NC_TRY(f.boolean("icc", true));
   s.mtu = static_cast<int>(NC_TRY(f.integer("mtu", false, 0, 65535)));
@@ -241,6 +253,8 @@ Result<api::NetworkInfo> from_json(const json& j, std::string_view where) {
   i.driver = NC_TRY(f.str("driver"));
   i.subnet = NC_TRY(f.prefix("subnet")).value_or(Prefix());  // host, none: no subnet
   i.gateway = NC_TRY(f.ip("gateway"));
+  i.subnet6 = NC_TRY(f.prefix("subnet6"));
+  i.gateway6 = NC_TRY(f.ip("gateway6"));
   i.internal = NC_TRY(f.boolean("internal", false));
   i.bridge = NC_TRY(f.str("bridge", false));
   return i;
@@ -253,6 +267,7 @@ Result<api::Attachment> from_json(const json& j, std::string_view where) {
   a.network = NC_TRY(f.str("network"));
   a.aliases = NC_TRY(f.strings("aliases"));
   a.ip = NC_TRY(f.ip("ip"));
+  a.ip6 = NC_TRY(f.ip("ip6"));
   return a;
 }
 
@@ -292,6 +307,9 @@ Result<api::Endpoint> from_json(const json& j, std::string_view where) {
   e.ip = *NC_TRY(f.ip("ip", true));
   e.prefix_len = static_cast<int>(NC_TRY(f.integer("prefix_len", true, 0, 128)));
   e.gateway = NC_TRY(f.ip("gateway"));
+  e.ip6 = NC_TRY(f.ip("ip6"));
+  e.prefix_len6 = static_cast<int>(NC_TRY(f.integer("prefix_len6", false, 0, 128)));
+  e.gateway6 = NC_TRY(f.ip("gateway6"));
   e.mac = NC_TRY(f.str("mac", false));
   e.aliases = NC_TRY(f.strings("aliases"));
   return e;
