@@ -62,5 +62,16 @@ TEST(Golden, DualStackBridges) {
                                     {"br-sealed6", net("172.19.0.0/16"), true, true, net("2001:db8:2::/64")}}});
 }
 
+// A port published on both families of a dual-stack container: [::]:8080 is DNATed to
+// its IPv6 address (not from ::1: IPv6 has no route_localnet), [2001:db8::10]:8443 only
+// on that address.
+TEST(Golden, PublishDualStack) {
+  golden("publish-dual-stack",
+         {.bridges = {kDocker0, {"br-six", net("172.18.0.0/16"), false, true, net("2001:db8:1::/64")}},
+          .ports = {{Proto::kTcp, std::nullopt, 8080, ip("172.18.0.2"), 80, "br-six"},
+                    {Proto::kTcp, std::nullopt, 8080, ip("2001:db8:1::2"), 80, "br-six"},
+                    {Proto::kTcp, ip("2001:db8::10"), 8443, ip("2001:db8:1::2"), 443, "br-six"}}});
+}
+
 }  // namespace
 }  // namespace nc::nft

@@ -21,18 +21,31 @@ Result<PortRange> ephemeral_range() {
   return parse_port_range(ss.str());
 }
 
-// Opens and binds the socket that holds `key` (IPv4). EADDRINUSE gets the documented text.
+// Opens and binds the socket that holds `key`; an IPv6 one holds IPv6 only (IPV6_V6ONLY),
+// its IPv4 twin is a socket of its own. EADDRINUSE gets the documented text.
 Result<UniqueFd> hold(const HostKey& key) {
   bool tcp = key.proto == Proto::kTcp;
-  UniqueFd fd(::socket(AF_INET, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0));
+  UniqueFd fd(::socket(key.family, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0));
   if (!fd) return sys_fail(fmt::format("socket for {}", key.str()));
   int one = 1;
   if (tcp) ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(key.port);
-  sa.sin_addr = key.ip ? key.ip->to_in() : in_addr{htonl(INADDR_ANY)};
-  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  if (key.family == AF_INET6) {
+    ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    auto* sa = reinterpret_cast<sockaddr_in6*>(&ss);
+    sa->sin6_family = AF_INET6;
+    sa->sin6_port = htons(key.port);
+    sa->sin6_addr = key.ip ? key.ip->to_in6() : in6addr_any;
+    len = sizeof *sa;
+  } else {
+    auto* sa = reinterpret_cast<sockaddr_in*>(&ss);
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons(key.port);
+    sa->sin_addr = key.ip ? key.ip->to_in() : in_addr{htonl(INADDR_ANY)};
+    len = sizeof *sa;
+  }
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0) {
     int err = errno;
     if (err == EADDRINUSE) return fail(fmt::format("bind {}: address already in use", key.str()), err);
     return sys_fail(fmt::format("bind {}", key.str()), err);
@@ -55,18 +68,25 @@ std::optional<std::string> PortAllocator::allocated(const HostKey& key) const {
 }
 
 Result<std::vector<PortAllocator::Held>> PortAllocator::try_place(const std::string& owner, const api::PortSpec& spec,
-                                                                  const std::vector<Placement>& placement) {
+                                                                  const std::vector<Placement>& placement,
+                                                                  const std::vector<int>& families) {
   std::vector<Held> out;
   for (const Placement& p : placement) {
-    HostKey key{spec.proto, spec.host_ip, AF_INET, p.host_port};
-    if (allocated(key)) return failf("Bind for {} failed: port is already allocated", key.str());
-    out.push_back({owner, {key, p.container_port}, NC_TRY(hold(key))});
+    for (int family : families) {
+      HostKey key{spec.proto, spec.host_ip, family, p.host_port};
+      if (allocated(key)) return failf("Bind for {} failed: port is already allocated", key.str());
+      out.push_back({owner, {key, p.container_port}, NC_TRY(hold(key))});
+    }
   }
   return out;
 }
 
-Result<std::vector<Binding>> PortAllocator::reserve(const std::string& owner, const api::PortSpec& spec) {
-  if (spec.host_ip && !spec.host_ip->is_v4()) return failf("publish on {}: IPv6 host addresses are not supported yet", *spec.host_ip);
+Result<std::vector<Binding>> PortAllocator::reserve(const std::string& owner, const api::PortSpec& spec, bool ipv6) {
+  // A host address gives the family; none: IPv4, and IPv6 too when asked (as Docker binds
+  // 0.0.0.0 and [::]).
+  std::vector<int> families{AF_INET};
+  if (spec.host_ip) families = {spec.host_ip->family()};
+  else if (ipv6) families.push_back(AF_INET6);
   auto placed = host_->run([&]() -> Result<std::vector<Held>> {
     PortRange eph{};
     if (spec.host_first == 0) eph = NC_TRY(ephemeral_range());
@@ -74,11 +94,11 @@ Result<std::vector<Binding>> PortAllocator::reserve(const std::string& owner, co
     std::optional<Error> last;
     bool every_one_held = true;  // each alternative failed on a port another mapping holds
     for (auto& alt : alts) {
-      auto r = try_place(owner, spec, alt);
+      auto r = try_place(owner, spec, alt, families);
       if (r) return r;
       last = r.error();
       every_one_held = every_one_held && std::ranges::any_of(alt, [&](const Placement& p) {
-        return allocated(HostKey{spec.proto, spec.host_ip, AF_INET, p.host_port}).has_value();
+        return allocated(HostKey{spec.proto, spec.host_ip, families.front(), p.host_port}).has_value();
       });
     }
     if (!last) return fail("publish: no host port to try");

@@ -42,8 +42,9 @@ class PortAllocator {
   explicit PortAllocator(const Namespaces& host);
 
   // Holds host ports for every port of `spec` on behalf of `owner`. All or nothing: on
-  // error nothing new is held. IPv4 only for now: a spec whose host_ip is IPv6 fails.
-  Result<std::vector<Binding>> reserve(const std::string& owner, const api::PortSpec& spec);
+  // error nothing new is held. The spec's host address gives the family; without one the
+  // port is held on 0.0.0.0, and on [::] too when `ipv6` (one binding per family).
+  Result<std::vector<Binding>> reserve(const std::string& owner, const api::PortSpec& spec, bool ipv6 = false);
 
   // Closes every socket `owner` holds and returns what they held. Unknown owner: empty.
   std::vector<Binding> release(std::string_view owner);
@@ -59,7 +60,7 @@ class PortAllocator {
   };
   std::optional<std::string> allocated(const HostKey& key) const;
   Result<std::vector<Held>> try_place(const std::string& owner, const api::PortSpec& spec,
-                                      const std::vector<Placement>& placement);
+                                      const std::vector<Placement>& placement, const std::vector<int>& families);
 
   const Namespaces* host_;
   std::vector<Held> held_;

@@ -242,8 +242,12 @@ Result<api::ContainerInfo> NetimplRuntime::create_container(const api::Container
   // go when `c` is dropped (before the undo runs: it is declared after it).
   UndoList undo;
   // Host ports first: a clash fails before any namespace or link exists.
+  bool dual = std::ranges::any_of(atts, [this](auto& a) { return networks_.at(a.network).pool6 != nullptr; });
+  for (auto& p : spec.publish)
+    if (publishes && p.host_ip && p.host_ip->is_v6() && !dual)
+      return failf("{}: publish {}: the container has no IPv6 network", ctx, api::format_port_spec(p));
   if (publishes) {
-    NC_TRY_VOID_CTX(ports_.publish(spec.name, spec.publish), "{}", ctx);
+    NC_TRY_VOID_CTX(ports_.publish(spec.name, spec.publish, dual), "{}", ctx);
     undo.push([this, n = spec.name] { ports_.release(n); });
   }
   auto c = NC_TRY(host_mode ? make_host_container(spec.name, random_id(), *host_)

@@ -26,16 +26,15 @@ Publisher::Publisher(const Namespaces& host) : host_(&host), alloc_(host) {}
 Result<void> Publisher::validate(const std::vector<api::PortSpec>& specs) {
   for (const auto& s : specs) {
     auto ctx = fmt::format("publish {}", api::format_port_spec(s));
-    if (s.host_ip && !s.host_ip->is_v4()) return failf("{}: IPv6 host addresses are not supported yet", ctx);
     NC_TRY_VOID_CTX(portmap::alternatives(s, {1, 65535}, 1), "{}", ctx);
   }
   return {};
 }
 
-Result<void> Publisher::publish(const std::string& name, const std::vector<api::PortSpec>& specs) {
+Result<void> Publisher::publish(const std::string& name, const std::vector<api::PortSpec>& specs, bool ipv6) {
   std::vector<portmap::Binding> held;
   for (const auto& s : specs) {
-    auto r = alloc_.reserve(name, s);
+    auto r = alloc_.reserve(name, s, ipv6);
     if (!r) {
       alloc_.release(name);
       return std::unexpected(r.error());
@@ -60,9 +59,14 @@ std::vector<api::PublishedPort> Publisher::ports(std::string_view name) const {
   std::vector<api::PublishedPort> out;
   auto it = bindings_.find(name);
   if (it == bindings_.end()) return out;
-  for (const auto& b : it->second)
+  for (const auto& b : it->second) {
+    // [::] beside 0.0.0.0 is one mapping, as `docker inspect` shows it.
+    if (b.host.family == AF_INET6 && !b.host.ip &&
+        std::ranges::any_of(out, [&](auto& p) { return !p.host_ip && p.host_port == b.host.port && p.proto == b.host.proto; }))
+      continue;
     out.push_back({.proto = b.host.proto, .host_ip = b.host.ip, .host_port = b.host.port,
                    .container_port = b.container_port});
+  }
   return out;
 }
 
@@ -74,9 +78,14 @@ std::vector<nft::PortMapping> Publisher::mappings(const Containers& containers, 
     const drivers::EndpointState* ep = target(c->second, networks);
     if (!ep) continue;
     const std::string& bridge = networks.find(ep->network)->second.info.bridge;
-    for (const auto& b : bindings)
+    for (const auto& b : bindings) {
+      // An IPv6 host port reaches the endpoint's IPv6 address; without one, nothing (netimpl
+      // has no userland proxy to carry IPv6 to IPv4, as docker-proxy does).
+      if (b.host.family == AF_INET6 && !ep->ip6) continue;
       out.push_back({.proto = b.host.proto, .host_ip = b.host.ip, .host_port = b.host.port,
-                     .container_ip = ep->ip, .container_port = b.container_port, .bridge = bridge});
+                     .container_ip = b.host.family == AF_INET6 ? *ep->ip6 : ep->ip, .container_port = b.container_port,
+                     .bridge = bridge});
+    }
   }
   return out;
 }

@@ -30,14 +30,16 @@ class Publisher {
   // `host` must outlive the Publisher.
   explicit Publisher(const Namespaces& host);
 
-  // Checks specs without side effects: protocol, port ranges, IPv4 host address.
+  // Checks specs without side effects: protocol, port ranges.
   // Errors: "publish 8000-8003:80-82/tcp: host range 8000-8003 and container range ...".
   static Result<void> validate(const std::vector<api::PortSpec>& specs);
 
   // Holds host ports for every spec of container `name`; all or nothing. Errors are
   // portmap's ("Bind for 0.0.0.0:8080/tcp failed: port is already allocated", "bind
   // 0.0.0.0:8080/tcp: address already in use").
-  Result<void> publish(const std::string& name, const std::vector<api::PortSpec>& specs);
+  // `ipv6`: the container has a dual-stack network, so a spec without host address is held
+  // on [::] as well as 0.0.0.0 and DNATed to the endpoint's IPv6 address.
+  Result<void> publish(const std::string& name, const std::vector<api::PortSpec>& specs, bool ipv6 = false);
 
   // Closes the container's host ports. Unknown name: nothing happens.
   void release(std::string_view name);
