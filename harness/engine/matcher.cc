@@ -120,11 +120,15 @@ void check_interfaces(Checker& c, const ResolvedExpect& w, const json& obs) {
     c.want(fmt::format("no {}", *e.no_iface));
     if (find_iface(obs, *e.no_iface)) c.fail(fmt::format("{} exists", *e.no_iface));
   }
+  // An IPv6 gateway in default_via asks for the IPv6 default route; anything else (an
+  // IPv4 gateway, direct, none) for the IPv4 one.
+  auto want_ip = w.default_via ? IpAddr::parse(*w.default_via) : Result<IpAddr>(fail(""));
+  const char* any = want_ip && want_ip->is_v6() ? "::/0" : "0.0.0.0/0";
   std::optional<std::string> via;
   bool has_default = false;
   if (obs.contains("routes"))
     for (auto& r : obs["routes"])
-      if (str_of(r, "dst") == "0.0.0.0/0") {
+      if (str_of(r, "dst") == any) {
         has_default = true;
         via = str_of(r, "via");
       }

@@ -80,6 +80,21 @@ TEST(Matcher, InterfacesAddressesAndDefaultRoute) {
   EXPECT_EQ(v.message, "eth0 has [172.18.0.2/16]; no default route");
 }
 
+// An IPv6 gateway asks for the IPv6 default route, which the IPv4 one does not answer.
+TEST(Matcher, Ipv6DefaultRoute) {
+  json dual = ifaces("2001:db8:6::2/64", "172.18.0.1");
+  checks::Expect e{.outcomes = {Outcome::kOk}};
+  auto w = want(e);
+  w.default_via = "2001:db8:6::1";
+  auto v = match(ActionKind::kInterfaces, w, dual, 1);
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.message, "no default route");
+  dual["routes"].push_back({{"dst", "::/0"}, {"via", "2001:db8:6::1"}, {"dev", "eth0"}});
+  EXPECT_TRUE(match(ActionKind::kInterfaces, w, dual, 1).ok);
+  w.default_via = "2001:db8:6::fe";
+  EXPECT_EQ(match(ActionKind::kInterfaces, w, dual, 1).message, "default route via 2001:db8:6::1");
+}
+
 TEST(Matcher, NoDefaultRouteAndNoIface) {
   checks::Expect e{.outcomes = {Outcome::kOk}, .no_iface = "eth1", .no_default_route = true};
   EXPECT_TRUE(match(ActionKind::kInterfaces, want(e), ifaces("172.18.0.2/16", nullptr), 1).ok);
