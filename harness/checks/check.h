@@ -8,7 +8,8 @@
 //    load_catalogue call, is unique;
 //  - every capability in `requirements` is a row of api::kCapabilityTable;
 //  - `networks` and `containers` are in file order, fully typed (subnets, gateways, IPs and
-//    published ports parsed), and every network a container attaches to is declared in
+//    published ports parsed; subnet, gateway and an attachment's ip are IPv4, subnet6,
+//    gateway6 and ip6 IPv6), and every network a container attaches to is declared in
 //    `networks` or predefined (kPredefinedNetworks);
 //  - every step holds exactly one action; `from` is set exactly for probe actions, and names
 //    `host`, `external` or a container that exists at that step (declared, or created by an

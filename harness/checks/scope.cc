@@ -33,7 +33,12 @@ std::string published(const std::vector<api::PortSpec>& ports) {
 }  // namespace
 
 Scope::Scope() {
-  for (auto n : kPredefinedNetworks) networks_.emplace_back(std::string(n), std::nullopt);
+  for (auto n : kPredefinedNetworks) networks_.push_back(Network{.name = std::string(n)});
+}
+
+const Scope::Network* Scope::network(std::string_view name) const {
+  auto it = std::ranges::find(networks_, name, &Network::name);
+  return it == networks_.end() ? nullptr : &*it;
 }
 
 const Scope::Container* Scope::container(std::string_view name) const {
@@ -65,23 +70,29 @@ std::vector<std::string> Scope::containers_on(std::string_view network) const {
   return out;
 }
 
-bool Scope::has_network(std::string_view name) const {
-  return std::ranges::any_of(networks_, [&](auto& n) { return n.first == name; });
+bool Scope::has_network(std::string_view name) const { return network(name) != nullptr; }
+
+std::optional<Prefix> Scope::subnet(std::string_view name) const {
+  auto* n = network(name);
+  return n ? n->subnet : std::nullopt;
 }
 
-std::optional<Prefix> Scope::subnet(std::string_view network) const {
-  for (auto& [name, subnet] : networks_)
-    if (name == network) return subnet;
-  return std::nullopt;
+std::optional<Prefix> Scope::subnet6(std::string_view name) const {
+  auto* n = network(name);
+  return n ? n->subnet6 : std::nullopt;
 }
 
 std::string Scope::overlapping(const Prefix& p) const {
-  for (auto& [name, subnet] : networks_)
-    if (subnet && subnet->overlaps(p)) return name;
+  for (auto& n : networks_) {
+    auto& mine = p.addr().is_v6() ? n.subnet6 : n.subnet;
+    if (mine && mine->overlaps(p)) return n.name;
+  }
   return "";
 }
 
-void Scope::add_network(const api::NetworkSpec& spec) { networks_.emplace_back(spec.name, spec.subnet); }
+void Scope::add_network(const api::NetworkSpec& spec) {
+  networks_.push_back(Network{spec.name, spec.subnet, spec.subnet6});
+}
 
 void Scope::add_container(const api::ContainerSpec& spec) {
   Container c{spec.name, {}, spec.publish};
@@ -99,7 +110,7 @@ void Scope::disconnect(std::string_view name, std::string_view network) {
 }
 
 void Scope::remove_network(std::string_view name) {
-  std::erase_if(networks_, [&](auto& n) { return n.first == name; });
+  std::erase_if(networks_, [&](auto& n) { return n.name == name; });
 }
 
 void Scope::remove_container(std::string_view name) { std::erase_if(containers_, [&](auto& c) { return c.name == name; }); }
@@ -112,7 +123,7 @@ std::string Scope::unknown_container(std::string_view name) const {
 
 std::string Scope::unknown_network(std::string_view name) const {
   std::vector<std::string> names;
-  for (auto& n : networks_) names.push_back(n.first);
+  for (auto& n : networks_) names.push_back(n.name);
   return fmt::format("unknown network '{}'; networks at this point: {}", name, or_none(names));
 }
 

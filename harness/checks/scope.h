@@ -28,9 +28,12 @@ class Scope {
 
   bool has_container(std::string_view name) const;
   bool has_network(std::string_view name) const;
-  // The network's subnet when the check gave one; nullopt when allocated or unknown.
+  // The network's subnet (IPv4) or subnet6 when the check gave one; nullopt when
+  // allocated or unknown.
   std::optional<Prefix> subnet(std::string_view network) const;
-  // The name of a known network whose subnet overlaps `p`, or "".
+  std::optional<Prefix> subnet6(std::string_view network) const;
+  // The name of a known network whose subnet of p's family (subnet or subnet6) overlaps
+  // `p`, or "".
   std::string overlapping(const Prefix& p) const;
 
   // The container's networks at this point, in the order it joined them (the first is what
@@ -73,6 +76,12 @@ class Scope {
   // Why the variable cannot be answered at this point, or "" when it can.
   std::string unanswerable(const Variable& var) const;
 
+  struct Network {
+    std::string name;
+    std::optional<Prefix> subnet, subnet6;
+  };
+  const Network* network(std::string_view name) const;
+
   struct Container {
     std::string name;
     std::vector<std::string> networks;
@@ -84,7 +93,7 @@ class Scope {
   std::vector<Container> containers_;
   int hosts_ = 1;
   std::vector<std::string> requirements_;
-  std::vector<std::pair<std::string, std::optional<Prefix>>> networks_;
+  std::vector<Network> networks_;
   std::set<std::string, std::less<>> kept_;
 };
 
