@@ -16,7 +16,8 @@
 //    earlier step and not removed since); the same holds for every container and network
 //    name a runtime action or a variable uses;
 //  - a variable asks for a container's address or gateway only on a network the container
-//    is on at that step, and for a published port only one the container publishes; a
+//    is on at that step, for an IPv6 one (ip6, gateway6, subnet6) only of a network that is
+//    dual stack at that step, and for a published port only one the container publishes; a
 //    runtime action expected to succeed does not join a network twice, leave one the
 //    container is not on, or remove a network a container is still on;
 //  - `expect` holds only fields that apply to the step's action (see Expect).

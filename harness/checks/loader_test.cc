@@ -283,6 +283,48 @@ TEST(ParseCheck, Subnet6OrGateway6MakeANetworkDualStackWithoutIpv6) {
   EXPECT_FALSE(c->networks[3].dual_stack());
 }
 
+TEST(ParseCheck, IPv6VariablesNeedADualStackNetworkAtThatStep) {
+  auto extra = "networks: { v4: {}, dual: { ipv6: true } }\ncontainers: { web: { networks: [v4, dual] } }\n";
+  auto ok = parse("  - { from: host, ping: '${web.ip6.dual}', expect: ok }\n"
+                  "  - { from: web, connect: 'tcp://[${external.ip6}]:9000', expect: { peer: '${host.ip6}' } }\n"
+                  "  - { network_disconnect: { container: web, network: v4 }, expect: ok }\n"
+                  "  - { from: host, ping: '${web.ip6}', expect: ok }\n",  // dual is its first network now
+                  extra);
+  ASSERT_TRUE(ok) << ok.error().message();
+  auto first = parse("  - { from: host, ping: '${web.ip6}', expect: ok }\n", extra);
+  ASSERT_FALSE(first);
+  EXPECT_EQ(first.error().message(), "mem.yaml:7:25: ping: ${web.ip6}: network v4 is not dual stack at this point: "
+                                     "declare it with ipv6: true or a subnet6");
+  auto gateway = parse("  - { from: web, ping: '${web.gateway6.v4}', expect: ok }\n", extra);
+  ASSERT_FALSE(gateway);
+  EXPECT_NE(gateway.error().message().find("${web.gateway6.v4}: network v4 is not dual stack"), std::string::npos)
+      << gateway.error().message();
+  auto off = parse("  - { from: host, ping: '${web.ip6.v4}', expect: ok }\n", extra);
+  ASSERT_FALSE(off);  // the container is on it, but the network has no IPv6
+  auto not_on = parse("  - { network_disconnect: { container: web, network: dual }, expect: ok }\n"
+                      "  - { from: host, ping: '${web.ip6.dual}', expect: ok }\n",
+                      extra);
+  ASSERT_FALSE(not_on);
+  EXPECT_NE(not_on.error().message().find("container web is not on network dual at this point"), std::string::npos)
+      << not_on.error().message();
+}
+
+TEST(ParseCheck, NetworkCreateStepsRecordDualStack) {
+  auto ok = parse("  - { network_create: { name: n2, subnet6: '2001:db8:2::/64' }, expect: ok }\n"
+                  "  - { note: '${net.n2.subnet6}' }\n"
+                  "  - { network_remove: n2, expect: ok }\n"
+                  "  - { network_create: { name: n2, ipv6: true }, expect: ok }\n"
+                  "  - { container_create: { name: c, networks: [n2] }, expect: ok }\n"
+                  "  - { note: '${c.ip6.n2} ${c.gateway6.n2} ${net.n2.gateway6}' }\n");
+  ASSERT_TRUE(ok) << ok.error().message();
+  auto failed = parse("  - { network_create: { name: n2, ipv6: true }, expect: { error: x } }\n"
+                      "  - { network_create: { name: n2 }, expect: ok }\n"
+                      "  - { note: '${net.n2.subnet6}' }\n");
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().message(), "mem.yaml:7:13: note: ${net.n2.subnet6}: network n2 is not dual stack at this "
+                                      "point: declare it with ipv6: true or a subnet6");
+}
+
 TEST(ParseCheck, IPv6ClashesOnlyWhenExpectedToSucceed) {
   auto extra = "networks: { n0: { subnet: 172.17.0.0/16, subnet6: '2001:db8::/48' } }\ncontainers: { c: { networks: [n0] } }\n";
   auto ok = parse("  - { network_create: { name: n1, subnet6: '2001:db8:0:1::/64' }, expect: { error: overlaps } }\n"
