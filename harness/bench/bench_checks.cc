@@ -12,7 +12,6 @@
 #include "harness/engine/engine.h"
 #include "harness/engine/skip.h"
 #include "harness/kernel/features.h"
-#include "harness/lab/topology.h"
 #include "harness/runtimes/registry.h"
 
 namespace nc::bench {
@@ -72,8 +71,7 @@ void run_once(runtimes::RuntimeUnderTest& rut, Row& row, const Variant& v, const
     return;
   }
   engine::EngineEnv env{.runtime = placed->runtime,
-                        .lab = {.host = &placed->host->host(), .external = &placed->host->external(),
-                                .host_ip = std::string(lab::kHostIp), .external_ip = std::string(lab::kExternalIp)},
+                        .lab = engine::LabPlaces::of(placed->host->host(), placed->host->external()),
                         .probe_path = o.probe_path,
                         .silence = {.bounded = v.bounded},
                         .reset_after = !placed->dropped_after_check,

@@ -8,14 +8,16 @@
 //    load_catalogue call, is unique;
 //  - every capability in `requirements` is a row of api::kCapabilityTable;
 //  - `networks` and `containers` are in file order, fully typed (subnets, gateways, IPs and
-//    published ports parsed), and every network a container attaches to is declared in
+//    published ports parsed; subnet, gateway and an attachment's ip are IPv4, subnet6,
+//    gateway6 and ip6 IPv6), and every network a container attaches to is declared in
 //    `networks` or predefined (kPredefinedNetworks);
 //  - every step holds exactly one action; `from` is set exactly for probe actions, and names
 //    `host`, `external` or a container that exists at that step (declared, or created by an
 //    earlier step and not removed since); the same holds for every container and network
 //    name a runtime action or a variable uses;
 //  - a variable asks for a container's address or gateway only on a network the container
-//    is on at that step, and for a published port only one the container publishes; a
+//    is on at that step, for an IPv6 one (ip6, gateway6, subnet6) only of a network that is
+//    dual stack at that step, and for a published port only one the container publishes; a
 //    runtime action expected to succeed does not join a network twice, leave one the
 //    container is not on, or remove a network a container is still on;
 //  - `expect` holds only fields that apply to the step's action (see Expect).

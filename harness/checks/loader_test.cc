@@ -47,8 +47,12 @@ TEST_F(FullFile, NetworksInFileOrder) {
   EXPECT_TRUE(n.internal);
   EXPECT_FALSE(n.icc);
   EXPECT_EQ(n.mtu, 1400);
+  EXPECT_TRUE(n.ipv6);
+  EXPECT_EQ(n.subnet6, prefix("2001:db8:30::/64"));
+  EXPECT_EQ(n.gateway6, ip("2001:db8:30::fe"));
   EXPECT_EQ(c_.networks[1].name, "other");
   EXPECT_FALSE(c_.networks[1].subnet);
+  EXPECT_FALSE(c_.networks[1].dual_stack());
   EXPECT_TRUE(c_.networks[1].icc);
   EXPECT_EQ(c_.networks[2].driver, "macvlan");
   EXPECT_EQ(c_.networks[2].parent, "eth0");
@@ -63,8 +67,10 @@ TEST_F(FullFile, ContainersInFileOrder) {
   EXPECT_EQ(api.networks[0].network, "appnet");
   EXPECT_EQ(api.networks[0].aliases, (std::vector<std::string>{"a1", "a2"}));
   EXPECT_EQ(api.networks[0].ip, ip("172.30.0.5"));
+  EXPECT_EQ(api.networks[0].ip6, ip("2001:db8:30::5"));
   EXPECT_EQ(api.networks[1].network, "other");
   EXPECT_FALSE(api.networks[1].ip);
+  EXPECT_FALSE(api.networks[1].ip6);
   EXPECT_EQ(api.hostname, "api-host");
   ASSERT_EQ(api.publish.size(), 3u);
   EXPECT_EQ(api.publish[1].host_ip, ip("127.0.0.1"));
@@ -138,6 +144,7 @@ TEST_F(FullFile, RuntimeSteps) {
   EXPECT_TRUE(create.expect.outcomes.empty());
   EXPECT_FALSE(create.expect.error);
   EXPECT_EQ(create.get<NetworkCreate>()->spec.subnet, prefix("172.31.0.0/16"));
+  EXPECT_EQ(create.get<NetworkCreate>()->spec.subnet6, prefix("2001:db8:31::/64"));
 
   const auto& refused = c_.steps[6];
   EXPECT_EQ(refused.expect.error, "overlaps");
@@ -151,6 +158,7 @@ TEST_F(FullFile, RuntimeSteps) {
   EXPECT_EQ(connect->attachment.network, "n2");
   EXPECT_EQ(connect->attachment.aliases, std::vector<std::string>{"w"});
   EXPECT_EQ(connect->attachment.ip, ip("172.31.0.9"));
+  EXPECT_EQ(connect->attachment.ip6, ip("2001:db8:31::9"));
 
   const auto* v6 = c_.steps[9].get<Connect>();
   EXPECT_EQ(v6->proto, Proto::kUdp);
@@ -254,6 +262,88 @@ TEST(ParseCheck, ClashesOnlyWhenExpectedToSucceed) {
                    "networks: { n0: { subnet: 172.17.0.0/16 } }\n");
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message().find("overlaps network n0"), std::string::npos) << bad.error().message();
+}
+
+TEST(ParseCheck, Subnet6OrGateway6MakeANetworkDualStackWithoutIpv6) {
+  auto c = parse("  - { note: '${net.a.subnet6} ${net.b.gateway6} ${net.c.subnet6} ${web.ip6.a} ${web.gateway6.c}' }\n",
+                 "networks:\n"
+                 "  a: { ipv6: true }\n"
+                 "  b: { subnet6: '2001:db8:1::/64', gateway6: '2001:db8:1::fe' }\n"
+                 "  c: { ipv6: true, subnet6: '2001:db8:2::/64' }\n"
+                 "  d: { ipv6: false }\n"
+                 "containers: { web: { networks: [a, c] } }\n");
+  ASSERT_TRUE(c) << c.error().message();
+  ASSERT_EQ(c->networks.size(), 4u);
+  EXPECT_TRUE(c->networks[0].ipv6);
+  EXPECT_FALSE(c->networks[0].subnet6);  // allocated from the runtime's IPv6 pool
+  EXPECT_FALSE(c->networks[1].ipv6);     // as written: subnet6 implies it (dual_stack())
+  EXPECT_TRUE(c->networks[1].dual_stack());
+  EXPECT_EQ(c->networks[1].gateway6, ip("2001:db8:1::fe"));
+  EXPECT_TRUE(c->networks[2].dual_stack());
+  EXPECT_FALSE(c->networks[3].dual_stack());
+}
+
+TEST(ParseCheck, IPv6VariablesNeedADualStackNetworkAtThatStep) {
+  auto extra = "networks: { v4: {}, dual: { ipv6: true } }\ncontainers: { web: { networks: [v4, dual] } }\n";
+  auto ok = parse("  - { from: host, ping: '${web.ip6.dual}', expect: ok }\n"
+                  "  - { from: web, connect: 'tcp://[${external.ip6}]:9000', expect: { peer: '${host.ip6}' } }\n"
+                  "  - { network_disconnect: { container: web, network: v4 }, expect: ok }\n"
+                  "  - { from: host, ping: '${web.ip6}', expect: ok }\n",  // dual is its first network now
+                  extra);
+  ASSERT_TRUE(ok) << ok.error().message();
+  auto first = parse("  - { from: host, ping: '${web.ip6}', expect: ok }\n", extra);
+  ASSERT_FALSE(first);
+  EXPECT_EQ(first.error().message(), "mem.yaml:7:25: ping: ${web.ip6}: network v4 is not dual stack at this point: "
+                                     "declare it with ipv6: true or a subnet6");
+  auto gateway = parse("  - { from: web, ping: '${web.gateway6.v4}', expect: ok }\n", extra);
+  ASSERT_FALSE(gateway);
+  EXPECT_NE(gateway.error().message().find("${web.gateway6.v4}: network v4 is not dual stack"), std::string::npos)
+      << gateway.error().message();
+  auto off = parse("  - { from: host, ping: '${web.ip6.v4}', expect: ok }\n", extra);
+  ASSERT_FALSE(off);  // the container is on it, but the network has no IPv6
+  auto not_on = parse("  - { network_disconnect: { container: web, network: dual }, expect: ok }\n"
+                      "  - { from: host, ping: '${web.ip6.dual}', expect: ok }\n",
+                      extra);
+  ASSERT_FALSE(not_on);
+  EXPECT_NE(not_on.error().message().find("container web is not on network dual at this point"), std::string::npos)
+      << not_on.error().message();
+}
+
+TEST(ParseCheck, NetworkCreateStepsRecordDualStack) {
+  auto ok = parse("  - { network_create: { name: n2, subnet6: '2001:db8:2::/64' }, expect: ok }\n"
+                  "  - { note: '${net.n2.subnet6}' }\n"
+                  "  - { network_remove: n2, expect: ok }\n"
+                  "  - { network_create: { name: n2, ipv6: true }, expect: ok }\n"
+                  "  - { container_create: { name: c, networks: [n2] }, expect: ok }\n"
+                  "  - { note: '${c.ip6.n2} ${c.gateway6.n2} ${net.n2.gateway6}' }\n");
+  ASSERT_TRUE(ok) << ok.error().message();
+  auto failed = parse("  - { network_create: { name: n2, ipv6: true }, expect: { error: x } }\n"
+                      "  - { network_create: { name: n2 }, expect: ok }\n"
+                      "  - { note: '${net.n2.subnet6}' }\n");
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().message(), "mem.yaml:7:13: note: ${net.n2.subnet6}: network n2 is not dual stack at this "
+                                      "point: declare it with ipv6: true or a subnet6");
+}
+
+TEST(ParseCheck, IPv6ClashesOnlyWhenExpectedToSucceed) {
+  auto extra = "networks: { n0: { subnet: 172.17.0.0/16, subnet6: '2001:db8::/48' } }\ncontainers: { c: { networks: [n0] } }\n";
+  auto ok = parse("  - { network_create: { name: n1, subnet6: '2001:db8:0:1::/64' }, expect: { error: overlaps } }\n"
+                  "  - { network_create: { name: n2, subnet: 172.18.0.0/16, subnet6: '2001:db9::/64' }, expect: ok }\n"
+                  "  - { network_connect: { container: c, network: n2, ip6: '2001:db8::9' }, expect: { error: range } }\n",
+                  extra);
+  ASSERT_TRUE(ok) << ok.error().message();
+  auto overlap = parse("  - { network_create: { name: n1, subnet6: '2001:db8:0:1::/64' }, expect: ok }\n", extra);
+  ASSERT_FALSE(overlap);
+  EXPECT_EQ(overlap.error().message(), "mem.yaml:7:44: subnet6 2001:db8:0:1::/64 overlaps network n0; to assert that the "
+                                       "runtime refuses it, use a network_create step expecting an error");
+  // An address of the wrong family is wrong whatever the step expects.
+  auto family = parse("  - { network_create: { name: n1, subnet6: 172.30.0.0/24 }, expect: { error: x } }\n", extra);
+  ASSERT_FALSE(family);
+  EXPECT_NE(family.error().message().find("subnet6: 172.30.0.0/24 is IPv4"), std::string::npos) << family.error().message();
+  auto ip6 = parse("  - { network_connect: { container: c, network: bridge, ip6: 172.17.0.9 }, expect: { error: x } }\n",
+                   extra);
+  ASSERT_FALSE(ip6);
+  EXPECT_NE(ip6.error().message().find("ip6: 172.17.0.9 is IPv4"), std::string::npos) << ip6.error().message();
 }
 
 TEST(ParseCheck, NeverThrows) {

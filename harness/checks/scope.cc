@@ -33,7 +33,12 @@ std::string published(const std::vector<api::PortSpec>& ports) {
 }  // namespace
 
 Scope::Scope() {
-  for (auto n : kPredefinedNetworks) networks_.emplace_back(std::string(n), std::nullopt);
+  for (auto n : kPredefinedNetworks) networks_.push_back(Network{.name = std::string(n)});
+}
+
+const Scope::Network* Scope::network(std::string_view name) const {
+  auto it = std::ranges::find(networks_, name, &Network::name);
+  return it == networks_.end() ? nullptr : &*it;
 }
 
 const Scope::Container* Scope::container(std::string_view name) const {
@@ -65,23 +70,34 @@ std::vector<std::string> Scope::containers_on(std::string_view network) const {
   return out;
 }
 
-bool Scope::has_network(std::string_view name) const {
-  return std::ranges::any_of(networks_, [&](auto& n) { return n.first == name; });
+bool Scope::has_network(std::string_view name) const { return network(name) != nullptr; }
+
+std::optional<Prefix> Scope::subnet(std::string_view name) const {
+  auto* n = network(name);
+  return n ? n->subnet : std::nullopt;
 }
 
-std::optional<Prefix> Scope::subnet(std::string_view network) const {
-  for (auto& [name, subnet] : networks_)
-    if (name == network) return subnet;
-  return std::nullopt;
+std::optional<Prefix> Scope::subnet6(std::string_view name) const {
+  auto* n = network(name);
+  return n ? n->subnet6 : std::nullopt;
+}
+
+bool Scope::dual_stack(std::string_view name) const {
+  auto* n = network(name);
+  return n && n->dual_stack;
 }
 
 std::string Scope::overlapping(const Prefix& p) const {
-  for (auto& [name, subnet] : networks_)
-    if (subnet && subnet->overlaps(p)) return name;
+  for (auto& n : networks_) {
+    auto& mine = p.addr().is_v6() ? n.subnet6 : n.subnet;
+    if (mine && mine->overlaps(p)) return n.name;
+  }
   return "";
 }
 
-void Scope::add_network(const api::NetworkSpec& spec) { networks_.emplace_back(spec.name, spec.subnet); }
+void Scope::add_network(const api::NetworkSpec& spec) {
+  networks_.push_back(Network{spec.name, spec.subnet, spec.subnet6, spec.dual_stack()});
+}
 
 void Scope::add_container(const api::ContainerSpec& spec) {
   Container c{spec.name, {}, spec.publish};
@@ -99,7 +115,7 @@ void Scope::disconnect(std::string_view name, std::string_view network) {
 }
 
 void Scope::remove_network(std::string_view name) {
-  std::erase_if(networks_, [&](auto& n) { return n.first == name; });
+  std::erase_if(networks_, [&](auto& n) { return n.name == name; });
 }
 
 void Scope::remove_container(std::string_view name) { std::erase_if(containers_, [&](auto& c) { return c.name == name; }); }
@@ -112,7 +128,7 @@ std::string Scope::unknown_container(std::string_view name) const {
 
 std::string Scope::unknown_network(std::string_view name) const {
   std::vector<std::string> names;
-  for (auto& n : networks_) names.push_back(n.first);
+  for (auto& n : networks_) names.push_back(n.name);
   return fmt::format("unknown network '{}'; networks at this point: {}", name, or_none(names));
 }
 
@@ -144,18 +160,29 @@ Result<void> Scope::check_template(const Reader& r, const Value& v, std::string_
 
 std::string Scope::unanswerable(const Variable& var) const {
   using K = Variable::Kind;
+  bool network_var = var.kind == K::kNetworkSubnet || var.kind == K::kNetworkGateway;
+  if (network_var && var.v6) return not_dual_stack(var.network);
   auto* c = container(var.container);
   if (!c) return "";
-  if ((var.kind == K::kContainerIp || var.kind == K::kContainerGateway) && var.network.empty() && c->networks.empty())
+  bool address = var.kind == K::kContainerIp || var.kind == K::kContainerGateway;
+  if (address && var.network.empty() && c->networks.empty())
     return fmt::format("container {} is on no network at this point", c->name);
-  if ((var.kind == K::kContainerIp || var.kind == K::kContainerGateway) && !var.network.empty() &&
-      !on_network(c->name, var.network))
+  if (address && !var.network.empty() && !on_network(c->name, var.network))
     return fmt::format("container {} is not on network {} at this point; its networks: {}", c->name, var.network,
                        or_none(c->networks));
+  if (address && var.v6) return not_dual_stack(var.network.empty() ? c->networks.front() : var.network);
   if (var.kind == K::kContainerPort && !publishes(c->publish, var.port, proto_name(var.proto)))
     return fmt::format("container {} does not publish port {}/{}; it publishes {}", c->name, var.port, var.proto,
                        published(c->publish));
   return "";
+}
+
+std::string Scope::not_dual_stack(std::string_view network) const {
+  if (dual_stack(network)) return "";
+  if (std::ranges::find(kPredefinedNetworks, network) != kPredefinedNetworks.end())
+    return fmt::format("network {} is not dual stack: the predefined networks are IPv4 only here; use a network "
+                       "declared with ipv6: true or a subnet6", network);
+  return fmt::format("network {} is not dual stack at this point: declare it with ipv6: true or a subnet6", network);
 }
 
 Result<void> check_name(const Reader& r, const YAML::Mark& at, std::string_view name, std::string_view kind) {

@@ -28,9 +28,15 @@ class Scope {
 
   bool has_container(std::string_view name) const;
   bool has_network(std::string_view name) const;
-  // The network's subnet when the check gave one; nullopt when allocated or unknown.
+  // The network's subnet (IPv4) or subnet6 when the check gave one; nullopt when
+  // allocated or unknown.
   std::optional<Prefix> subnet(std::string_view network) const;
-  // The name of a known network whose subnet overlaps `p`, or "".
+  std::optional<Prefix> subnet6(std::string_view network) const;
+  // Whether the network has IPv6 addresses (api::NetworkSpec::dual_stack); never the
+  // predefined ones.
+  bool dual_stack(std::string_view network) const;
+  // The name of a known network whose subnet of p's family (subnet or subnet6) overlaps
+  // `p`, or "".
   std::string overlapping(const Prefix& p) const;
 
   // The container's networks at this point, in the order it joined them (the first is what
@@ -63,8 +69,9 @@ class Scope {
   Result<void> need_container(const Reader& r, const YAML::Mark& at, std::string_view name) const;
   Result<void> need_network(const Reader& r, const YAML::Mark& at, std::string_view name) const;
   // Checks each ${...} of the value's text: syntax, that its names exist here, that a
-  // container's address or gateway is asked for on a network it is on at this point, and a
-  // published port of one it publishes.
+  // container's address or gateway is asked for on a network it is on at this point, an
+  // IPv6 one (ip6, gateway6, subnet6) only of a dual-stack network, and a published port
+  // of one it publishes.
   Result<void> check_template(const Reader& r, const Value& v, std::string_view text) const;
 
  private:
@@ -72,6 +79,15 @@ class Scope {
   std::string unknown_network(std::string_view name) const;
   // Why the variable cannot be answered at this point, or "" when it can.
   std::string unanswerable(const Variable& var) const;
+  // Why a known network has no IPv6 address to offer, or "" when it is dual stack.
+  std::string not_dual_stack(std::string_view network) const;
+
+  struct Network {
+    std::string name;
+    std::optional<Prefix> subnet, subnet6;
+    bool dual_stack = false;
+  };
+  const Network* network(std::string_view name) const;
 
   struct Container {
     std::string name;
@@ -84,7 +100,7 @@ class Scope {
   std::vector<Container> containers_;
   int hosts_ = 1;
   std::vector<std::string> requirements_;
-  std::vector<std::pair<std::string, std::optional<Prefix>>> networks_;
+  std::vector<Network> networks_;
   std::set<std::string, std::less<>> kept_;
 };
 

@@ -9,10 +9,11 @@
 namespace nc::checks::detail {
 namespace {
 
-constexpr std::string_view kNetworkKeys[] = {"name", "driver", "subnet", "gateway", "internal",
-                                             "icc", "mtu", "parent", "mode"};
+constexpr std::string_view kNetworkKeys[] = {"name", "driver", "subnet", "gateway", "ipv6", "subnet6",
+                                             "gateway6", "internal", "icc", "mtu", "parent", "mode"};
+constexpr std::string_view kIpv6Keys[] = {"ipv6", "subnet6", "gateway6"};
 constexpr std::string_view kContainerKeys[] = {"name", "networks", "hostname", "publish", "dns", "run", "host"};
-constexpr std::string_view kAttachmentKeys[] = {"container", "network", "aliases", "ip"};
+constexpr std::string_view kAttachmentKeys[] = {"container", "network", "aliases", "ip", "ip6"};
 constexpr std::string_view kServiceKeys[] = {"at", "run"};
 constexpr std::string_view kName[] = {"name"};
 constexpr std::string_view kNetwork[] = {"network"};
@@ -50,37 +51,91 @@ Result<void> check_vlan_keys(const Reader& r, const Fields& f, std::string_view 
   return {};
 }
 
-Result<void> check_gateway(const Reader& r, const Fields& f, const api::NetworkSpec& s) {
-  auto* field = f.find("gateway");
+// The subnet or subnet6 of a network, of the family its key says.
+Result<Prefix> family_subnet(const Reader& r, const Value& v, const api::NetworkSpec& s, bool v6) {
+  auto p = NC_TRY(r.subnet(v));
+  if (!v6 && p.addr().is_v6())
+    return r.errorf(v.mark, "subnet: {} is IPv6; network {}'s IPv6 subnet goes in subnet6 (with ipv6: true)", p, s.name);
+  if (v6 && p.addr().is_v4())
+    return r.errorf(v.mark, "subnet6: {} is IPv4; network {}'s IPv4 subnet goes in subnet", p, s.name);
+  // /127 and /128 leave no address for a container once the gateway has one.
+  if (v6 && p.len() > 126)
+    return r.errorf(v.mark, "subnet6: {} is too small for network {}: it needs room for a gateway and a container "
+                    "(/126 at most)", p, s.name);
+  return p;
+}
+
+// The gateway or gateway6 of a network, of the family its key says.
+Result<IpAddr> family_gateway(const Reader& r, const Value& v, const api::NetworkSpec& s, bool v6) {
+  auto ip = NC_TRY(r.ip(v));
+  if (!v6 && ip.is_v6())
+    return r.errorf(v.mark, "gateway: {} is IPv6; network {}'s IPv6 gateway goes in gateway6", ip, s.name);
+  if (v6 && ip.is_v4())
+    return r.errorf(v.mark, "gateway6: {} is IPv4; network {}'s IPv4 gateway goes in gateway", ip, s.name);
+  return ip;
+}
+
+// gateway in subnet, gateway6 in subnet6 (`key` names the gateway's field).
+Result<void> check_gateway(const Reader& r, const Fields& f, const api::NetworkSpec& s, std::string_view key) {
+  auto* field = f.find(key);
   if (!field) return {};
-  if (!s.subnet) return r.error(field->value.mark, "gateway: needs a subnet in the same network");
-  if (!s.subnet->contains(*s.gateway))
-    return r.errorf(field->value.mark, "gateway: {} is outside the subnet {}", *s.gateway, *s.subnet);
+  bool v6 = key == "gateway6";
+  auto& subnet = v6 ? s.subnet6 : s.subnet;
+  auto& gateway = v6 ? s.gateway6 : s.gateway;
+  std::string_view subnet_key = v6 ? "subnet6" : "subnet";
+  if (!subnet) return r.errorf(field->value.mark, "{}: needs a {} in network {}", key, subnet_key, s.name);
+  if (!subnet->contains(*gateway))
+    return r.errorf(field->value.mark, "{}: {} is outside network {}'s {} {}", key, *gateway, s.name, subnet_key, *subnet);
   return {};
+}
+
+// The dual-stack keys: only where there are addresses, and not `ipv6: false` beside the
+// subnet6 or gateway6 that make a network dual stack.
+Result<void> check_ipv6_keys(const Reader& r, const Fields& f, const api::NetworkSpec& s) {
+  bool addressed = s.driver != "host" && s.driver != "none";
+  for (auto key : kIpv6Keys)
+    if (auto* field = f.find(key); field && !addressed)
+      return r.errorf(field->key_mark, "'{}' applies to networks with addresses (bridge, macvlan, ipvlan, overlay), not {} "
+                      "(network {})", key, s.driver, s.name);
+  auto* ipv6 = f.find("ipv6");
+  if (!ipv6 || s.ipv6 || (!s.subnet6 && !s.gateway6)) return {};
+  return r.errorf(ipv6->value.mark, "ipv6: false contradicts {} in network {}: subnet6 and gateway6 make a network "
+                  "dual stack (drop ipv6: false)", s.subnet6 ? "subnet6" : "gateway6", s.name);
+}
+
+Result<void> fill_ipv6(const Reader& r, const Fields& f, api::NetworkSpec& s) {
+  if (auto* v = f.find("ipv6")) s.ipv6 = NC_TRY(r.boolean(v->value));
+  if (auto* v = f.find("subnet6")) s.subnet6 = NC_TRY(family_subnet(r, v->value, s, true));
+  if (auto* v = f.find("gateway6")) s.gateway6 = NC_TRY(family_gateway(r, v->value, s, true));
+  NC_TRY_VOID(check_ipv6_keys(r, f, s));
+  return check_gateway(r, f, s, "gateway6");
 }
 
 Result<void> fill_network(const Reader& r, const Fields& f, api::NetworkSpec& s) {
   if (auto* v = f.find("driver")) s.driver = NC_TRY(parse_driver(r, v->value));
-  if (auto* v = f.find("subnet")) s.subnet = NC_TRY(r.subnet(v->value));
-  if (auto* v = f.find("gateway")) s.gateway = NC_TRY(r.ip(v->value));
+  if (auto* v = f.find("subnet")) s.subnet = NC_TRY(family_subnet(r, v->value, s, false));
+  if (auto* v = f.find("gateway")) s.gateway = NC_TRY(family_gateway(r, v->value, s, false));
   if (auto* v = f.find("internal")) s.internal = NC_TRY(r.boolean(v->value));
   if (auto* v = f.find("icc")) s.icc = NC_TRY(r.boolean(v->value));
   if (auto* v = f.find("mtu")) s.mtu = static_cast<int>(NC_TRY(r.integer(v->value, 68, 65535)));
   if (auto* v = f.find("parent")) s.parent = NC_TRY(r.word(v->value));
   if (auto* v = f.find("mode")) s.mode = NC_TRY(parse_mode(r, v->value, s.driver));
   NC_TRY_VOID(check_vlan_keys(r, f, s.driver));
-  return check_gateway(r, f, s);
+  NC_TRY_VOID(check_gateway(r, f, s, "gateway"));
+  return fill_ipv6(r, f, s);
 }
 
 // Strict: the new network must not overlap one that exists (a sure creation failure).
 Result<void> check_overlap(const Reader& r, const Fields& f, const api::NetworkSpec& s, const Scope& scope) {
-  if (!s.subnet) return {};
-  auto other = scope.overlapping(*s.subnet);
-  if (other.empty()) return {};
-  return r.errorf(f.find("subnet")->value.mark,
-                  "subnet {} overlaps network {}; to assert that the runtime refuses it, use a "
-                  "network_create step expecting an error",
-                  *s.subnet, other);
+  for (auto& [key, subnet] : {std::pair{"subnet", s.subnet}, std::pair{"subnet6", s.subnet6}}) {
+    auto other = subnet ? scope.overlapping(*subnet) : "";
+    if (other.empty()) continue;
+    return r.errorf(f.find(key)->value.mark,
+                    "{} {} overlaps network {}; to assert that the runtime refuses it, use a "
+                    "network_create step expecting an error",
+                    key, *subnet, other);
+  }
+  return {};
 }
 
 Result<api::NetworkSpec> network_spec(const Reader& r, const Fields& f, std::string name, const Scope& scope, bool strict) {
@@ -91,12 +146,18 @@ Result<api::NetworkSpec> network_spec(const Reader& r, const Fields& f, std::str
   return spec;
 }
 
-Result<IpAddr> attachment_ip(const Reader& r, const Value& v, const std::string& network, const Scope& scope, bool strict) {
+// A fixed address, `ip` or (v6) `ip6`; strict: inside the network's declared subnet or subnet6.
+Result<IpAddr> attachment_ip(const Reader& r, const Value& v, const std::string& network, const Scope& scope, bool strict,
+                             bool v6) {
   auto ip = NC_TRY(r.ip(v));
-  auto subnet = scope.subnet(network);
-  if (strict && !subnet)
-    return r.errorf(v.mark, "ip: a fixed address needs network {} declared with a subnet", network);
-  if (strict && !subnet->contains(ip)) return r.errorf(v.mark, "ip: {} is outside {} ({})", ip, network, *subnet);
+  if (!v6 && ip.is_v6()) return r.errorf(v.mark, "ip: {} is IPv6; an IPv6 fixed address goes in ip6", ip);
+  if (v6 && ip.is_v4()) return r.errorf(v.mark, "ip6: {} is IPv4; an IPv4 fixed address goes in ip", ip);
+  if (!strict) return ip;
+  auto subnet = v6 ? scope.subnet6(network) : scope.subnet(network);
+  std::string_view subnet_key = v6 ? "subnet6" : "subnet";
+  if (!subnet)
+    return r.errorf(v.mark, "{}: a fixed address needs network {} declared with a {}", v.name, network, subnet_key);
+  if (!subnet->contains(ip)) return r.errorf(v.mark, "{}: {} is outside {} ({})", v.name, ip, network, *subnet);
   return ip;
 }
 
@@ -246,7 +307,8 @@ Result<api::Attachment> attachment_from(const Reader& r, const Fields& f, const 
   att.network = NC_TRY(r.word(net));
   NC_TRY_VOID(scope.need_network(r, net.mark, att.network));
   if (auto* a = f.find("aliases")) att.aliases = NC_TRY(r.strings(a->value));
-  if (auto* ip = f.find("ip")) att.ip = NC_TRY(attachment_ip(r, ip->value, att.network, scope, strict));
+  if (auto* ip = f.find("ip")) att.ip = NC_TRY(attachment_ip(r, ip->value, att.network, scope, strict, false));
+  if (auto* ip6 = f.find("ip6")) att.ip6 = NC_TRY(attachment_ip(r, ip6->value, att.network, scope, strict, true));
   return att;
 }
 

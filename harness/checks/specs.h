@@ -3,9 +3,9 @@
 // The same spec shape appears under `networks:` / `containers:` (name from the map key)
 // and in network_create / container_create steps (name as a `name:` key). `strict` is true
 // where the runtime is expected to accept the spec (the sections, and creation steps that
-// expect ok): then it must also fit what exists (no overlapping subnet, fixed IPs inside
-// their network's declared subnet). A creation step that expects an error may deliberately
-// break those rules, never the syntax.
+// expect ok): then it must also fit what exists (no overlapping subnet or subnet6, fixed
+// IPs inside their network's declared subnet or subnet6). A creation step that expects an
+// error may deliberately break those rules, never the syntax (nor an address's family).
 #pragma once
 
 #include <vector>
@@ -25,9 +25,9 @@ Result<std::vector<Service>> parse_services(const Reader& r, const Value& v);
 Result<api::NetworkSpec> parse_network_create(const Reader& r, const Value& v, const Scope& scope, bool strict);
 Result<api::ContainerSpec> parse_container_create(const Reader& r, const Value& v, const Scope& scope, bool strict);
 
-// One network attachment: a network name, or {network, aliases, ip}.
+// One network attachment: a network name, or {network, aliases, ip, ip6}.
 Result<api::Attachment> parse_attachment(const Reader& r, const Value& v, const Scope& scope, bool strict);
-// The attachment of mapping fields that hold `network` and maybe `aliases`, `ip`
+// The attachment of mapping fields that hold `network` and maybe `aliases`, `ip`, `ip6`
 // (network_connect reads its `container` key itself).
 Result<api::Attachment> attachment_from(const Reader& r, const Fields& f, const Scope& scope, bool strict);
 

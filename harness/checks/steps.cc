@@ -17,7 +17,7 @@
 namespace nc::checks::detail {
 namespace {
 
-constexpr std::string_view kConnectKeys[] = {"container", "network", "aliases", "ip"};
+constexpr std::string_view kConnectKeys[] = {"container", "network", "aliases", "ip", "ip6"};
 constexpr std::string_view kDisconnectKeys[] = {"container", "network"};
 
 std::vector<std::string_view> step_keys() {

@@ -8,8 +8,8 @@ namespace nc::checks {
 namespace {
 
 constexpr std::string_view kForms =
-    "CONTAINER.ip, CONTAINER.ip.NETWORK, CONTAINER.gateway.NETWORK, "
-    "CONTAINER.port.PORT[/tcp|/udp], net.NETWORK.subnet, net.NETWORK.gateway, host.ip, external.ip or kept.NAME";
+    "CONTAINER.ip[6], CONTAINER.ip[6].NETWORK, CONTAINER.gateway[6].NETWORK, CONTAINER.port.PORT[/tcp|/udp], "
+    "net.NETWORK.subnet[6], net.NETWORK.gateway[6], host.ip[6], external.ip[6] or kept.NAME";
 
 std::vector<std::string_view> split_dots(std::string_view s) {
   std::vector<std::string_view> parts;
@@ -17,9 +17,17 @@ std::vector<std::string_view> split_dots(std::string_view s) {
   return parts;
 }
 
-Result<Variable> make(Variable::Kind kind, std::string container, std::string network,
-                      std::string_view text) {
-  return Variable{kind, std::move(container), std::move(network), std::string(text)};
+Variable make(Variable::Kind kind, std::string container, std::string network, std::string_view text, bool v6) {
+  Variable v{kind, std::move(container), std::move(network), std::string(text)};
+  v.v6 = v6;
+  return v;
+}
+
+// Whether `part` is `word` (false) or its IPv6 twin `word`6 (true); nullopt when neither.
+std::optional<bool> is_v6(std::string_view part, std::string_view word) {
+  if (part == word) return false;
+  if (part.size() == word.size() + 1 && part.starts_with(word) && part.back() == '6') return true;
+  return std::nullopt;
 }
 
 // "80", "80/tcp", "53/udp" → a container port variable; nullopt when malformed.
@@ -53,31 +61,49 @@ Result<Found> find_close(std::string_view tmpl, size_t pos) {
   return Found{tmpl.substr(pos + 2, close - pos - 2), close + 1};
 }
 
-}  // namespace
-
-Result<Variable> parse_variable(std::string_view var) {
+// host.ip[6], external.ip[6], net.NETWORK.subnet[6], net.NETWORK.gateway[6], kept.NAME.
+std::optional<Variable> place_variable(const std::vector<std::string_view>& p, std::string_view text) {
   using K = Variable::Kind;
-  auto p = split_dots(var);
-  bool empty_part = p.empty() || std::ranges::any_of(p, &std::string_view::empty);
-  if (empty_part || var.ends_with('.')) return failf("bad variable ${{{}}}: expected {}", var, kForms);
-  if (p.size() == 2 && p[0] == "host" && p[1] == "ip") return make(K::kHostIp, "", "", var);
-  if (p.size() == 2 && p[0] == "external" && p[1] == "ip") return make(K::kExternalIp, "", "", var);
-  if (p.size() == 3 && p[0] == "net" && p[2] == "subnet") return make(K::kNetworkSubnet, "", std::string(p[1]), var);
-  if (p.size() == 3 && p[0] == "net" && p[2] == "gateway") return make(K::kNetworkGateway, "", std::string(p[1]), var);
+  if (p.size() == 2 && p[0] == "host")
+    if (auto v6 = is_v6(p[1], "ip")) return make(K::kHostIp, "", "", text, *v6);
+  if (p.size() == 2 && p[0] == "external")
+    if (auto v6 = is_v6(p[1], "ip")) return make(K::kExternalIp, "", "", text, *v6);
+  if (p.size() == 3 && p[0] == "net") {
+    std::string network(p[1]);
+    if (auto v6 = is_v6(p[2], "subnet")) return make(K::kNetworkSubnet, "", network, text, *v6);
+    if (auto v6 = is_v6(p[2], "gateway")) return make(K::kNetworkGateway, "", network, text, *v6);
+  }
   if (p.size() == 2 && p[0] == "kept") {
-    auto v = NC_TRY(make(K::kKept, "", "", var));
+    auto v = make(K::kKept, "", "", text, false);
     v.kept = std::string(p[1]);
     return v;
   }
+  return std::nullopt;
+}
+
+// CONTAINER.ip[6], CONTAINER.ip[6].NETWORK, CONTAINER.gateway[6].NETWORK, CONTAINER.port.PORT[/PROTO].
+std::optional<Variable> container_variable(const std::vector<std::string_view>& p, std::string_view text) {
+  using K = Variable::Kind;
+  std::string container(p[0]);
+  if (p.size() == 2)
+    if (auto v6 = is_v6(p[1], "ip")) return make(K::kContainerIp, container, "", text, *v6);
+  if (p.size() != 3) return std::nullopt;
+  if (auto v6 = is_v6(p[1], "ip")) return make(K::kContainerIp, container, std::string(p[2]), text, *v6);
+  if (auto v6 = is_v6(p[1], "gateway")) return make(K::kContainerGateway, container, std::string(p[2]), text, *v6);
+  if (p[1] == "port") return container_port(p[0], p[2], text);
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<Variable> parse_variable(std::string_view var) {
+  auto p = split_dots(var);
+  bool empty_part = p.empty() || std::ranges::any_of(p, &std::string_view::empty);
+  if (empty_part || var.ends_with('.')) return failf("bad variable ${{{}}}: expected {}", var, kForms);
   bool reserved = p[0] == "net" || p[0] == "host" || p[0] == "external" || p[0] == "kept";
-  if (!reserved && p.size() == 2 && p[1] == "ip") return make(K::kContainerIp, std::string(p[0]), "", var);
-  if (!reserved && p.size() == 3 && p[1] == "ip")
-    return make(K::kContainerIp, std::string(p[0]), std::string(p[2]), var);
-  if (!reserved && p.size() == 3 && p[1] == "gateway")
-    return make(K::kContainerGateway, std::string(p[0]), std::string(p[2]), var);
-  if (!reserved && p.size() == 3 && p[1] == "port")
-    if (auto v = container_port(p[0], p[2], var)) return *v;
-  return failf("bad variable ${{{}}}: expected {}", var, kForms);
+  auto v = reserved ? place_variable(p, var) : container_variable(p, var);
+  if (!v) return failf("bad variable ${{{}}}: expected {}", var, kForms);
+  return *v;
 }
 
 Result<std::vector<Variable>> template_variables(std::string_view tmpl) {

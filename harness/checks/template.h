@@ -17,6 +17,9 @@
 //   external.ip             the external client's address
 //   kept.NAME               an address an earlier step kept (`keep: NAME` on a connect by
 //                           name or a resolve: its first answer)
+// Each address form has an IPv6 twin with "6" after its word, answered on dual-stack
+// networks and IPv6 labs: CONTAINER.ip6, CONTAINER.ip6.NETWORK, CONTAINER.gateway6.NETWORK,
+// net.NETWORK.subnet6, net.NETWORK.gateway6, host.ip6, external.ip6 (Variable::v6).
 // "$$" stands for a literal "$"; any other "$" is literal too.
 #pragma once
 
@@ -44,6 +47,7 @@ struct Variable {
   uint16_t port = 0;      // kContainerPort: the container port (1-65535)
   Proto proto = Proto::kTcp;  // kContainerPort
   std::string kept;           // kKept: the name it was kept under
+  bool v6 = false;            // the IPv6 twin (ip6, gateway6, subnet6); never kContainerPort, kKept
 };
 
 // Parses the text between "${" and "}". The error names the text and the accepted forms.

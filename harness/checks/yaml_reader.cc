@@ -139,7 +139,8 @@ Result<IpAddr> Reader::ip(const Value& v) const {
 
 Result<Prefix> Reader::subnet(const Value& v) const {
   auto s = NC_TRY(string(v));
-  if (s.find('/') == std::string::npos) return errorf(v.mark, "{}: '{}' has no prefix length (write {}/24)", v.name, s, s);
+  if (s.find('/') == std::string::npos)
+    return errorf(v.mark, "{}: '{}' has no prefix length (write {}/{})", v.name, s, s, s.find(':') == std::string::npos ? 24 : 64);
   auto p = Prefix::parse(s);
   if (!p) return errorf(v.mark, "{}: {}", v.name, p.error().message());
   if (p->network() != *p) return errorf(v.mark, "{}: '{}' has host bits set; write {}", v.name, s, p->network().str());

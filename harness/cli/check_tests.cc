@@ -12,7 +12,6 @@
 #include "harness/engine/engine.h"
 #include "harness/engine/skip.h"
 #include "harness/kernel/features.h"
-#include "harness/lab/topology.h"
 #include "harness/report/summary.h"
 
 namespace nc::cli {
@@ -80,8 +79,7 @@ class CheckTest : public ::testing::Test {
 
   void run_engine(const runtimes::Placement& at, report::CheckResult& r) {
     engine::EngineEnv env{.runtime = at.runtime,
-                          .lab = {.host = &at.host->host(), .external = &at.host->external(),
-                                  .host_ip = std::string(lab::kHostIp), .external_ip = std::string(lab::kExternalIp)},
+                          .lab = engine::LabPlaces::of(at.host->host(), at.host->external()),
                           .probe_path = run_.probe_path,
                           .reset_after = !at.dropped_after_check,
                           .on_step = nullptr};

@@ -17,6 +17,7 @@
 #include "harness/engine/variables.h"
 #include "harness/diagnose/checklist.h"
 #include "harness/diagnose/runtime_observer.h"
+#include "harness/lab/topology.h"
 
 namespace nc::engine {
 
@@ -322,6 +323,16 @@ class CheckRunner {
 };
 
 }  // namespace
+
+LabPlaces LabPlaces::of(const Namespaces& host, const Namespaces& external) {
+  LabPlaces lab{.host = &host, .external = &external, .host_ip = std::string(lab::kHostIp),
+                .external_ip = std::string(lab::kExternalIp)};
+  if (lab::ipv6_enabled(external)) {
+    lab.host_ip6 = lab::kHostIp6;
+    lab.external_ip6 = lab::kExternalIp6;
+  }
+  return lab;
+}
 
 CheckRun run_check(const checks::Check& check, EngineEnv& env) { return CheckRunner(check, env).go(); }
 

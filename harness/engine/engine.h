@@ -23,8 +23,14 @@ namespace nc::engine {
 struct LabPlaces {
   const Namespaces* host = nullptr;
   const Namespaces* external = nullptr;
-  std::string host_ip;      // ${host.ip}
-  std::string external_ip;  // ${external.ip}
+  std::string host_ip;       // ${host.ip}
+  std::string external_ip;   // ${external.ip}
+  std::string host_ip6;      // ${host.ip6}; empty on an IPv4-only lab (then it cannot be expanded)
+  std::string external_ip6;  // ${external.ip6}; likewise
+
+  // A lab host's namespaces and LAN addresses (lab/topology.h); the IPv6 ones only when
+  // the lab has IPv6 (lab::ipv6_enabled of the external namespace, as the LAN is built).
+  static LabPlaces of(const Namespaces& host, const Namespaces& external);
 };
 
 // How long a step that expects silence (`timeout`) waits; silence.h says why a shorter wait

@@ -1,33 +1,52 @@
 #include "harness/engine/variables.h"
 
 namespace nc::engine {
+namespace {
+
+template <typename Address>
+std::optional<std::string> str(const std::optional<Address>& a) {
+  return a ? std::optional(a->str()) : std::nullopt;
+}
+
+// An unset lab address (an IPv4-only lab's IPv6 ones) cannot be expanded.
+std::optional<std::string> non_empty(const std::string& s) { return s.empty() ? std::nullopt : std::optional(s); }
+
+std::optional<std::string> network_address(const api::NetworkInfo& n, const checks::Variable& var) {
+  bool subnet = var.kind == checks::Variable::Kind::kNetworkSubnet;
+  if (var.v6) return subnet ? str(n.subnet6) : str(n.gateway6);
+  return subnet ? std::optional(n.subnet.str()) : str(n.gateway);
+}
+
+std::optional<std::string> endpoint_address(const api::Endpoint& ep, const checks::Variable& var) {
+  bool ip = var.kind == checks::Variable::Kind::kContainerIp;
+  if (var.v6) return ip ? str(ep.ip6) : str(ep.gateway6);
+  return ip ? std::optional(ep.ip.str()) : str(ep.gateway);
+}
+
+}  // namespace
 
 std::optional<std::string> Variables::lookup(std::string_view text) {
   auto var = checks::parse_variable(text);
   if (!var) return std::nullopt;
   using K = checks::Variable::Kind;
   switch (var->kind) {
-    case K::kHostIp: return lab_.host_ip;
+    case K::kHostIp: return non_empty(var->v6 ? lab_.host_ip6 : lab_.host_ip);
+    case K::kExternalIp: return non_empty(var->v6 ? lab_.external_ip6 : lab_.external_ip);
     case K::kKept: {
       auto it = kept_.find(var->kept);
       return it == kept_.end() ? std::nullopt : std::optional(it->second);
     }
-    case K::kExternalIp: return lab_.external_ip;
     case K::kNetworkSubnet:
     case K::kNetworkGateway: {
       auto* n = network(var->network);
-      if (!n) return std::nullopt;
-      if (var->kind == K::kNetworkSubnet) return n->subnet.str();
-      return n->gateway ? std::optional(n->gateway->str()) : std::nullopt;
+      return n ? network_address(*n, *var) : std::nullopt;
     }
     case K::kContainerIp:
     case K::kContainerGateway: {
       auto* c = container(var->container);
       if (!c || c->endpoints.empty()) return std::nullopt;
       const api::Endpoint* ep = var->network.empty() ? &c->endpoints.front() : c->endpoint(var->network);
-      if (!ep) return std::nullopt;
-      if (var->kind == K::kContainerIp) return ep->ip.str();
-      return ep->gateway ? std::optional(ep->gateway->str()) : std::nullopt;
+      return ep ? endpoint_address(*ep, *var) : std::nullopt;
     }
     case K::kContainerPort: {
       auto* c = container(var->container);

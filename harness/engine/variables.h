@@ -1,10 +1,13 @@
-// What a check's `${...}` mean while it runs: ${host.ip}, ${external.ip}, ${NET.subnet},
-// ${NET.gateway}, ${C.ip[.NET]}, ${C.gateway[.NET]}, ${C.port.PROTO/PORT}, ${kept.NAME}.
+// What a check's `${...}` mean while it runs: ${host.ip}, ${external.ip}, ${net.NET.subnet},
+// ${net.NET.gateway}, ${C.ip[.NET]}, ${C.gateway.NET}, ${C.port.PORT[/PROTO]}, ${kept.NAME},
+// and the IPv6 twins (ip6, gateway6, subnet6): an endpoint's ip6/gateway6, a network's
+// subnet6/gateway6, the lab's IPv6 addresses (LabPlaces::host_ip6, external_ip6).
 // Containers and networks are looked up in the runtime (inspect) when first named and kept
 // until forget_runtime_view(), which the engine calls after every step that can change them
 // (a runtime action, a CNI call): a later step sees the runtime as it is then.
 // A variable that names nothing the runtime has (a container not on that network, a port
-// not published) expands to an error naming it; the loader refuses what it can see earlier.
+// not published, an IPv6 address of a network or lab without IPv6) expands to an error
+// naming it; the loader refuses what it can see earlier.
 #pragma once
 
 #include <map>
