@@ -27,7 +27,15 @@ Result<void> BridgeDriver::create_network(HostContext& host, NetworkState& net) 
   NC_TRY_VOID(rtnl.create_bridge(br, net.spec.mtu));
   undo.push([&rtnl, br] { (void)rtnl.delete_link(br); });
   if (net.info.gateway) NC_TRY_VOID(rtnl.add_address(br, Prefix(*net.info.gateway, net.info.subnet.len())));
-  if (net.info.gateway6) NC_TRY_VOID(rtnl.add_address(br, Prefix(*net.info.gateway6, net.info.subnet6->len())));
+  if (net.info.gateway6) {
+    NC_TRY_VOID(rtnl.add_address(br, Prefix(*net.info.gateway6, net.info.subnet6->len())));
+    // No DAD for the bridge's link-local address either. While it is tentative (a second
+    // or two after link-up) the kernel sends no neighbour solicitation for a packet whose
+    // source is not an address of the bridge (ndisc_send_ns finds no usable link-local
+    // source and gives up): DNATed and forwarded IPv6 to containers would stall until DAD
+    // ends. Set before link-up, when the link-local address is made.
+    if (host.ns) NC_TRY_VOID(netlink::write_sysctl(*host.ns, fmt::format("net/ipv6/conf/{}/accept_dad", br), "0"));
+  }
   NC_TRY_VOID(rtnl.set_up(br));
   net.info.bridge = br;
   undo.commit();

@@ -118,6 +118,34 @@ TEST_F(RuntimeKernel, DualStackBridgeGivesAddressesRoutesAndReachability) {
   EXPECT_THAT(mac.error().message(), HasSubstr("macvlan driver has no IPv6"));
 }
 
+// An IPv6 port published on a dual-stack container answers at once, to a client whose
+// address is not on the bridge (here the host's own, on lo: output DNAT). This needs a
+// usable link-local address on the bridge to solicit the container's neighbour entry with,
+// so no DAD there either (bridge.cc); with DAD the first second or two timed out.
+TEST_F(RuntimeKernel, Ipv6PublishedPortAnswersAtOnceFromOffTheBridge) {
+  rt_.reset();  // a runtime that runs the containers' probes, on a fresh host
+  auto ns = Namespaces::create("host", kNsNet);
+  ASSERT_TRUE(ns) << ns.error().message();
+  host_ = std::move(*ns);
+  auto rt = NetimplRuntime::create(host_, {.probe_path = PROBE_PATH});
+  ASSERT_TRUE(rt) << rt.error().message();
+  rt_ = std::move(*rt);
+  OK(rt_->create_network({.name = "six", .ipv6 = true, .subnet6 = *Prefix::parse("2001:db8:6::/64")}));
+  api::PortSpec p{.host_first = 8080, .host_last = 8080, .container_first = 80, .container_last = 80};
+  auto c = rt_->create_container({.name = "w", .networks = {{.network = "six"}}, .publish = {p},
+                                  .command = {"serve", "tcp://0.0.0.0:80", "tcp://[::]:80"}});
+  ASSERT_TRUE(c) << c.error().message();
+  EXPECT_EQ(c->ports.size(), 1u);  // 0.0.0.0 and [::] are one mapping
+  auto rtnl = netlink::Rtnl::open(host_);
+  ASSERT_TRUE(rtnl) << rtnl.error().message();
+  OK(rtnl->set_up("lo"));
+  OK(rtnl->add_address("lo", *Prefix::parse("2001:db8:99::10/128")));
+  auto r = run({.argv = {PROBE_PATH, "connect", "tcp://[2001:db8:99::10]:8080", "--timeout-ms", "1000"}, .ns = &host_},
+               std::chrono::seconds(5));
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_THAT(r->out, HasSubstr("\"local\":\"[2001:db8:6::2]:80\""));
+}
+
 // reset() (run after every check against a runtime kept for a shard; netimpl's checks drop
 // the runtime instead, so it is tested here): containers, their veths and the user-defined
 // networks' bridges are gone from the kernel, docker0 stays, and the same names and
