@@ -29,7 +29,7 @@ TEST_F(FullFile, Header) {
   EXPECT_EQ(c_.title, "Every key once");
   EXPECT_EQ(c_.source, "conformance/README.md");
   EXPECT_EQ(c_.suite, Suite::kConformance);  // inferred: the folder is not "scenarios"
-  EXPECT_EQ(c_.requirements, (std::vector<std::string>{"bridge", "nftables", "dns"}));
+  EXPECT_EQ(c_.requirements, (std::vector<std::string>{"bridge", "nftables", "dns", "ipv6"}));
   EXPECT_EQ(c_.story, "Line one.\nLine two.\n");
   EXPECT_FALSE(c_.lab.ip_forward);
   EXPECT_EQ(c_.pos.line, 2);
@@ -185,6 +185,11 @@ Result<Check> parse(std::string_view steps, std::string_view extra = "") {
   return parse_check(text, "mem.yaml", Suite::kScenarios);
 }
 
+// A check that requires ipv6, as every dual-stack one must.
+Result<Check> parse6(std::string_view steps, std::string_view extra = "") {
+  return parse(steps, fmt::format("requires: [ipv6]\n{}", extra));
+}
+
 TEST(ParseCheck, DefaultsAndSuite) {
   auto c = parse("  - { from: host, ping: 203.0.113.100, expect: ok }\n");
   ASSERT_TRUE(c) << c.error().message();
@@ -265,7 +270,7 @@ TEST(ParseCheck, ClashesOnlyWhenExpectedToSucceed) {
 }
 
 TEST(ParseCheck, Subnet6OrGateway6MakeANetworkDualStackWithoutIpv6) {
-  auto c = parse("  - { note: '${net.a.subnet6} ${net.b.gateway6} ${net.c.subnet6} ${web.ip6.a} ${web.gateway6.c}' }\n",
+  auto c = parse6("  - { note: '${net.a.subnet6} ${net.b.gateway6} ${net.c.subnet6} ${web.ip6.a} ${web.gateway6.c}' }\n",
                  "networks:\n"
                  "  a: { ipv6: true }\n"
                  "  b: { subnet6: '2001:db8:1::/64', gateway6: '2001:db8:1::fe' }\n"
@@ -285,23 +290,23 @@ TEST(ParseCheck, Subnet6OrGateway6MakeANetworkDualStackWithoutIpv6) {
 
 TEST(ParseCheck, IPv6VariablesNeedADualStackNetworkAtThatStep) {
   auto extra = "networks: { v4: {}, dual: { ipv6: true } }\ncontainers: { web: { networks: [v4, dual] } }\n";
-  auto ok = parse("  - { from: host, ping: '${web.ip6.dual}', expect: ok }\n"
+  auto ok = parse6("  - { from: host, ping: '${web.ip6.dual}', expect: ok }\n"
                   "  - { from: web, connect: 'tcp://[${external.ip6}]:9000', expect: { peer: '${host.ip6}' } }\n"
                   "  - { network_disconnect: { container: web, network: v4 }, expect: ok }\n"
                   "  - { from: host, ping: '${web.ip6}', expect: ok }\n",  // dual is its first network now
                   extra);
   ASSERT_TRUE(ok) << ok.error().message();
-  auto first = parse("  - { from: host, ping: '${web.ip6}', expect: ok }\n", extra);
+  auto first = parse6("  - { from: host, ping: '${web.ip6}', expect: ok }\n", extra);
   ASSERT_FALSE(first);
-  EXPECT_EQ(first.error().message(), "mem.yaml:7:25: ping: ${web.ip6}: network v4 is not dual stack at this point: "
+  EXPECT_EQ(first.error().message(), "mem.yaml:8:25: ping: ${web.ip6}: network v4 is not dual stack at this point: "
                                      "declare it with ipv6: true or a subnet6");
-  auto gateway = parse("  - { from: web, ping: '${web.gateway6.v4}', expect: ok }\n", extra);
+  auto gateway = parse6("  - { from: web, ping: '${web.gateway6.v4}', expect: ok }\n", extra);
   ASSERT_FALSE(gateway);
   EXPECT_NE(gateway.error().message().find("${web.gateway6.v4}: network v4 is not dual stack"), std::string::npos)
       << gateway.error().message();
-  auto off = parse("  - { from: host, ping: '${web.ip6.v4}', expect: ok }\n", extra);
+  auto off = parse6("  - { from: host, ping: '${web.ip6.v4}', expect: ok }\n", extra);
   ASSERT_FALSE(off);  // the container is on it, but the network has no IPv6
-  auto not_on = parse("  - { network_disconnect: { container: web, network: dual }, expect: ok }\n"
+  auto not_on = parse6("  - { network_disconnect: { container: web, network: dual }, expect: ok }\n"
                       "  - { from: host, ping: '${web.ip6.dual}', expect: ok }\n",
                       extra);
   ASSERT_FALSE(not_on);
@@ -310,37 +315,37 @@ TEST(ParseCheck, IPv6VariablesNeedADualStackNetworkAtThatStep) {
 }
 
 TEST(ParseCheck, NetworkCreateStepsRecordDualStack) {
-  auto ok = parse("  - { network_create: { name: n2, subnet6: '2001:db8:2::/64' }, expect: ok }\n"
+  auto ok = parse6("  - { network_create: { name: n2, subnet6: '2001:db8:2::/64' }, expect: ok }\n"
                   "  - { note: '${net.n2.subnet6}' }\n"
                   "  - { network_remove: n2, expect: ok }\n"
                   "  - { network_create: { name: n2, ipv6: true }, expect: ok }\n"
                   "  - { container_create: { name: c, networks: [n2] }, expect: ok }\n"
                   "  - { note: '${c.ip6.n2} ${c.gateway6.n2} ${net.n2.gateway6}' }\n");
   ASSERT_TRUE(ok) << ok.error().message();
-  auto failed = parse("  - { network_create: { name: n2, ipv6: true }, expect: { error: x } }\n"
+  auto failed = parse6("  - { network_create: { name: n2, ipv6: true }, expect: { error: x } }\n"
                       "  - { network_create: { name: n2 }, expect: ok }\n"
                       "  - { note: '${net.n2.subnet6}' }\n");
   ASSERT_FALSE(failed);
-  EXPECT_EQ(failed.error().message(), "mem.yaml:7:13: note: ${net.n2.subnet6}: network n2 is not dual stack at this "
+  EXPECT_EQ(failed.error().message(), "mem.yaml:8:13: note: ${net.n2.subnet6}: network n2 is not dual stack at this "
                                       "point: declare it with ipv6: true or a subnet6");
 }
 
 TEST(ParseCheck, IPv6ClashesOnlyWhenExpectedToSucceed) {
   auto extra = "networks: { n0: { subnet: 172.17.0.0/16, subnet6: '2001:db8::/48' } }\ncontainers: { c: { networks: [n0] } }\n";
-  auto ok = parse("  - { network_create: { name: n1, subnet6: '2001:db8:0:1::/64' }, expect: { error: overlaps } }\n"
+  auto ok = parse6("  - { network_create: { name: n1, subnet6: '2001:db8:0:1::/64' }, expect: { error: overlaps } }\n"
                   "  - { network_create: { name: n2, subnet: 172.18.0.0/16, subnet6: '2001:db9::/64' }, expect: ok }\n"
                   "  - { network_connect: { container: c, network: n2, ip6: '2001:db8::9' }, expect: { error: range } }\n",
                   extra);
   ASSERT_TRUE(ok) << ok.error().message();
-  auto overlap = parse("  - { network_create: { name: n1, subnet6: '2001:db8:0:1::/64' }, expect: ok }\n", extra);
+  auto overlap = parse6("  - { network_create: { name: n1, subnet6: '2001:db8:0:1::/64' }, expect: ok }\n", extra);
   ASSERT_FALSE(overlap);
-  EXPECT_EQ(overlap.error().message(), "mem.yaml:7:44: subnet6 2001:db8:0:1::/64 overlaps network n0; to assert that the "
+  EXPECT_EQ(overlap.error().message(), "mem.yaml:8:44: subnet6 2001:db8:0:1::/64 overlaps network n0; to assert that the "
                                        "runtime refuses it, use a network_create step expecting an error");
   // An address of the wrong family is wrong whatever the step expects.
-  auto family = parse("  - { network_create: { name: n1, subnet6: 172.30.0.0/24 }, expect: { error: x } }\n", extra);
+  auto family = parse6("  - { network_create: { name: n1, subnet6: 172.30.0.0/24 }, expect: { error: x } }\n", extra);
   ASSERT_FALSE(family);
   EXPECT_NE(family.error().message().find("subnet6: 172.30.0.0/24 is IPv4"), std::string::npos) << family.error().message();
-  auto ip6 = parse("  - { network_connect: { container: c, network: bridge, ip6: 172.17.0.9 }, expect: { error: x } }\n",
+  auto ip6 = parse6("  - { network_connect: { container: c, network: bridge, ip6: 172.17.0.9 }, expect: { error: x } }\n",
                    extra);
   ASSERT_FALSE(ip6);
   EXPECT_NE(ip6.error().message().find("ip6: 172.17.0.9 is IPv4"), std::string::npos) << ip6.error().message();

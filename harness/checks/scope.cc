@@ -160,6 +160,9 @@ Result<void> Scope::check_template(const Reader& r, const Value& v, std::string_
 
 std::string Scope::unanswerable(const Variable& var) const {
   using K = Variable::Kind;
+  // Anything IPv6 needs the lab's and the runtime's IPv6, so that a kernel or runtime
+  // without it skips the check instead of failing it.
+  if (var.v6 && !requires_capability("ipv6")) return "an IPv6 variable needs `requires: [..., ipv6]`";
   bool network_var = var.kind == K::kNetworkSubnet || var.kind == K::kNetworkGateway;
   if (network_var && var.v6) return not_dual_stack(var.network);
   auto* c = container(var.container);

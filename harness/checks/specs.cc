@@ -142,6 +142,11 @@ Result<api::NetworkSpec> network_spec(const Reader& r, const Fields& f, std::str
   api::NetworkSpec spec;
   spec.name = std::move(name);
   NC_TRY_VOID(fill_network(r, f, spec));
+  if (spec.dual_stack() && !scope.requires_capability("ipv6")) {
+    auto* key = f.find("ipv6") ? f.find("ipv6") : f.find("subnet6") ? f.find("subnet6") : f.find("gateway6");
+    return r.errorf(key->key_mark, "network {}: a dual-stack network needs `requires: [..., ipv6]` (kernels and runtimes "
+                    "without IPv6 skip the check)", spec.name);
+  }
   if (strict) NC_TRY_VOID(check_overlap(r, f, spec, scope));
   return spec;
 }
