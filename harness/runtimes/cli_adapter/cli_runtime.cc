@@ -37,8 +37,12 @@ Result<std::vector<std::string>> CliRuntime::network_args(const api::NetworkSpec
     // IPv6-only network, and only Podman knows which IPv4 subnet is free.
     if (d_.podman && s.subnet6 && !s.subnet)
       return fail("podman allocates no IPv4 subnet beside a given IPv6 one: give subnet too for a dual-stack network");
+    // Podman pairs the n-th --gateway with the n-th --subnet (Docker pairs them by
+    // containment): an IPv6 gateway after an IPv4 subnet without one would be taken as that
+    // subnet's, so the IPv4 subnet gets its default gateway written out.
+    if (d_.podman && s.gateway6 && s.subnet && !s.gateway)
+      a.insert(a.end(), {"--gateway", s.subnet->network().addr().offset(1).str()});
     a.push_back("--ipv6");
-    // Each --gateway belongs to the --subnet before it.
     if (s.subnet6) a.insert(a.end(), {"--subnet", s.subnet6->str()});
     if (s.gateway6) a.insert(a.end(), {"--gateway", s.gateway6->str()});
   }
