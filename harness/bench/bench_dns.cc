@@ -75,9 +75,9 @@ Perf parse_dnsperf(const std::string& out) {
   return p;
 }
 
-Result<Perf> dnsperf(const Namespaces& client, const std::string& server, int outstanding) {
+Result<Perf> dnsperf(const Namespaces& client, const std::string& server, int outstanding, const std::string& queries) {
   LaunchSpec spec;
-  spec.argv = {"dnsperf", "-s", server, "-d", std::string(kStateDir) + "/dns-queries", "-l", std::to_string(kSeconds),
+  spec.argv = {"dnsperf", "-s", server, "-d", std::string(kStateDir) + "/" + queries, "-l", std::to_string(kSeconds),
                "-q", std::to_string(outstanding), "-c", "1", "-v"};
   spec.ns = &client;
   auto r = NC_TRY(run(spec, std::chrono::seconds(kSeconds + 20)));
@@ -87,7 +87,7 @@ Result<Perf> dnsperf(const Namespaces& client, const std::string& server, int ou
 }
 
 Result<Process> start_dnsmasq(const Namespaces& client) {
-  NC_TRY_VOID(write_file(std::string(kStateDir) + "/dns-hosts", "172.18.0.2 target\n"));
+  NC_TRY_VOID(write_file(std::string(kStateDir) + "/dns-hosts", "172.18.0.2 target\n2001:db8:6::2 target\n"));
   LaunchSpec spec;
   spec.argv = {"dnsmasq", "--keep-in-foreground", "--no-resolv", "--no-hosts", "--addn-hosts=" + std::string(kStateDir) + "/dns-hosts",
                "--listen-address=127.0.0.12", "--bind-interfaces", "--port=53", "--local-ttl=600", "--user=root",
@@ -111,19 +111,23 @@ Result<Process> start_dnsmasq(const Namespaces& client) {
   return fail("dnsmasq did not start listening on 127.0.0.12:53");
 }
 
-// A server under test: where dnsperf runs (a network namespace) and which address it asks.
+// A server under test: where dnsperf runs (a network namespace), which address it asks,
+// the query file (A or AAAA for `target`), and the target its ratio row compares with
+// (netimpl's row of the same query type; its own index: no ratio row).
 struct Target {
   std::string name;
   const Namespaces* ns;
   std::string server;
   std::vector<Perf> runs[2];  // per load (-q 20, -q 100)
   std::function<double()> cpu_seconds = nullptr;  // the server's CPU time so far; null: unknown
+  std::string queries = "dns-queries";
+  size_t base = 0;
 };
 
 // One dnsperf run against `t`, with the server's CPU time per answered query when known.
 Result<Perf> measure(Target& t, int outstanding) {
   double before = t.cpu_seconds ? t.cpu_seconds() : -1;
-  Perf p = NC_TRY(dnsperf(*t.ns, t.server, outstanding));
+  Perf p = NC_TRY(dnsperf(*t.ns, t.server, outstanding, t.queries));
   double after = t.cpu_seconds ? t.cpu_seconds() : -1;
   long answered = p.sent - p.lost;
   if (before >= 0 && after >= 0 && answered > 0) p.cpu_us = (after - before) * 1e6 / static_cast<double>(answered);
@@ -163,12 +167,16 @@ Result<Foreign> start_foreign(const std::string& runtime, const BenchOptions& o)
 
 void print_row(int q, std::string_view name, const Perf& p) {
   std::string cpu = p.cpu_us < 0 ? "-" : fmt::format("{:.2f}", p.cpu_us);
-  fmt::print("  {:<6} {:<16} {:>10.0f} {:>9.3f} {:>9.3f} {:>6} {:>10}\n", q, name, p.qps, p.avg_ms, p.p99_ms, p.lost, cpu);
+  fmt::print("  {:<6} {:<26} {:>10.0f} {:>9.3f} {:>9.3f} {:>6} {:>10}\n", q, name, p.qps, p.avg_ms, p.p99_ms, p.lost, cpu);
 }
 
 void print_ratio(int q, const std::string& name, const Perf& a, const Perf& b) {
+  if (b.qps <= 0) {  // a server that answered nothing has no ratio, only its lost count
+    fmt::print("  {:<6} {:<26} {:>10}\n", q, name, "no answers");
+    return;
+  }
   std::string cpu = a.cpu_us < 0 || b.cpu_us <= 0 ? "-" : fmt::format("{:.2f}x", a.cpu_us / b.cpu_us);
-  fmt::print("  {:<6} {:<16} {:>9.2f}x {:>8.2f}x {:>8.2f}x {:>6} {:>10}\n", q, name, a.qps / std::max(b.qps, 1.0),
+  fmt::print("  {:<6} {:<26} {:>9.2f}x {:>8.2f}x {:>8.2f}x {:>6} {:>10}\n", q, name, a.qps / std::max(b.qps, 1.0),
              a.avg_ms / std::max(b.avg_ms, 1e-9), a.p99_ms / std::max(b.p99_ms, 1e-9), "", cpu);
 }
 
@@ -187,7 +195,9 @@ Perf median_of(std::vector<Perf> runs) {
 
 void fill_table(dns::NameTable& t) {
   t.set_network("appnet", false);
-  t.put({.name = "target", .hostname = "", .short_id = "", .endpoints = {{.network = "appnet", .ip = *IpAddr::parse("172.18.0.2"), .aliases = {}}}});
+  t.put({.name = "target", .hostname = "", .short_id = "",
+         .endpoints = {{.network = "appnet", .ip = *IpAddr::parse("172.18.0.2"), .aliases = {}},
+                       {.network = "appnet", .ip = *IpAddr::parse("2001:db8:6::2"), .aliases = {}}}});
   t.put({.name = "client", .hostname = "", .short_id = "", .endpoints = {{.network = "appnet", .ip = *IpAddr::parse("172.18.0.3"), .aliases = {}}}});
 }
 
@@ -204,6 +214,7 @@ Result<int> run_bench(const BenchOptions& o) {
   uncached->edit_table(fill_table);
   NC_TRY_VOID(uncached->add_container("client", client2.fd(kNsNet), {}));
   NC_TRY_VOID(write_file(std::string(kStateDir) + "/dns-queries", "target A\n"));
+  NC_TRY_VOID(write_file(std::string(kStateDir) + "/dns-queries6", "target AAAA\n"));
   auto dnsmasq = NC_TRY(start_dnsmasq(client));
   std::vector<Target> targets = {
       {"netimpl", &client, "127.0.0.11", {}, [&] { return std::chrono::duration<double>(server->cpu_time()).count(); }},
@@ -220,8 +231,14 @@ Result<int> run_bench(const BenchOptions& o) {
     foreign.push_back(std::move(*f));
   }
   for (auto& why : left_out) fmt::print("  {}: not measured\n", why);
-  for (auto& f : foreign)
-    targets.push_back({f.label, &f.client, f.server, {}, nullptr});
+  for (auto& f : foreign) targets.push_back({f.label, &f.client, f.server, {}, nullptr});
+  // IPv6 rows: the same paths asked for the AAAA record of a dual-stack `target` (the
+  // server still listens where Docker's does, 127.0.0.11; the foreign networks here have
+  // no IPv6, so they have no AAAA row).
+  const size_t six = targets.size();
+  auto cpu = targets[0].cpu_seconds, dnsmasq_cpu = targets[1].cpu_seconds;
+  targets.push_back({"netimpl AAAA", &client, "127.0.0.11", {}, cpu, "dns-queries6", six});
+  targets.push_back({"dnsmasq AAAA", &client, "127.0.0.12", {}, dnsmasq_cpu, "dns-queries6", six});
   const int loads[2] = {20, 100};
   int rounds = std::max(1, o.rounds);
   for (int r = 0; r < rounds; ++r)
@@ -229,7 +246,7 @@ Result<int> run_bench(const BenchOptions& o) {
       for (auto& t : targets) t.runs[l].push_back(NC_TRY(measure(t, loads[l])));
   fmt::print("\ndns: dnsperf -l {} -c 1 in the client's network namespace, {} interleaved runs per server and load, "
              "medians (lost: summed); cpu us/q: the server's own CPU time per answered query\n", kSeconds, rounds);
-  fmt::print("  {:<6} {:<16} {:>10} {:>9} {:>9} {:>6} {:>10}\n", "-q", "server", "QPS", "avg ms", "p99 ms", "lost",
+  fmt::print("  {:<6} {:<26} {:>10} {:>9} {:>9} {:>6} {:>10}\n", "-q", "server", "QPS", "avg ms", "p99 ms", "lost",
              "cpu us/q");
   for (int l = 0; l < 2; ++l) {
     std::vector<Perf> med;
@@ -237,7 +254,9 @@ Result<int> run_bench(const BenchOptions& o) {
       med.push_back(median_of(t.runs[l]));
       print_row(loads[l], t.name, med.back());
     }
-    for (size_t i = 1; i < targets.size(); ++i) print_ratio(loads[l], "netimpl/" + targets[i].name, med[0], med[i]);
+    for (size_t i = 0; i < targets.size(); ++i)
+      if (i != targets[i].base)
+        print_ratio(loads[l], targets[targets[i].base].name + "/" + targets[i].name, med[targets[i].base], med[i]);
   }
   fmt::print("  targets: netimpl/dnsmasq QPS >= 0.9x; netimpl/docker QPS >= 1.8x, avg <= 0.5x; no loss at -q 100\n");
   return 0;

@@ -30,20 +30,23 @@ constexpr uint16_t kEchoPort = 80, kSinkPort = 81, kEchoHost = 8080, kSinkHost =
 double us_since(Clock::time_point t) { return std::chrono::duration<double, std::micro>(Clock::now() - t).count(); }
 
 // The servers in the container: echo (one byte in, one byte out) and sink (count to EOF,
-// then one byte). Each runs on its own thread until the listener is shut down.
+// then one byte), on IPv4 and, with `ipv6`, on IPv6 too. Each listener is served by a
+// thread of its own until it is shut down.
 class Servers {
  public:
-  static Result<std::unique_ptr<Servers>> start(const Namespaces& ns) {
+  static Result<std::unique_ptr<Servers>> start(const Namespaces& ns, bool ipv6 = false) {
     auto s = std::unique_ptr<Servers>(new Servers);
-    s->echo_ = NC_TRY(sockets::tcp_listen(ns, kEchoPort, 512));
-    s->sink_ = NC_TRY(sockets::tcp_listen(ns, kSinkPort, 512));
-    s->threads_.emplace_back([p = s.get()] { p->serve(p->echo_.get(), false); });
-    s->threads_.emplace_back([p = s.get()] { p->serve(p->sink_.get(), true); });
+    std::vector<int> families{AF_INET};
+    if (ipv6) families.push_back(AF_INET6);
+    for (int family : families) {
+      s->listeners_.push_back({NC_TRY(sockets::tcp_listen(ns, kEchoPort, 512, family)), false});
+      s->listeners_.push_back({NC_TRY(sockets::tcp_listen(ns, kSinkPort, 512, family)), true});
+    }
+    for (auto& l : s->listeners_) s->threads_.emplace_back([p = s.get(), fd = l.fd.get(), sink = l.sink] { p->serve(fd, sink); });
     return s;
   }
   ~Servers() {
-    ::shutdown(echo_.get(), SHUT_RDWR);
-    ::shutdown(sink_.get(), SHUT_RDWR);
+    for (auto& l : listeners_) ::shutdown(l.fd.get(), SHUT_RDWR);
     for (auto& t : threads_) t.join();
   }
 
@@ -64,27 +67,34 @@ class Servers {
       ::send(c.get(), "k", 1, MSG_NOSIGNAL);
     }
   }
-  UniqueFd echo_, sink_;
+  struct Listener {
+    UniqueFd fd;
+    bool sink;
+  };
+  std::vector<Listener> listeners_;
   std::vector<std::thread> threads_;
 };
 
-// One measured path: where the client runs and the address and ports it dials.
+// One measured path: where the client runs, the address and ports it dials, and the path
+// its ratios are taken against (the direct path of its family).
 struct PathVariant {
   std::string name;
   const Namespaces* client;
   IpAddr addr;
   uint16_t echo_port, sink_port;
+  size_t base = 0;
 };
 
 // Median microseconds per connect + request + reply + close.
 Result<double> latency(const PathVariant& v, int n) {
-  auto socks = NC_TRY(sockets::tcp_sockets(*v.client, n));
-  sockaddr_in sa = sockets::v4_sockaddr(v.addr, v.echo_port);
+  auto socks = NC_TRY(sockets::tcp_sockets(*v.client, n, v.addr.family()));
+  socklen_t len = 0;
+  sockaddr_storage sa = sockets::any_sockaddr(v.addr, v.echo_port, len);
   std::vector<double> us;
   char c = 0;
   for (auto& s : socks) {
     auto t = Clock::now();
-    if (::connect(s.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) return sys_fail(fmt::format("{}: connect", v.name));
+    if (::connect(s.get(), reinterpret_cast<sockaddr*>(&sa), len) != 0) return sys_fail(fmt::format("{}: connect", v.name));
     if (::send(s.get(), "q", 1, MSG_NOSIGNAL) != 1 || ::recv(s.get(), &c, 1, 0) != 1) return sys_fail(fmt::format("{}: exchange", v.name));
     s.reset();
     us.push_back(us_since(t));
@@ -94,12 +104,13 @@ Result<double> latency(const PathVariant& v, int n) {
 
 // Gbit/s of one stream of `mib` MiB, until the sink acknowledged the end.
 Result<double> throughput(const PathVariant& v, int mib) {
-  auto socks = NC_TRY(sockets::tcp_sockets(*v.client, 1));
+  auto socks = NC_TRY(sockets::tcp_sockets(*v.client, 1, v.addr.family()));
   int s = socks[0].get();
-  sockaddr_in sa = sockets::v4_sockaddr(v.addr, v.sink_port);
+  socklen_t len = 0;
+  sockaddr_storage sa = sockets::any_sockaddr(v.addr, v.sink_port, len);
   std::vector<char> buf(1 << 20, 'x');
   auto t = Clock::now();
-  if (::connect(s, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) return sys_fail(fmt::format("{}: connect", v.name));
+  if (::connect(s, reinterpret_cast<sockaddr*>(&sa), len) != 0) return sys_fail(fmt::format("{}: connect", v.name));
   for (int i = 0; i < mib; ++i)
     for (size_t off = 0; off < buf.size();) {
       ssize_t n = ::send(s, buf.data() + off, buf.size() - off, MSG_NOSIGNAL);
@@ -202,16 +213,17 @@ void print_table(const BenchOptions& o, const std::vector<PathVariant>& paths, c
   auto med = [](const std::vector<double>& v) { return median(v); };
   const Figures* proxy = find(paths, fig, "docker-proxy");
   fmt::print("\nports: {} rounds; latency = median of {} connections (connect, request, reply, close); "
-             "throughput = one {} MiB stream; ratios against direct (and docker-proxy)\n", o.rounds, o.connections,
-             o.bulk_mib);
-  fmt::print("  {:<18} {:<26} {:>12} {:>16} {:>10} {:>10} {:>12}\n", "path", "client -> address", "latency us",
+             "throughput = one {} MiB stream; ratios against direct of the same family (and docker-proxy)\n", o.rounds,
+             o.connections, o.bulk_mib);
+  fmt::print("  {:<18} {:<34} {:>12} {:>16} {:>10} {:>10} {:>12}\n", "path", "client -> address", "latency us",
              "throughput", "lat/dir", "tput/dir", "tput/proxy");
   for (size_t i = 0; i < paths.size(); ++i) {
     std::string proxy_ratio = proxy ? fmt::format("{:.3f}x", med(fig[i].gbps) / med(proxy->gbps)) : "-";
     std::string where = fmt::format("{} -> {}", paths[i].client->name(), paths[i].addr);
-    fmt::print("  {:<18} {:<26} {:>12.0f} {:>9.2f} Gbit/s {:>9.3f}x {:>9.3f}x {:>12}\n", paths[i].name, where,
-               med(fig[i].lat), med(fig[i].gbps), med(fig[i].lat) / med(fig[0].lat),
-               med(fig[i].gbps) / med(fig[0].gbps), proxy_ratio);
+    const Figures& base = fig[paths[i].base];
+    fmt::print("  {:<18} {:<34} {:>12.0f} {:>9.2f} Gbit/s {:>9.3f}x {:>9.3f}x {:>12}\n", paths[i].name, where,
+               med(fig[i].lat), med(fig[i].gbps), med(fig[i].lat) / med(base.lat), med(fig[i].gbps) / med(base.gbps),
+               proxy_ratio);
   }
   fmt::print("  targets (kernel DNAT): latency <= 1.15x direct, throughput >= 0.9x direct, >= 1.4x docker-proxy\n");
   fmt::print("  publish one port (host port reserved + rule batch applied): median {:.3f} ms over 51 (target < 1 ms)\n",
@@ -221,15 +233,29 @@ void print_table(const BenchOptions& o, const std::vector<PathVariant>& paths, c
 Result<void> run(const BenchOptions& o) {
   auto lab = NC_TRY(lab::LabHost::create({}));
   auto rt = NC_TRY(runtime::NetimplRuntime::create(lab.host(), {.probe_path = o.probe_path, .start_processes = false}));
-  auto info = NC_TRY(rt->create_container({.name = "srv", .publish = {tcp_port(kEchoHost, kEchoPort), tcp_port(kSinkHost, kSinkPort)}}));
-  auto servers = NC_TRY(Servers::start(*rt->container_ns("srv")));
-  const IpAddr container = info.endpoints.at(0).ip;
+  // The same paths in IPv6 where the lab has it: the container on a dual-stack bridge.
+  const bool v6 = lab::ipv6_enabled(lab.external());
+  if (!v6) fmt::print("  IPv6 rows: not measured: the lab has no IPv6 (IPv6 disabled in its namespaces)\n");
+  NC_TRY_VOID(rt->create_network({.name = "six", .subnet = *Prefix::parse("172.18.0.0/16"), .ipv6 = v6,
+                                  .subnet6 = v6 ? Prefix::parse("2001:db8:6::/64").value() : std::optional<Prefix>()}));
+  auto info = NC_TRY(rt->create_container({.name = "srv", .networks = {{.network = "six"}},
+                                           .publish = {tcp_port(kEchoHost, kEchoPort), tcp_port(kSinkHost, kSinkPort)}}));
+  auto servers = NC_TRY(Servers::start(*rt->container_ns("srv"), v6));
+  const api::Endpoint& ep = info.endpoints.at(0);
   auto ext = NC_TRY(netlink::Rtnl::open(lab.external()));
-  NC_TRY_VOID_CTX(ext.add_route({.dst = *Prefix::parse("172.17.0.0/16"), .gateway = kHostIp, .dev = "eth0"}),
+  NC_TRY_VOID_CTX(ext.add_route({.dst = *Prefix::parse("172.18.0.0/16"), .gateway = kHostIp, .dev = "eth0"}),
                   "route to the bridge subnet for the direct path");
-  std::vector<PathVariant> paths = {{"direct", &lab.external(), container, kEchoPort, kSinkPort},
+  std::vector<PathVariant> paths = {{"direct", &lab.external(), ep.ip, kEchoPort, kSinkPort},
                                     {"kernel DNAT", &lab.external(), kHostIp, kEchoHost, kSinkHost},
                                     {"kernel DNAT (lo)", &lab.host(), kLoopback, kEchoHost, kSinkHost}};
+  if (v6 && ep.ip6) {
+    const IpAddr host6 = *IpAddr::parse(lab::kHostIp6);
+    NC_TRY_VOID_CTX(ext.add_route({.dst = *Prefix::parse("2001:db8:6::/64"), .gateway = host6, .dev = "eth0"}),
+                    "route to the bridge's IPv6 subnet for the direct IPv6 path");
+    size_t base = paths.size();
+    paths.push_back({"direct6", &lab.external(), *ep.ip6, kEchoPort, kSinkPort, base});
+    paths.push_back({"kernel DNAT6", &lab.external(), host6, kEchoHost, kSinkHost, base});
+  }
   std::vector<Foreign> foreign;
   std::vector<std::string> left_out;
   for (auto& name : runtimes::comparable_runtimes(&left_out)) add_foreign(name, o, foreign, paths);

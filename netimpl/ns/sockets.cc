@@ -15,11 +15,26 @@ sockaddr_in v4_sockaddr(const IpAddr& a, uint16_t port) {
   return sa;
 }
 
+sockaddr_storage any_sockaddr(const IpAddr& a, uint16_t port, socklen_t& len) {
+  sockaddr_storage ss{};
+  if (a.is_v4()) {
+    *reinterpret_cast<sockaddr_in*>(&ss) = v4_sockaddr(a, port);
+    len = sizeof(sockaddr_in);
+    return ss;
+  }
+  auto* sa = reinterpret_cast<sockaddr_in6*>(&ss);
+  sa->sin6_family = AF_INET6;
+  sa->sin6_port = htons(port);
+  sa->sin6_addr = a.to_in6();
+  len = sizeof(sockaddr_in6);
+  return ss;
+}
+
 namespace {
 
-Result<UniqueFd> make_socket(const Namespaces& ns, int type) {
+Result<UniqueFd> make_socket(const Namespaces& ns, int type, int family = AF_INET) {
   return ns.run([&]() -> Result<UniqueFd> {
-    UniqueFd fd(::socket(AF_INET, type | SOCK_CLOEXEC, 0));
+    UniqueFd fd(::socket(family, type | SOCK_CLOEXEC, 0));
     if (!fd) return sys_fail(fmt::format("socket in netns {}", ns.name()));
     return fd;
   });
@@ -55,18 +70,27 @@ std::string to_string(Outcome o) {
   return "?";
 }
 
-Result<UniqueFd> tcp_listen(const Namespaces& ns, uint16_t port, int backlog) {
-  UniqueFd fd = NC_TRY(make_socket(ns, SOCK_STREAM));
-  NC_TRY_VOID(bind_any(fd, port));
+Result<UniqueFd> tcp_listen(const Namespaces& ns, uint16_t port, int backlog, int family) {
+  UniqueFd fd = NC_TRY(make_socket(ns, SOCK_STREAM, family));
+  if (family == AF_INET6) {
+    int one = 1;
+    ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    socklen_t len = 0;
+    sockaddr_storage sa = any_sockaddr(*IpAddr::parse("::"), port, len);
+    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&sa), len) != 0) return sys_fail(fmt::format("bind [::]:{}", port));
+  } else {
+    NC_TRY_VOID(bind_any(fd, port));
+  }
   if (::listen(fd.get(), backlog) != 0) return sys_fail(fmt::format("listen on port {} in netns {}", port, ns.name()));
   return fd;
 }
 
-Result<std::vector<UniqueFd>> tcp_sockets(const Namespaces& ns, int n) {
+Result<std::vector<UniqueFd>> tcp_sockets(const Namespaces& ns, int n, int family) {
   return ns.run([&]() -> Result<std::vector<UniqueFd>> {
     std::vector<UniqueFd> out;
     for (int i = 0; i < n; ++i) {
-      UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+      UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
       if (!fd) return sys_fail(fmt::format("socket in netns {}", ns.name()));
       out.push_back(std::move(fd));
     }

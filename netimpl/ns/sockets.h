@@ -29,11 +29,13 @@ std::string to_string(Outcome o);
 
 // addr:port as a sockaddr for connect()/bind().
 sockaddr_in v4_sockaddr(const IpAddr& addr, uint16_t port);
+// The same for either family; `len` gets the size to pass along.
+sockaddr_storage any_sockaddr(const IpAddr& addr, uint16_t port, socklen_t& len);
 
-// A TCP listener on 0.0.0.0:port in ns.
-Result<UniqueFd> tcp_listen(const Namespaces& ns, uint16_t port, int backlog = 16);
-// `n` unconnected, blocking TCP sockets made in ns (one thread for all of them).
-Result<std::vector<UniqueFd>> tcp_sockets(const Namespaces& ns, int n);
+// A TCP listener on 0.0.0.0:port in ns; AF_INET6: on [::]:port, IPv6 only.
+Result<UniqueFd> tcp_listen(const Namespaces& ns, uint16_t port, int backlog = 16, int family = AF_INET);
+// `n` unconnected, blocking TCP sockets of `family` made in ns (one thread for all of them).
+Result<std::vector<UniqueFd>> tcp_sockets(const Namespaces& ns, int n, int family = AF_INET);
 // Connects from ns to addr:port and closes again.
 Result<Outcome> tcp_connect(const Namespaces& ns, const IpAddr& addr, uint16_t port, milliseconds timeout);
 // Accepts one connection within `timeout` and returns the client's address as the
