@@ -71,7 +71,7 @@ void run_once(runtimes::RuntimeUnderTest& rut, Row& row, const Variant& v, const
     return;
   }
   engine::EngineEnv env{.runtime = placed->runtime,
-                        .lab = engine::LabPlaces::of(placed->host->host(), placed->host->external()),
+                        .lab = engine::LabPlaces::of(*placed->host),
                         .probe_path = o.probe_path,
                         .silence = {.bounded = v.bounded},
                         .reset_after = !placed->dropped_after_check,

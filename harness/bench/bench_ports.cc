@@ -234,7 +234,7 @@ Result<void> run(const BenchOptions& o) {
   auto lab = NC_TRY(lab::LabHost::create({}));
   auto rt = NC_TRY(runtime::NetimplRuntime::create(lab.host(), {.probe_path = o.probe_path, .start_processes = false}));
   // The same paths in IPv6 where the lab has it: the container on a dual-stack bridge.
-  const bool v6 = lab::ipv6_enabled(lab.external());
+  const bool v6 = lab.ipv6();
   if (!v6) fmt::print("  IPv6 rows: not measured: the lab has no IPv6 (IPv6 disabled in its namespaces)\n");
   NC_TRY_VOID(rt->create_network({.name = "six", .subnet = *Prefix::parse("172.18.0.0/16"), .ipv6 = v6,
                                   .subnet6 = v6 ? Prefix::parse("2001:db8:6::/64").value() : std::optional<Prefix>()}));

@@ -79,7 +79,7 @@ class CheckTest : public ::testing::Test {
 
   void run_engine(const runtimes::Placement& at, report::CheckResult& r) {
     engine::EngineEnv env{.runtime = at.runtime,
-                          .lab = engine::LabPlaces::of(at.host->host(), at.host->external()),
+                          .lab = engine::LabPlaces::of(*at.host),
                           .probe_path = run_.probe_path,
                           .reset_after = !at.dropped_after_check,
                           .on_step = nullptr};

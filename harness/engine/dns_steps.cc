@@ -25,7 +25,7 @@ Result<LabDns> start_lab_dns(const checks::Check& check, const EngineEnv& env) {
   LabDns out;
   if (std::ranges::find(check.requirements, "dns") == check.requirements.end() || !env.lab.external) return out;
   std::vector<std::vector<IpAddr>> servers;
-  bool v6 = lab::ipv6_enabled(*env.lab.external);
+  bool v6 = env.lab.ipv6();
   for (size_t i = 0; i < std::size(upstream_dns::kUpstreamIps); ++i) {
     servers.push_back({*IpAddr::parse(upstream_dns::kUpstreamIps[i])});
     if (v6) servers.back().push_back(*IpAddr::parse(upstream_dns::kUpstreamIps6[i]));

@@ -324,14 +324,14 @@ class CheckRunner {
 
 }  // namespace
 
-LabPlaces LabPlaces::of(const Namespaces& host, const Namespaces& external) {
-  LabPlaces lab{.host = &host, .external = &external, .host_ip = std::string(lab::kHostIp),
+LabPlaces LabPlaces::of(const lab::LabHost& lab) {
+  LabPlaces out{.host = &lab.host(), .external = &lab.external(), .host_ip = std::string(lab::kHostIp),
                 .external_ip = std::string(lab::kExternalIp)};
-  if (lab::ipv6_enabled(external)) {
-    lab.host_ip6 = lab::kHostIp6;
-    lab.external_ip6 = lab::kExternalIp6;
+  if (lab.ipv6()) {
+    out.host_ip6 = lab::kHostIp6;
+    out.external_ip6 = lab::kExternalIp6;
   }
-  return lab;
+  return out;
 }
 
 CheckRun run_check(const checks::Check& check, EngineEnv& env) { return CheckRunner(check, env).go(); }

@@ -18,6 +18,10 @@
 #include "netimpl/api/runtime.h"
 #include "netimpl/ns/namespaces.h"
 
+namespace nc::lab {
+class LabHost;
+}
+
 namespace nc::engine {
 
 struct LabPlaces {
@@ -29,8 +33,9 @@ struct LabPlaces {
   std::string external_ip6;  // ${external.ip6}; likewise
 
   // A lab host's namespaces and LAN addresses (lab/topology.h); the IPv6 ones only when
-  // the lab has IPv6 (lab::ipv6_enabled of the external namespace, as the LAN is built).
-  static LabPlaces of(const Namespaces& host, const Namespaces& external);
+  // the lab has IPv6 (LabHost::ipv6, read once as the lab was built).
+  static LabPlaces of(const lab::LabHost& lab);
+  bool ipv6() const { return !external_ip6.empty(); }
 };
 
 // How long a step that expects silence (`timeout`) waits; silence.h says why a shorter wait

@@ -45,7 +45,7 @@ Result<void> build(const LabHost& lab, const LabHostOptions& opts) {
   NC_TRY_VOID(host.create_veth({.name = std::string(kLanIfname), .peer = std::string(kLanIfname),
                                 .peer_ns = &lab.external(), .mtu = 0, .ifindex = kHostLanIfindex,
                                 .peer_ifindex = kExternalLanIfindex}));
-  bool v6 = ipv6_enabled(lab.external());
+  bool v6 = lab.ipv6();
   NC_TRY_VOID(configure_end(host, kHostIp, kHostIp6, v6));
   NC_TRY_VOID(configure_end(external, kExternalIp, kExternalIp6, v6));
   NC_TRY_VOID(setup_lab_dns(lab.host(), external, v6));
@@ -66,6 +66,7 @@ Result<LabHost> LabHost::create(const LabHostOptions& opts) {
   auto ctx = fmt::format("create lab host {}", opts.name);
   lab.host_ = NC_TRY_CTX(Namespaces::create(opts.name, kNsNet | kNsMnt | kNsUts), "{}", ctx);
   lab.external_ = NC_TRY_CTX(Namespaces::create("external", kNsNet), "{}", ctx);
+  lab.ipv6_ = ipv6_enabled(lab.external_);
   NC_TRY_VOID_CTX(build(lab, opts), "{}", ctx);
   return lab;
 }

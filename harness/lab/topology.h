@@ -60,10 +60,13 @@ class LabHost {
 
   const Namespaces& host() const { return host_; }
   const Namespaces& external() const { return external_; }
+  // The lab is dual stack (IPv6 is enabled in its namespaces), read once as it is built.
+  bool ipv6() const { return ipv6_; }
 
  private:
   LabHost() = default;
   Namespaces host_, external_;
+  bool ipv6_ = false;
 };
 
 }  // namespace nc::lab
