@@ -58,7 +58,7 @@ void run_once(runtimes::RuntimeUnderTest& rut, Row& row, const Variant& v, const
   Samples& s = row.by_variant[v.bounded ? 1 : 0];
   const auto& c = *row.check;
   auto t0 = Clock::now();
-  auto placed = rut.acquire({.ip_forward = c.lab.ip_forward, .hosts = c.lab.hosts, .underlay_mtu = c.lab.underlay_mtu});
+  auto placed = rut.acquire(runtimes::lab_needs(c));
   auto t1 = Clock::now();
   if (!placed) {
     s.trouble = placed.error().message();

@@ -60,12 +60,7 @@ class CheckTest : public ::testing::Test {
   }
 
   void execute(report::CheckResult& r) {
-    bool resolv_steps = std::ranges::any_of(check_.steps, [](auto& s) { return s.kind() == checks::ActionKind::kHostResolv; });
-    std::optional<lab::HostResolvFiles> resolv;
-    if (check_.lab.host_resolv) resolv = engine::host_resolv_files(*check_.lab.host_resolv);
-    auto placed = rut_.acquire({.ip_forward = check_.lab.ip_forward, .hosts = check_.lab.hosts,
-                                .underlay_mtu = check_.lab.underlay_mtu, .host_resolv = resolv,
-                                .host_resolv_steps = resolv_steps, .fresh_runtime = check_.lab.fresh_runtime});
+    auto placed = rut_.acquire(runtimes::lab_needs(check_));
     if (!placed) return void(r.reason = placed.error().message());
     if (auto why = engine::skip_reason(check_, *placed->runtime, rut_.name(), run_.features); !why.empty()) {
       r.status = report::Status::kSkip;

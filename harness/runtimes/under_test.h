@@ -27,6 +27,7 @@
 #include <optional>
 #include <string>
 
+#include "harness/checks/check.h"
 #include "harness/lab/lab_dns.h"
 #include "harness/lab/topology.h"
 #include "netimpl/api/runtime.h"
@@ -45,6 +46,11 @@ struct LabNeeds {
   // The check needs a runtime that has done nothing yet (checks::Lab::fresh_runtime).
   bool fresh_runtime = false;
 };
+
+// What `check` asks of its lab: the one translation from a check file's `lab:` (and its
+// host_resolv steps) that `run` and `bench checks` both use, so a bench runs a check in the
+// lab `run` would give it.
+LabNeeds lab_needs(const checks::Check& check);
 
 // Where one check runs: valid from acquire() until release().
 struct Placement {
