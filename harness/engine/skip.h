@@ -12,6 +12,12 @@
 
 namespace nc::engine {
 
+// "" when the kernel has every feature the check requires; otherwise the reason, naming the
+// kernel it was judged on ("kernel lacks ipvlan (...) [kernel 6.1.0-50-amd64]"), so a skip
+// in a run over several kernels (run --kernel) says which one lacked it.
+std::string kernel_skip_reason(const checks::Check& c, const std::vector<kernel::Feature>& features,
+                               std::string_view release);
+
 // "" when the check can run; otherwise the reason, in words ("runtime podman lacks dns").
 std::string skip_reason(const checks::Check& c, const api::Runtime& rt, std::string_view rt_name,
                         const std::vector<kernel::Feature>& features);

@@ -58,6 +58,10 @@ std::string guest_script(const VmSpec& spec) {
     if (eq == std::string::npos) continue;
     s += fmt::format("export {}={}\n", e.substr(0, eq), sh_quote(e.substr(eq + 1)));
   }
+  for (auto& m : spec.modules)
+    s += fmt::format("if modprobe {0} 2>/dev/null; then echo netconform-guest: loaded module {0};"
+                     " else echo netconform-guest: could not load module {0} '(not in this kernel?)'; fi\n",
+                     sh_quote(m));
   s += fmt::format("cd {} || exit 2\n", sh_quote(spec.cwd.string()));
   std::vector<std::string> words;
   for (auto& a : spec.argv) words.push_back(sh_quote(a));

@@ -36,6 +36,10 @@ struct VmSpec {
   std::vector<std::string> argv;           // the command, run as root in the guest
   std::filesystem::path cwd = "/";         // its working directory (same path in the guest)
   std::vector<std::string> env;            // "KEY=value" exported before it runs
+  // Modules modprobe'd in the guest before the command, each reported on the console as
+  // loaded or not (a module the kernel lacks is not an error: the command's own probe says
+  // what is missing). The guest is thrown away, so loading costs nothing beyond it.
+  std::vector<std::string> modules;
   std::chrono::seconds boot_timeout{180};
   std::chrono::seconds timeout{3600};
   int memory_mib = 2048;
