@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
                       "Kernels to run the checks on, comma-separated, one VM each (qemu; the machine's root "
                       "read-only over 9p):\n  host                     this machine's kernel, no VM\n"
                       "  debian-6.1, debian-6.12  fetched by ci/kernels NAME into $NETCONFORM_CACHE/kernels\n"
+                      "  debian-SUITE             any Debian suite's kernel (debian-bookworm-backports), likewise\n"
                       "  PATH                     a directory: vmlinuz, lib/modules/RELEASE (depmod'ed), "
                       "initramfs.cpio.gz (ci/kernel-initramfs PATH)")
       ->delimiter(',');

@@ -1,6 +1,7 @@
 #include "harness/vm/kernel_choice.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -48,14 +49,23 @@ Result<KernelChoice> from_dir(std::string name, const fs::path& dir) {
 
 }  // namespace
 
+// debian-SUITE: a Debian suite's kernel, by the suite's name (letters and dashes:
+// debian-bookworm-backports, debian-sid), fetched by `ci/kernels debian-SUITE`.
+bool is_suite_name(const std::string& s) {
+  if (!s.starts_with("debian-") || s.size() == 7 || !std::islower(static_cast<unsigned char>(s[7]))) return false;
+  return std::all_of(s.begin() + 7, s.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '-'; });
+}
+
 Result<KernelChoice> resolve_kernel(std::string_view item, const fs::path& cache) {
   std::string s(item);
   if (s == "host") return KernelChoice{.name = s, .host = true, .dir = {}, .release = ""};
   if (s.find('/') != std::string::npos) return with_context(from_dir(s, fs::absolute(s)), fmt::format("--kernel {}", s));
   auto& known = known_kernel_names();
-  if (std::find(known.begin(), known.end(), s) == known.end())
-    return failf("--kernel {}: unknown kernel (known: host, {}; or a directory holding vmlinuz, "
-                 "initramfs.cpio.gz and lib/modules/RELEASE)", s, fmt::join(known, ", "));
+  if (std::find(known.begin(), known.end(), s) == known.end() && !is_suite_name(s))
+    return failf("--kernel {}: unknown kernel (known: host, {}, debian-SUITE for any Debian suite's kernel, e.g. "
+                 "debian-bookworm-backports; or a directory holding vmlinuz, initramfs.cpio.gz and lib/modules/RELEASE{})",
+                 s, fmt::join(known, ", "),
+                 fs::is_directory(s) ? fmt::format(": for the directory {0} here, write ./{0}", s) : "");
   fs::path dir = cache / s;
   if (!fs::exists(cache / (s + ".stamp")) || !fs::is_directory(dir))
     return failf("--kernel {}: not fetched yet ({} is missing); run: ci/kernels {}", s, dir.string(), s);

@@ -4,6 +4,7 @@
 //   host           the machine's own kernel: no virtual machine
 //   debian-6.1     a kernel fetched by `ci/kernels NAME` into
 //   debian-6.12      ${NETCONFORM_CACHE:-/var/cache/netconform}/kernels/NAME/
+//   debian-SUITE     (any Debian suite by name: debian-bookworm-backports, debian-sid)
 //   PATH           (anything holding a '/') a directory laid out the same way:
 //                    PATH/vmlinuz                 the kernel image
 //                    PATH/lib/modules/RELEASE/    its modules, indexed (depmod -b PATH RELEASE)

@@ -30,6 +30,20 @@ TEST(KernelChoice, AnUnknownNameListsTheKnownOnes) {
       << k.error().message();
 }
 
+// Any Debian suite's kernel by the suite's name: known in form, fetched by ci/kernels.
+TEST(KernelChoice, ADebianSuiteByNameIsKnownAndNamesItsFetch) {
+  auto dir = TempDir::make("kc-test-");
+  ASSERT_TRUE(dir);
+  auto k = resolve_kernel("debian-bookworm-backports", dir->path());
+  ASSERT_FALSE(k);
+  EXPECT_NE(k.error().message().find("run: ci/kernels debian-bookworm-backports"), std::string::npos) << k.error().message();
+  for (auto bad : {"debian-", "debian-Sid", "debian-sid_x", "debian-6.1x"}) {
+    auto b = resolve_kernel(bad, dir->path());
+    ASSERT_FALSE(b) << bad;
+    EXPECT_EQ(b.error().message().find("not fetched"), std::string::npos) << b.error().message();
+  }
+}
+
 TEST(KernelChoice, AKnownNameNotFetchedNamesTheCiCommand) {
   auto dir = TempDir::make("kc-test-");
   ASSERT_TRUE(dir);
