@@ -224,6 +224,9 @@ constexpr std::string_view kFirewallKeys[] = {"in", "drop", "loss", "delay_ms", 
 // `firewall: { in: web, drop: tcp/80 | udp/53 | dns }` or `{ in: web, remove: true }`.
 Result<FirewallRule> parse_firewall(const Reader& r, const Value& v, const Scope& scope) {
   auto f = NC_TRY(r.map(v, "firewall", kFirewallKeys, std::array<std::string_view, 1>{"in"}));
+  if (!scope.requires_capability("netns_access"))
+    return r.errorf(v.mark, "firewall: needs `requires: [netns_access]` (the harness puts the rule into the container's "
+                            "network namespace; runtimes that do not open it skip the check)");
   FirewallRule rule;
   rule.container = NC_TRY(existing(r, f.find("in")->value, scope, true));
   auto* drop = f.find("drop");
@@ -277,6 +280,21 @@ Result<LabLink> parse_lab_link(const Reader& r, const Value& v) {
   return LabLink{static_cast<int>(NC_TRY(r.integer(f.find("mtu")->value, 576, 1500)))};
 }
 
+// stop/start/restart/kill: NAME. A runtime that cannot do it (exec adapters, cni) must
+// skip the check, so the check has to say it needs `lifecycle`.
+Result<Action> parse_lifecycle(const Reader& r, const Value& v, ActionKind kind, const Scope& scope) {
+  if (!scope.requires_capability("lifecycle"))
+    return r.errorf(v.mark, "{}: needs `requires: [lifecycle]` (runtimes that cannot stop, start or kill a container skip the check)",
+                    action_name(kind));
+  auto name = NC_TRY(existing(r, v, scope, true));
+  switch (kind) {
+    case ActionKind::kStop: return Stop{std::move(name)};
+    case ActionKind::kStart: return Start{std::move(name)};
+    case ActionKind::kRestart: return Restart{std::move(name)};
+    default: return Kill{std::move(name)};
+  }
+}
+
 // The action's argument; `strict`: the step expects the runtime to succeed.
 Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, const Scope& scope, bool strict) {
   switch (kind) {
@@ -297,10 +315,10 @@ Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, co
     case ActionKind::kNote: return Note{NC_TRY(template_arg(r, v, scope))};
     case ActionKind::kDiagnose: return NC_TRY(parse_diagnose(r, v));
     case ActionKind::kCni: return NC_TRY(parse_cni(r, v, scope));
-    case ActionKind::kStop: return Stop{NC_TRY(existing(r, v, scope, true))};
-    case ActionKind::kStart: return Start{NC_TRY(existing(r, v, scope, true))};
-    case ActionKind::kRestart: return Restart{NC_TRY(existing(r, v, scope, true))};
-    case ActionKind::kKill: return Kill{NC_TRY(existing(r, v, scope, true))};
+    case ActionKind::kStop:
+    case ActionKind::kStart:
+    case ActionKind::kRestart:
+    case ActionKind::kKill: return NC_TRY(parse_lifecycle(r, v, kind, scope));
     case ActionKind::kFix: return Fix{NC_TRY(template_arg(r, v, scope))};
     case ActionKind::kFirewall: return NC_TRY(parse_firewall(r, v, scope));
     case ActionKind::kHostResolv: return NC_TRY(parse_host_resolv(r, v));
