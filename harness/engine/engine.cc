@@ -1,6 +1,7 @@
 #include "harness/engine/engine.h"
 
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include <fmt/ranges.h>
@@ -120,9 +121,19 @@ class CheckRunner {
       auto [op, name] = lifecycle_of(s);
       description = fmt::format("{} container {}", api::lifecycle_name(op), name);
       r = rt->lifecycle(name, op);
+      if (r) note_lifecycle(name, op);
     }
+    if (auto* a = s.get<checks::ContainerRemove>(); a && r) not_running_.erase(a->container);
     vars_.forget_runtime_view();
     return r ? json{{"ok", true}} : json{{"ok", false}, {"error", r.error().message()}};
+  }
+
+  // What the check's own steps did to a container's process: the checklist's "is it
+  // running" in a lab (the runtime API has no run state; the steps are what stopped it).
+  void note_lifecycle(const std::string& name, api::Lifecycle op) {
+    if (op == api::Lifecycle::kKill) not_running_[name] = "killed (SIGKILL) by the check";
+    else if (op == api::Lifecycle::kStop) not_running_[name] = "stopped by the check";
+    else not_running_.erase(name);
   }
 
   static std::pair<api::Lifecycle, std::string> lifecycle_of(const Step& s) {
@@ -291,6 +302,11 @@ class CheckRunner {
       if (p.kind == checks::Place::Kind::kContainer) p.container = place;
       return run_probe(env_, p, args, s.timeout);
     };
+    access.run_state = [this](const std::string& c) -> Result<diagnose::RunState> {
+      auto it = not_running_.find(c);
+      if (it == not_running_.end()) return diagnose::RunState{.running = true, .status = "running"};
+      return diagnose::RunState{.running = false, .status = it->second};
+    };
     if (auto ip = IpAddr::parse(env_.lab.host_ip)) access.host_addresses = {{"host", *ip}, {"external", *ip}};
     access.probe_timeout_ms = static_cast<int>(s.timeout.count());  // each probe of the walk; run_probe adds its margin
     diagnose::RuntimeObserver obs(std::move(access));
@@ -319,6 +335,7 @@ class CheckRunner {
   LabDns upstream_;  // the lab's upstream DNS (and the host's stub), when the check requires dns
   std::vector<Process> services_;
   IncidentFirewalls incidents_;  // the firewall: steps' rules, by container
+  std::map<std::string, std::string> not_running_;  // container → how a step stopped it (note_lifecycle)
   Variables vars_{*env_.runtime, env_.lab};
 };
 
