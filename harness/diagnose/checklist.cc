@@ -123,6 +123,24 @@ class Walk {
     return pass("reachable", fmt::format("ping {} from {}: ok", addr_, r_.from));
   }
 
+  // What to do about a name that did not resolve depends on how it failed: an answer
+  // (NXDOMAIN: nobody holds the name there), no answer (a resolver waiting on something
+  // silent), or a query that could not even be sent.
+  std::string unresolved_fix(const Resolution& res, const std::string& server) const {
+    if (res.outcome == "timeout")
+      return fmt::format("{} did not answer in time: a resolver that forwards a search-domain name upstream first "
+                         "(ndots and search in {}'s /etc/resolv.conf) waits on a silent upstream before it answers "
+                         "locally; try {}. (fully qualified) and check the upstream servers",
+                         server, r_.from, r_.target);
+    if (res.outcome == "refused")
+      return fmt::format("nothing serves DNS at {}: check {}'s /etc/resolv.conf and the runtime's DNS server", server, r_.from);
+    if (res.outcome != "ok")
+      return fmt::format("the query could not be sent: look for a rule in {}'s network namespace dropping port 53 "
+                         "(nft list ruleset there)", r_.from);
+    return fmt::format("names resolve only on user-defined networks (the runtime's DNS); put both on one, "
+                       "give {} an alias there, or reach it by address", r_.target);
+  }
+
   bool resolves() {
     if (!r_.from_container) return true;
     auto res = o_.resolve(r_.from, r_.target);
@@ -132,8 +150,7 @@ class Walk {
       std::string seen = res->outcome != "ok" ? fmt::format("{} asking {}{}", res->outcome, server, res->error.empty() ? "" : ": " + res->error)
                                               : fmt::format("{} from {}", res->rcode.empty() ? "no answer" : res->rcode, server);
       return stop(Cause::kNameDoesNotResolve, "resolves", fmt::format("{} at {}: {}", r_.target, r_.from, seen),
-                  fmt::format("names resolve only on user-defined networks (the runtime's DNS); put both on one, "
-                              "give {} an alias there, or reach it by address", r_.target));
+                  unresolved_fix(*res, server));
     }
     for (auto& a : res->addresses)
       for (auto& e : target_.endpoints)

@@ -109,6 +109,21 @@ TEST(Checklist, NameThatDoesNotResolveNamesTheServer) {
   EXPECT_EQ(diag(f).cause, Cause::kNameResolvesElsewhere);
 }
 
+// How the lookup failed decides the fix: a silent resolver points at the upstream and the
+// search list, a send that failed at a rule in the asker's namespace, an answer at names.
+TEST(Checklist, AnUnansweredLookupPointsAtTheResolverNotAtNetworks) {
+  Fake f;
+  f.res = {.outcome = "timeout", .rcode = "", .server = "127.0.0.11"};
+  auto d = diag(f);
+  EXPECT_EQ(d.cause, Cause::kNameDoesNotResolve);
+  EXPECT_NE(d.fix.find("ndots"), std::string::npos) << d.fix;
+  EXPECT_NE(d.fix.find("web."), std::string::npos) << d.fix;
+  f.res = {.outcome = "error", .rcode = "", .server = "127.0.0.11", .error = "Operation not permitted"};
+  EXPECT_NE(diag(f).fix.find("rule in client's network namespace"), std::string::npos) << diag(f).fix;
+  f.res = {.outcome = "ok", .rcode = "nxdomain", .server = "127.0.0.11"};
+  EXPECT_NE(diag(f).fix.find("user-defined networks"), std::string::npos) << diag(f).fix;
+}
+
 TEST(Checklist, LoopbackBindingIsNamed) {
   Fake f;
   f.ls = {{"tcp", "127.0.0.1", 80}};
