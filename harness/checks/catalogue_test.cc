@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -30,6 +31,29 @@ TEST(Catalogue, ScenariosTellTheirStory) {
   auto checks = load_dir(fs::path(NC_REPO_ROOT) / "scenarios", Suite::kScenarios);
   ASSERT_TRUE(checks) << checks.error().message();
   for (const auto& c : *checks) EXPECT_FALSE(c.story.empty()) << c.id;
+}
+
+// A scenario is symptom, diagnosis and fix: a printed diagnosis (a checklist or listener
+// `diagnose` step, or a note that says "Diagnosis:") before the `fix:` act.
+TEST(Catalogue, ScenariosHaveADiagnosisAndAFix) {
+  auto checks = load_dir(fs::path(NC_REPO_ROOT) / "scenarios", Suite::kScenarios);
+  ASSERT_TRUE(checks) << checks.error().message();
+  EXPECT_GE(checks->size(), 25u);
+  for (const auto& c : *checks) {
+    auto fix = std::ranges::find_if(c.steps, [](auto& s) { return s.kind() == ActionKind::kFix; });
+    EXPECT_NE(fix, c.steps.end()) << c.id << " has no fix: act";
+    auto says_diagnosis = [](std::string t) {
+      std::ranges::transform(t, t.begin(), [](unsigned char ch) { return std::tolower(ch); });
+      return t.find("diagnosis") != std::string::npos;
+    };
+    bool diagnosed = std::any_of(c.steps.begin(), fix, [&](auto& s) {
+      if (s.kind() == ActionKind::kDiagnose || says_diagnosis(s.name)) return true;  // an asserted diagnosis
+      auto* n = s.template get<Note>();
+      return n && says_diagnosis(n->text);
+    });
+    EXPECT_TRUE(diagnosed) << c.id << " prints no diagnosis before its fix (a diagnose step, a step named "
+                                      "\"the diagnosis: ...\" or a \"Diagnosis: ...\" note)";
+  }
 }
 
 std::string slurp(const fs::path& p) {
