@@ -116,7 +116,12 @@ class ProgressPrinter : public ::testing::EmptyTestEventListener {
           // The step's line of the story beside what was observed; in a story, which act.
           fmt::print("      step {}{}: {}\n", s.index, s.act.empty() ? "" : fmt::format(" ({})", s.act),
                      s.story_line.empty() ? s.description : fmt::format("\"{}\"", s.story_line));
-          if (!s.story_line.empty()) fmt::print("        ran {}\n", s.description);
+          if (!s.story_line.empty()) {
+            // The description starts with the story line ("NAME — what ran"): show what ran.
+            std::string_view ran = s.description;
+            if (std::string prefix = s.story_line + " — "; ran.starts_with(prefix)) ran.remove_prefix(prefix.size());
+            fmt::print("        ran {}\n", ran);
+          }
           fmt::print("        expected {}; {}\n", s.expected, s.message);
         }
     std::fflush(stdout);

@@ -334,6 +334,9 @@ TEST_F(CliKernel, DiagnoseStepsNameEachCauseAndAWrongExpectedCauseFails) {
   auto wrong = netconform({"run", "--suite", "scenarios", "--checks", NC_SOURCE_DIR "/harness/diagnose/testdata/wrong"});
   EXPECT_EQ(wrong.exit_code, 1) << wrong.out << wrong.err;
   EXPECT_NE(wrong.out.find("SCN-DIAG-901 step 1"), std::string::npos) << wrong.out;
+  // The failing step's line of the story, its act, and what ran, beside what was observed.
+  EXPECT_NE(wrong.out.find("step 1 (symptom): \"the path from client to web works\""), std::string::npos) << wrong.out;
+  EXPECT_NE(wrong.out.find("ran client: diagnose web:80"), std::string::npos) << wrong.out;
   EXPECT_NE(wrong.out.find("diagnosed bound-to-loopback: web listens on 127.0.0.1:80 only"), std::string::npos) << wrong.out;
 }
 
