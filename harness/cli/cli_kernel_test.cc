@@ -367,6 +367,8 @@ void ExpectDiagnoseChangesNothing(const ExternalDaemon& daemon, const std::strin
   start("fine", "appnet", {"serve", "tcp://0.0.0.0:80"});
   start("gone", "appnet", {"idle"});
   start("apart", bridge, {"serve", "tcp://0.0.0.0:80"});
+  // Published: host port 8081 to pub's port 80.
+  ok({"run", "-d", "--name", "pub", "--network", "appnet", "-p", "8081:80", "nc-probe:diag", "/probe", "serve", "tcp://0.0.0.0:80"});
   ok({"stop", "-t", "0", "gone"});
   // Someone added a rule inside walled's namespace.
   auto walled_id = runtimes::trim(ok({"inspect", "--format", "{{.Id}}", "walled"}));
@@ -400,9 +402,26 @@ void ExpectDiagnoseChangesNothing(const ExternalDaemon& daemon, const std::strin
   auto events_before = podman ? "" : events();
   auto before = state();
   auto url = "unix://" + daemon.socket();
-  auto diag = [&](std::string target) {
-    return netconform({"diagnose", "client", target, podman ? "--podman-url" : "--docker-host", url}, 60s);
+  auto diag_from = [&](std::string from, std::string target) {
+    return netconform({"diagnose", from, target, podman ? "--podman-url" : "--docker-host", url}, 60s);
   };
+  auto diag = [&](std::string target) { return diag_from("client", target); };
+
+  // From host: the published port, checked in the runtime's own namespace.
+  struct HostCase { const char* target; int exit; std::vector<std::string> says; };
+  const HostCase host_cases[] = {
+      {"pub:8081", 0, {"cause: path-works", "host port 8081 leads to pub:80"}},
+      {"fine:8082", 1, {"cause: not-published", "fine publishes no port; nothing maps host port 8082", "-p 8082:"}},
+      {"pub:8083", 1, {"cause: not-published", "pub publishes 8081->80/tcp; nothing maps host port 8083"}},
+  };
+  for (const HostCase& c : host_cases) {
+    auto r = diag_from("host", c.target);
+    EXPECT_EQ(r.exit_code, c.exit) << "host -> " << c.target << ":\n" << r.out << r.err;
+    for (auto& w : c.says) EXPECT_NE(r.out.find(w), std::string::npos) << "host -> " << c.target << ": '" << w << "' in\n" << r.out << r.err;
+  }
+  auto no_port = diag_from("host", "pub");
+  EXPECT_EQ(no_port.exit_code, 2) << no_port.out << no_port.err;
+  EXPECT_NE(no_port.err.find("from host, give the published port"), std::string::npos) << no_port.err;
 
   struct Case { const char* target; int exit; std::vector<std::string> says; };
   const Case cases[] = {

@@ -117,10 +117,11 @@ int main(int argc, char** argv) {
       "diagnose",
       "Walk the debugging checklist from container FROM to TARGET[:PORT] on a runtime you run (Docker, or Podman\n"
       "with --podman): running, shared network, ping, name and its server, listener and where it is bound,\n"
-      "firewall rules in TARGET's namespace. Stops at the first failing step with its evidence and the likely fix.\n"
+      "firewall rules in TARGET's namespace. FROM host with TARGET:HOST_PORT checks a published port: is it\n"
+      "mapped, and where does it lead. Stops at the first failing step with its evidence and the likely fix.\n"
       "Read-only: it inspects and probes (from the containers' namespaces), it changes nothing.\n"
       "Exit: 0 the path works, 1 a step failed, 2 usage error.");
-  cmd_diag->add_option("FROM", diag.from, "The container that cannot connect")->required();
+  cmd_diag->add_option("FROM", diag.from, "The container that cannot connect, or host (TARGET:HOST_PORT: a published port)")->required();
   cmd_diag->add_option("TARGET", diag.target, "The container it connects to, NAME or NAME:PORT")->required();
   auto* diag_docker = cmd_diag->add_option("--docker-host", diag.endpoint, "The Docker daemon (e.g. unix:///run/docker.sock); default: the client's");
   auto* diag_podman = cmd_diag->add_flag("--podman", diag.podman, "Diagnose Podman containers instead of Docker's");

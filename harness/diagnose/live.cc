@@ -1,5 +1,6 @@
 #include "harness/diagnose/live.h"
 
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -31,6 +32,20 @@ class Live {
   Live(const LiveOptions& o, runtimes::Cli cli)
       : o_(o), cli_(cli),
         rt_(o.podman ? runtimes::podman_dialect() : runtimes::docker_dialect(), std::move(cli), runtimes::CliRuntimeOptions{}) {}
+
+  // FROM host: the probe runs in the runtime's own network namespace, the one its shim (or
+  // conmon) lives in, where published ports are mapped, and reaches them through the
+  // target's gateway, an address of that namespace.
+  Result<ObserverAccess> access_from_host(const std::string& target) {
+    ObserverAccess a = access();
+    host_of_ = target;
+    auto info = rt_.inspect(target);
+    if (info && !info->endpoints.empty() && info->endpoints.front().gateway)
+      a.host_addresses["host"] = *info->endpoints.front().gateway;
+    else
+      a.host_addresses["host"] = *IpAddr::parse("127.0.0.1");
+    return a;
+  }
 
   ObserverAccess access() {
     ObserverAccess a;
@@ -68,9 +83,23 @@ class Live {
     return Namespaces::of_pid(c, p.pid, kNsNet);
   }
 
-  // The host's probe, in the container's network namespace only.
+  // The network namespace of the runtime that runs `c`: its init's parent (containerd-shim
+  // for Docker, conmon for Podman) runs there.
+  Result<Namespaces> runtime_netns(const std::string& c) {
+    auto p = NC_TRY(proc(c));
+    if (!p.pid) return failf("{} is not running: its runtime's namespace cannot be found through it", c);
+    std::ifstream status(fmt::format("/proc/{}/status", p.pid));
+    int ppid = 0;
+    for (std::string line; std::getline(status, line);)
+      if (line.starts_with("PPid:")) ppid = std::atoi(line.c_str() + 5);
+    if (ppid <= 1) return failf("{}'s process {} has no parent to find its runtime's namespace by", c, p.pid);
+    return Namespaces::of_pid("host", ppid, kNsNet);
+  }
+
+  // The host's probe, in the container's network namespace only (or, for "host", the
+  // runtime's own).
   Result<json> probe(const std::string& c, const std::vector<std::string>& args) {
-    auto ns = NC_TRY(netns(c));
+    auto ns = NC_TRY(c == "host" ? runtime_netns(host_of_) : netns(c));
     LaunchSpec spec;
     spec.argv.push_back(o_.probe_path);
     spec.argv.insert(spec.argv.end(), args.begin(), args.end());
@@ -88,6 +117,7 @@ class Live {
   runtimes::Cli cli_;
   runtimes::CliRuntime rt_;
   std::map<std::string, Proc> procs_;
+  std::string host_of_;  // FROM host: the target, whose runtime's namespace is "host"
 };
 
 }  // namespace
@@ -98,9 +128,14 @@ int diagnose_live(const LiveOptions& o) {
     fmt::print(stderr, "netconform diagnose: {}\n", target.error().message());
     return 2;
   }
-  if (o.from == "host" || o.from == "external" || o.from.empty()) {
-    fmt::print(stderr, "netconform diagnose: FROM '{}': must be a container of the runtime (on a live runtime only "
-                       "containers are probed)\n", o.from);
+  bool from_host = o.from == "host";
+  if (o.from == "external" || o.from.empty()) {
+    fmt::print(stderr, "netconform diagnose: FROM '{}': must be a container of the runtime, or host (the runtime's "
+                       "own namespace, for a published port)\n", o.from);
+    return 2;
+  }
+  if (from_host && !target->second) {
+    fmt::print(stderr, "netconform diagnose: from host, give the published port: {}:HOST_PORT\n", o.target);
     return 2;
   }
   if (o.from == target->first) {
@@ -110,8 +145,19 @@ int diagnose_live(const LiveOptions& o) {
   std::vector<std::string> prefix{std::string(o.podman ? runtimes::kPodman : runtimes::kDockerClient)};
   if (!o.endpoint.empty()) prefix.insert(prefix.end(), {o.podman ? "--url" : "-H", o.endpoint});
   Live live(o, runtimes::Cli(o.podman ? "podman" : "docker", prefix, nullptr));
-  RuntimeObserver obs(live.access());
-  auto d = run_checklist(obs, Request{o.from, true, target->first, target->second});
+  ObserverAccess access;
+  if (from_host) {
+    auto a = live.access_from_host(target->first);
+    if (!a) {
+      fmt::print(stderr, "netconform diagnose: {}\n", a.error().message());
+      return 1;
+    }
+    access = std::move(*a);
+  } else {
+    access = live.access();
+  }
+  RuntimeObserver obs(std::move(access));
+  auto d = run_checklist(obs, Request{o.from, !from_host, target->first, target->second});
   if (o.json) {
     fmt::print("{}\n", d.to_json().dump());
   } else {

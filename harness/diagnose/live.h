@@ -6,8 +6,11 @@
 // netns_find.h), so nothing is copied into, executed in, created on or removed from the
 // runtime. Names resolve through the server the container's own /etc/resolv.conf names
 // (read through /proc/PID/root); its search list and ndots are not applied.
-// FROM must be a container (the host's namespaces are not probed: netconform sends traffic
-// only inside namespaces of containers and labs).
+// FROM is a container, or `host` for a published port (TARGET:HOST_PORT): then the probe
+// runs in the runtime's own network namespace (the one the target's shim or conmon runs in,
+// where the runtime maps published ports) and reaches the port through the target's
+// gateway, an address of that namespace; the checklist asks whether the port is published
+// and where it leads. Traffic goes only to the runtime's containers and that gateway.
 #pragma once
 
 #include <string>
