@@ -172,8 +172,11 @@ class Walk {
         if (!loopback(l.addr)) elsewhere.push_back(socket_text(l.addr, l.port));
         continue;
       }
-      bool ours = wildcard(l.addr) || std::any_of(target_.endpoints.begin(), target_.endpoints.end(),
-                                                  [&](auto& e) { return e.ip.str() == l.addr; });
+      // From a container, traffic arrives at the target's address on the network they share,
+      // not at its address on another network; a published port's DNAT may lead to any.
+      bool ours = wildcard(l.addr) || (r_.from_container ? l.addr == addr_.str()
+                                                         : std::any_of(target_.endpoints.begin(), target_.endpoints.end(),
+                                                                       [&](auto& e) { return e.ip.str() == l.addr; }));
       if (ours) return pass("listening", fmt::format("{} listens on {}", r_.target, socket_text(l.addr, port)));
       on_port.push_back(l.addr);
     }

@@ -124,6 +124,19 @@ TEST(Checklist, AnUnansweredLookupPointsAtTheResolverNotAtNetworks) {
   EXPECT_NE(diag(f).fix.find("user-defined networks"), std::string::npos) << diag(f).fix;
 }
 
+// A target on two networks that listens on its address on the other one: traffic from the
+// shared network arrives where nothing listens.
+TEST(Checklist, ABindingOnTheTargetsOtherNetworkIsElsewhere) {
+  Fake f;
+  f.containers["web"].endpoints.push_back(ep("backnet", "172.19.0.3"));
+  f.ls = {{"tcp", "172.19.0.3", 80}};
+  auto d = diag(f);
+  EXPECT_EQ(d.cause, Cause::kBoundElsewhere);
+  EXPECT_EQ(d.steps.back().evidence, "web listens on 172.19.0.3:80 only; traffic arrives at 172.18.0.3:80");
+  f.ls = {{"tcp", "172.18.0.3", 80}};
+  EXPECT_EQ(diag(f).cause, Cause::kPathWorks);
+}
+
 TEST(Checklist, LoopbackBindingIsNamed) {
   Fake f;
   f.ls = {{"tcp", "127.0.0.1", 80}};
