@@ -78,16 +78,29 @@ class CheckTest : public ::testing::Test {
                           .probe_path = run_.probe_path,
                           .reset_after = !at.dropped_after_check,
                           .on_step = nullptr};
+    // -v: the story, then each step as it ends. With one lab, live; with several (--jobs),
+    // a check's lines are kept and printed together when it ends, so the labs' stories do
+    // not interleave.
+    std::string kept;
+    bool live = run_.progress == nullptr;
+    auto say = [&kept, live](const std::string& text) {
+      if (!live) return void(kept += text);
+      fmt::print("{}", text);
+      std::fflush(stdout);
+    };
     if (run_.verbose) {
-      if (!check_.story.empty()) fmt::print("    story: {}\n", check_.story);
-      env.on_step = [](const report::StepRecord& s) {
-        if (s.action == "fix") fmt::print("    ---- the fix ----\n");
-        fmt::print("    {} {:>2}. {}{}\n", s.ok ? "ok  " : "FAIL", s.index, s.description,
-                   s.ok ? "" : fmt::format(" — expected {}; {}", s.expected, s.message));
-        std::fflush(stdout);
+      if (!check_.story.empty()) say(fmt::format("    {} story: {}\n", check_.id, check_.story));
+      env.on_step = [&say](const report::StepRecord& s) {
+        if (s.action == "fix") say("    ---- the fix ----\n");
+        say(fmt::format("    {} {:>2}. {}{}\n", s.ok ? "ok  " : "FAIL", s.index, s.description,
+                        s.ok ? "" : fmt::format(" — expected {}; {}", s.expected, s.message)));
       };
     }
     auto out = engine::run_check(check_, env);
+    if (!kept.empty()) {
+      fmt::print("{}", kept);
+      std::fflush(stdout);
+    }
     r.status = out.status;
     r.reason = out.reason;
     r.steps = std::move(out.steps);

@@ -328,9 +328,22 @@ TEST_F(CliKernel, PodmanUrlUsesThatServiceWithAWarningAndLeavesNothingInIt) {
 // The checklist's causes, each in a lab of its own (harness/diagnose/testdata/causes), are
 // named; a scenario that expects the wrong cause fails.
 TEST_F(CliKernel, DiagnoseStepsNameEachCauseAndAWrongExpectedCauseFails) {
-  auto good = netconform({"run", "--suite", "scenarios", "--checks", NC_SOURCE_DIR "/harness/diagnose/testdata/causes", "--jobs", "2"});
+  auto good = netconform({"run", "--suite", "scenarios", "--checks", NC_SOURCE_DIR "/harness/diagnose/testdata/causes", "--jobs", "2", "-v"});
   EXPECT_EQ(good.exit_code, 0) << good.out << good.err;
   EXPECT_NE(good.out.find("9 passed, 0 failed"), std::string::npos) << good.out;
+  // -v with two labs: each check's story and steps come together, just before its result.
+  for (int n : {1, 2, 3, 4, 5, 6, 7, 9, 10}) {
+    std::string id = fmt::format("SCN-DIAG-{:03}", n);
+    auto story = good.out.find("    " + id + " story:");
+    auto result = good.out.find(" netimpl " + id + " pass");
+    ASSERT_NE(story, std::string::npos) << id << " tells no story in\n" << good.out;
+    ASSERT_NE(result, std::string::npos) << good.out;
+    ASSERT_LT(story, result) << good.out;
+    auto from = story + id.size() + 11;  // past "    ID story:"
+    auto between = good.out.substr(from, result - from);
+    EXPECT_EQ(between.find(" story:"), std::string::npos) << id << ": another check's story inside its own:\n" << between;
+    EXPECT_EQ(between.find("] netimpl "), std::string::npos) << id << ": another result inside its story:\n" << between;
+  }
   auto wrong = netconform({"run", "--suite", "scenarios", "--checks", NC_SOURCE_DIR "/harness/diagnose/testdata/wrong"});
   EXPECT_EQ(wrong.exit_code, 1) << wrong.out << wrong.err;
   EXPECT_NE(wrong.out.find("SCN-DIAG-901 step 1"), std::string::npos) << wrong.out;
