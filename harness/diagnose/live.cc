@@ -36,7 +36,7 @@ class Live {
   // FROM host: the probe runs in the runtime's own network namespace, the one its shim (or
   // conmon) lives in, where published ports are mapped, and reaches them through the
   // target's gateway, an address of that namespace.
-  Result<ObserverAccess> access_from_host(const std::string& target) {
+  ObserverAccess access_from_host(const std::string& target) {
     ObserverAccess a = access();
     host_of_ = target;
     auto info = rt_.inspect(target);
@@ -145,18 +145,7 @@ int diagnose_live(const LiveOptions& o) {
   std::vector<std::string> prefix{std::string(o.podman ? runtimes::kPodman : runtimes::kDockerClient)};
   if (!o.endpoint.empty()) prefix.insert(prefix.end(), {o.podman ? "--url" : "-H", o.endpoint});
   Live live(o, runtimes::Cli(o.podman ? "podman" : "docker", prefix, nullptr));
-  ObserverAccess access;
-  if (from_host) {
-    auto a = live.access_from_host(target->first);
-    if (!a) {
-      fmt::print(stderr, "netconform diagnose: {}\n", a.error().message());
-      return 1;
-    }
-    access = std::move(*a);
-  } else {
-    access = live.access();
-  }
-  RuntimeObserver obs(std::move(access));
+  RuntimeObserver obs(from_host ? live.access_from_host(target->first) : live.access());
   auto d = run_checklist(obs, Request{o.from, !from_host, target->first, target->second});
   if (o.json) {
     fmt::print("{}\n", d.to_json().dump());
