@@ -1,6 +1,5 @@
 #include "harness/cli/check_tests.h"
 
-#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -8,7 +7,6 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "harness/engine/dns_steps.h"
 #include "harness/engine/engine.h"
 #include "harness/engine/skip.h"
 #include "harness/kernel/features.h"
