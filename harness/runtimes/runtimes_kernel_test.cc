@@ -127,11 +127,15 @@ void sigkill_mid_run_leaves_nothing(const std::string& runtime, const std::strin
     line = p->read_line(120s);
   ASSERT_TRUE(line) << line.error().message();
   // Podman has no daemon: wait for a moment when a container (its conmon) is up.
+  // A process's name is read once: a conmon seen may be gone by a second look.
   std::set<pid_t> tree;
+  bool seen = false;
   auto deadline = std::chrono::steady_clock::now() + 60s;
-  for (; std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(10ms))
-    if (tree = descendants(p->pid()); names_of(tree).contains(marker_process)) break;
-  ASSERT_TRUE(names_of(tree).contains(marker_process)) << "no " << marker_process << " in the run's process tree";
+  for (; std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(10ms)) {
+    tree = descendants(p->pid());
+    if ((seen = names_of(tree).contains(marker_process))) break;
+  }
+  ASSERT_TRUE(seen) << "no " << marker_process << " in the run's process tree";
   pid_t pid = p->pid();
   ::kill(pid, SIGKILL);
   auto code = p->wait_for(10s);
