@@ -18,6 +18,7 @@
 #include "netimpl/netlink/rtnl.h"
 #include "netimpl/ns/namespaces.h"
 #include "netimpl/process/process.h"
+#include "netimpl/runtime/dns_redirect.h"
 
 namespace nc::bench {
 namespace {
@@ -204,15 +205,17 @@ void fill_table(dns::NameTable& t) {
 Result<int> run_bench(const BenchOptions& o) {
   auto client = NC_TRY(Namespaces::create("client", kNsNet | kNsMnt));
   NC_TRY_VOID(NC_TRY(netlink::Rtnl::open(client)).set_up("lo"));
-  auto server = NC_TRY(dns::Server::start({}));
+  // As netimpl's runtime serves a container (runtime/dns_glue.h): ephemeral ports, and
+  // 127.0.0.11:53 DNATed to them, so every query pays for the NAT as Docker's do.
+  auto server = NC_TRY(dns::Server::start({.port = 0}));
   server->edit_table(fill_table);
-  NC_TRY_VOID(server->add_container("client", client.fd(kNsNet), {}));
+  auto redirect = NC_TRY(runtime::redirect_dns(client, NC_TRY(server->add_container("client", client.fd(kNsNet), {}))));
   // The same server without its answer cache (every answer through ldns), for the before/after.
   auto client2 = NC_TRY(Namespaces::create("client2", kNsNet | kNsMnt));
   NC_TRY_VOID(NC_TRY(netlink::Rtnl::open(client2)).set_up("lo"));
-  auto uncached = NC_TRY(dns::Server::start({.answer_cache = false}));
+  auto uncached = NC_TRY(dns::Server::start({.port = 0, .answer_cache = false}));
   uncached->edit_table(fill_table);
-  NC_TRY_VOID(uncached->add_container("client", client2.fd(kNsNet), {}));
+  auto redirect2 = NC_TRY(runtime::redirect_dns(client2, NC_TRY(uncached->add_container("client", client2.fd(kNsNet), {}))));
   NC_TRY_VOID(write_file(std::string(kStateDir) + "/dns-queries", "target A\n"));
   NC_TRY_VOID(write_file(std::string(kStateDir) + "/dns-queries6", "target AAAA\n"));
   auto dnsmasq = NC_TRY(start_dnsmasq(client));

@@ -27,9 +27,10 @@ Result<std::unique_ptr<Server>> Server::start(ServerOptions opts) {
   return std::unique_ptr<Server>(new Server(std::move(loop)));
 }
 
-Result<void> Server::add_container(const std::string& container, int netns_fd, std::vector<Upstream> own) {
+Result<Server::Ports> Server::add_container(const std::string& container, int netns_fd, std::vector<Upstream> own) {
   auto ip = *IpAddr::parse(kServerIp);
   auto l = NC_TRY_CTX(listen_in(netns_fd, ip, loop_->opts.port), "dns: serve container {}", container);
+  Ports ports{.udp = l.udp_port, .tcp = l.tcp_port};
   Served s{.udp = std::move(l.udp), .tcp = std::move(l.tcp), .netns = NC_TRY(dup_fd(netns_fd)), .own = std::move(own),
            .host_ups = std::nullopt, .udp_tok = 0, .tcp_tok = 0, .cache = AnswerCache()};
   loop_->run_sync([&] {
@@ -39,7 +40,7 @@ Result<void> Server::add_container(const std::string& container, int netns_fd, s
     s.tcp_tok = L->watch(s.tcp.get(), EPOLLIN, Loop::Kind::kTcpListen, container);
     L->served.emplace(container, std::move(s));
   });
-  return {};
+  return ports;
 }
 
 void Server::remove_container(const std::string& container) {

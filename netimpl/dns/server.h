@@ -40,7 +40,10 @@ struct ServerOptions {
   size_t max_in_flight = 1024;
   std::chrono::milliseconds slot_wait{4000};
   std::chrono::milliseconds tcp_idle{5000};  // a TCP client silent this long is dropped
-  uint16_t port = 53;                        // tests may serve elsewhere
+  // 53: the server itself is at 127.0.0.11:53. 0: ephemeral ports of 127.0.0.11, one for
+  // UDP and one for TCP, as Docker's embedded server listens; the caller sends 53 there
+  // (runtime/dns_redirect.h) and 0.0.0.0:53 stays free for the container's own servers.
+  uint16_t port = 53;
   bool answer_cache = true;                  // false: every answer parsed and built by ldns (bench)
 };
 
@@ -50,8 +53,12 @@ class Server {
   ~Server();  // stops the loop and closes every socket
 
   // Serves `container` on 127.0.0.11 in the network namespace `netns_fd` (dup'ed; the
-  // caller keeps its own). `own` empty: forward to the host's upstreams.
-  Result<void> add_container(const std::string& container, int netns_fd, std::vector<Upstream> own);
+  // caller keeps its own). `own` empty: forward to the host's upstreams. Returns the ports
+  // it listens on (ServerOptions::port, or the ephemeral ones when that is 0).
+  struct Ports {
+    uint16_t udp = 0, tcp = 0;
+  };
+  Result<Ports> add_container(const std::string& container, int netns_fd, std::vector<Upstream> own);
   // Stops serving it; a no-op when it is not served. Forwarded queries of it are dropped.
   void remove_container(const std::string& container);
   bool serving(const std::string& container);

@@ -40,6 +40,14 @@ Result<UniqueFd> bound(int type, const IpAddr& ip, uint16_t port) {
   return fd;
 }
 
+Result<uint16_t> port_of(const UniqueFd& fd) {
+  sockaddr_storage sa{};
+  socklen_t len = sizeof sa;
+  if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&sa), &len) != 0) return sys_fail("getsockname");
+  return ntohs(sa.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&sa)->sin_port
+                                       : reinterpret_cast<sockaddr_in6*>(&sa)->sin6_port);
+}
+
 }  // namespace
 
 socklen_t make_sockaddr(const IpAddr& ip, uint16_t port, sockaddr_storage& out) {
@@ -63,6 +71,8 @@ Result<Listeners> listen_in(int netns_fd, const IpAddr& ip, uint16_t port) {
     Listeners l;
     l.udp = NC_TRY(bound(SOCK_DGRAM, ip, port));
     l.tcp = NC_TRY(bound(SOCK_STREAM, ip, port));
+    l.udp_port = NC_TRY(port_of(l.udp));
+    l.tcp_port = NC_TRY(port_of(l.tcp));
     return l;
   });
 }

@@ -19,9 +19,11 @@ inline constexpr std::string_view kServerIp = "127.0.0.11";
 
 struct Listeners {
   UniqueFd udp, tcp;
+  uint16_t udp_port = 0, tcp_port = 0;  // the ports they are bound to
 };
 
-// UDP and TCP sockets bound to ip:port in `netns_fd`.
+// UDP and TCP sockets bound to ip:port in `netns_fd`. Port 0: each gets an ephemeral port
+// of its own, as Docker's embedded server does (the ports say which).
 Result<Listeners> listen_in(int netns_fd, const IpAddr& ip, uint16_t port);
 
 // A socket of `type` (SOCK_DGRAM / SOCK_STREAM) connecting to ip:port from `netns_fd`;

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "netimpl/runtime/dns_redirect.h"
+
 namespace nc::runtime {
 namespace {
 
@@ -34,6 +36,7 @@ std::vector<dns::Upstream> upstreams_of(const dns::ResolvConf& rc) {
 }  // namespace
 
 Result<std::unique_ptr<DnsGlue>> DnsGlue::start(const Namespaces& host, dns::ServerOptions opts) {
+  opts.port = 0;
   auto server = NC_TRY_CTX(dns::Server::start(opts), "start embedded DNS");
   std::string path(dns::host_resolv_path(host_resolv_conf(host, std::string(dns::kHostResolvPath))));
   NC_TRY_VOID_CTX(server->set_host(host.fd(kNsNet), upstreams_of(host_resolv_conf(host, path))), "start embedded DNS");
@@ -105,12 +108,22 @@ Result<void> DnsGlue::container_changed(Container& c) {
   NC_TRY_VOID(it->second.hosts.rewrite(dns::hosts_file(c.hostname, c.name, addrs)));
   server_->edit_table([&](dns::NameTable& t) { t.put(entry(c)); });
   bool want = user_defined(c);
-  if (want && !it->second.served) {
-    NC_TRY_VOID(server_->add_container(c.name, c.ns.fd(kNsNet), it->second.own));
-    server_->set_container_host(c.name, it->second.host);
+  Files& f = it->second;
+  if (want && !f.served) {
+    auto ports = NC_TRY(server_->add_container(c.name, c.ns.fd(kNsNet), f.own));
+    server_->set_container_host(c.name, f.host);
+    auto redirect = redirect_dns(c.ns, ports);
+    if (!redirect) {
+      server_->remove_container(c.name);
+      return std::unexpected(std::move(redirect).error());
+    }
+    f.redirect = std::move(*redirect);
   }
-  if (!want && it->second.served) server_->remove_container(c.name);
-  it->second.served = want;
+  if (!want && f.served) {
+    server_->remove_container(c.name);
+    f.redirect.reset();  // removes its table
+  }
+  f.served = want;
   return {};
 }
 

@@ -4,7 +4,9 @@
 // Networks with name discovery (the runtime tells: all but the default bridge and the
 // host and none networks) take part in name resolution; a container on at least one of
 // them is served at 127.0.0.11 and gets `nameserver 127.0.0.11`; any other container gets
-// the host's servers (resolv_conf.h).
+// the host's servers (resolv_conf.h). As Docker's, the server listens on ephemeral ports
+// of 127.0.0.11 and a nat table in the container's namespace sends 127.0.0.11:53 there
+// (dns_redirect.h), so the container's own servers can bind 0.0.0.0:53.
 //
 // The host's resolver, as Docker reads it (moby libnetwork sandbox_dns_unix.go, setupDNS
 // and rebuildDNS, 20.10 and 26.1): at start the runtime picks the file once
@@ -18,6 +20,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -25,12 +28,14 @@
 #include "netimpl/dns/bind_file.h"
 #include "netimpl/dns/resolv_conf.h"
 #include "netimpl/dns/server.h"
+#include "netimpl/nft/firewall.h"
 #include "netimpl/runtime/container.h"
 
 namespace nc::runtime {
 
 class DnsGlue {
  public:
+  // `opts.port` is ignored: the server listens on ephemeral ports (see above).
   static Result<std::unique_ptr<DnsGlue>> start(const Namespaces& host, dns::ServerOptions opts = {});
 
   // A network with name discovery (the runtime asks its driver; never the default bridge).
@@ -63,6 +68,7 @@ class DnsGlue {
     std::vector<dns::Upstream> own;  // the same, as upstreams
     std::vector<dns::Upstream> host;  // the host's upstreams when its sandbox was last built
     bool served = false;
+    std::optional<nft::Firewall> redirect;  // while served: 127.0.0.11:53 to the server's ports
   };
   std::unique_ptr<dns::Server> server_;
   const Namespaces& host_ns_;

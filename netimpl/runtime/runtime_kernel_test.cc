@@ -146,6 +146,34 @@ TEST_F(RuntimeKernel, Ipv6PublishedPortAnswersAtOnceFromOffTheBridge) {
   EXPECT_THAT(r->out, HasSubstr("\"local\":\"[2001:db8:6::2]:80\""));
 }
 
+// DNS-034: the embedded server listens on ephemeral ports and a nat table in the
+// container sends 127.0.0.11:53 there (dns_redirect.h), so the container's own server
+// binds 0.0.0.0:53 (UDP and TCP) and names still resolve, over both; the table goes when
+// the container leaves its last user-defined network.
+TEST_F(RuntimeKernel, EmbeddedDnsLeavesPort53ToTheContainersOwnServer) {
+  rt_.reset();  // a runtime that runs the containers' probes, on a fresh host
+  auto ns = Namespaces::create("host", kNsNet);
+  ASSERT_TRUE(ns) << ns.error().message();
+  host_ = std::move(*ns);
+  auto rt = NetimplRuntime::create(host_, {.probe_path = PROBE_PATH});
+  ASSERT_TRUE(rt) << rt.error().message();
+  rt_ = std::move(*rt);
+  OK(rt_->create_network({.name = "app", .subnet = *Prefix::parse("172.18.0.0/16")}));
+  OK(rt_->create_container({.name = "api", .networks = {{.network = "app"}}}));
+  auto box = rt_->create_container(
+      {.name = "box", .networks = {{.network = "app"}}, .command = {"serve", "udp://0.0.0.0:53", "tcp://0.0.0.0:53"}});
+  ASSERT_TRUE(box) << box.error().message();
+  for (const char* tcp : {"--no-tcp-fallback", "--tcp"})
+    EXPECT_THAT(in("box", {PROBE_PATH, "resolve", "api", "--server", "127.0.0.11", tcp}),
+                HasSubstr("\"answers\":[\"172.18.0.2\"]"))
+        << tcp;
+  EXPECT_THAT(in("api", {PROBE_PATH, "connect", "udp://172.18.0.3:53", "--timeout-ms", "1000"}),
+              HasSubstr("\"outcome\":\"ok\""));
+  EXPECT_THAT(in("box", {"nft", "list", "tables"}), HasSubstr("table inet netimpl_dns"));
+  OK(rt_->disconnect("box", "app"));
+  EXPECT_THAT(in("box", {"nft", "list", "tables"}), ::testing::Not(HasSubstr("netimpl_dns")));
+}
+
 // reset() (run after every check against a runtime kept for a shard; netimpl's checks drop
 // the runtime instead, so it is tested here): containers, their veths and the user-defined
 // networks' bridges are gone from the kernel, docker0 stays, and the same names and
