@@ -37,7 +37,7 @@ class ConntrackKernel : public ::testing::Test {
     auto got = sockets::udp_recv(server, wait, /*echo=*/true);
     EXPECT_TRUE(got);
     if (!got || !*got) return std::nullopt;
-    auto echoed = sockets::udp_recv(client, 1s);
+    auto echoed = sockets::udp_recv(client, 5s);
     EXPECT_TRUE(echoed && *echoed == **got) << "no echo for " << payload;
     return *got;
   }
@@ -57,10 +57,12 @@ TEST_F(ConntrackKernel, FlushEndsAUdpFlowTheRemovedRuleLeftRunning) {
   auto server = sockets::udp_bind(*c1_, 9999);
   auto client = sockets::udp_connect(lab_->outside, testing::kHostLan, 9999);
   ASSERT_TRUE(server && client);
-  EXPECT_EQ(roundtrip(*client, *server, "a", 1s), "a");
+  // Waits that expect an answer end when it comes; they are long because a loaded machine
+  // (CI with -j2) once took over 1 s for the first datagram (its neighbour lookup).
+  EXPECT_EQ(roundtrip(*client, *server, "a", 5s), "a");
 
   ASSERT_TRUE(fw->apply(unpublished));
-  EXPECT_EQ(roundtrip(*client, *server, "b", 1s), "b") << "the conntrack entry still carries the DNAT";
+  EXPECT_EQ(roundtrip(*client, *server, "b", 5s), "b") << "the conntrack entry still carries the DNAT";
 
   PortMapping other = udp;
   other.host_port = 9998;
