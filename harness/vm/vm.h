@@ -67,7 +67,7 @@ struct VmResult {
   int exit_code = 0;            // the command's exit code in the guest
   TempDir share;                // the guest's /netconform-out, as the machine sees it
   std::string kernel_log;       // the tail of the guest's kernel log (dmesg)
-  std::string accel;            // "kvm" or "tcg"
+  std::string accel;            // "kvm", "tcg", or "tcg-single" (the retry after an int3 Oops)
   double boot_ms = 0, total_ms = 0;
 };
 

@@ -39,6 +39,14 @@ TEST(QemuArgv, KvmUsesTheHostCpu) {
   EXPECT_TRUE(has(a, "host"));
 }
 
+// The retry after a guest kernel died on an int3 Oops runs every vCPU on one TCG thread.
+TEST(QemuArgv, TcgSingleRunsTheVcpusOnOneThread) {
+  auto a = qemu_argv(spec(), "/tmp/share", "tcg-single");
+  auto accel = std::find(a.begin(), a.end(), "-accel");
+  ASSERT_NE(accel, a.end());
+  EXPECT_EQ(accel[1], "tcg,thread=single");
+}
+
 TEST(RunInVm, RefusesTheHostKernel) {
   VmSpec s;
   s.kernel.host = true;
