@@ -24,10 +24,15 @@ class RuntimeKernel : public ::testing::Test {
  protected:
   void SetUp() override {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root to create network namespaces";
+    ASSERT_NO_FATAL_FAILURE(fresh_runtime({.start_processes = false}));
+  }
+  // Replaces the runtime (if any) with one made with `opts`, on a fresh host.
+  void fresh_runtime(NetimplOptions opts) {
+    rt_.reset();
     auto ns = Namespaces::create("host", kNsNet);
     ASSERT_TRUE(ns) << ns.error().message();
     host_ = std::move(*ns);
-    auto rt = NetimplRuntime::create(host_, {.start_processes = false});
+    auto rt = NetimplRuntime::create(host_, std::move(opts));
     ASSERT_TRUE(rt) << rt.error().message();
     rt_ = std::move(*rt);
   }
@@ -46,16 +51,6 @@ class RuntimeKernel : public ::testing::Test {
     auto r = run({.argv = std::move(argv), .ns = ns}, std::chrono::seconds(5));
     if (!r) return r.error().message();
     return r->exit_code == 0 ? r->out : fmt::format("exit {}: {}{}", r->exit_code, r->out, r->err);
-  }
-  // Replaces the runtime with one that runs the containers' probes, on a fresh host.
-  void run_probes() {
-    rt_.reset();
-    auto ns = Namespaces::create("host", kNsNet);
-    ASSERT_TRUE(ns) << ns.error().message();
-    host_ = std::move(*ns);
-    auto rt = NetimplRuntime::create(host_, {.probe_path = PROBE_PATH});
-    ASSERT_TRUE(rt) << rt.error().message();
-    rt_ = std::move(*rt);
   }
   static api::ContainerSpec at(std::string name, std::string network, const char* ip) {
     return {.name = std::move(name), .networks = {{.network = std::move(network), .ip = *IpAddr::parse(ip)}}};
@@ -133,7 +128,7 @@ TEST_F(RuntimeKernel, DualStackBridgeGivesAddressesRoutesAndReachability) {
 // usable link-local address on the bridge to solicit the container's neighbour entry with,
 // so no DAD there either (bridge.cc); with DAD the first second or two timed out.
 TEST_F(RuntimeKernel, Ipv6PublishedPortAnswersAtOnceFromOffTheBridge) {
-  ASSERT_NO_FATAL_FAILURE(run_probes());
+  ASSERT_NO_FATAL_FAILURE(fresh_runtime({.probe_path = PROBE_PATH}));  // one that runs the probes
   OK(rt_->create_network({.name = "six", .ipv6 = true, .subnet6 = *Prefix::parse("2001:db8:6::/64")}));
   api::PortSpec p{.host_first = 8080, .host_last = 8080, .container_first = 80, .container_last = 80};
   auto c = rt_->create_container({.name = "w", .networks = {{.network = "six"}}, .publish = {p},
@@ -155,7 +150,7 @@ TEST_F(RuntimeKernel, Ipv6PublishedPortAnswersAtOnceFromOffTheBridge) {
 // binds 0.0.0.0:53 (UDP and TCP) and names still resolve, over both; the table goes when
 // the container leaves its last user-defined network.
 TEST_F(RuntimeKernel, EmbeddedDnsLeavesPort53ToTheContainersOwnServer) {
-  ASSERT_NO_FATAL_FAILURE(run_probes());
+  ASSERT_NO_FATAL_FAILURE(fresh_runtime({.probe_path = PROBE_PATH}));  // one that runs the probes
   OK(rt_->create_network({.name = "app", .subnet = *Prefix::parse("172.18.0.0/16")}));
   OK(rt_->create_container({.name = "api", .networks = {{.network = "app"}}}));
   auto box = rt_->create_container(
