@@ -102,8 +102,8 @@ constexpr std::string_view kTcgSingle = "tcg-single";
 
 std::string accel_choice() {
   const char* forced = std::getenv("NETCONFORM_VM_ACCEL");
-  if (forced && (std::string_view(forced) == "kvm" || std::string_view(forced) == "tcg" || std::string_view(forced) == kTcgSingle))
-    return forced;
+  for (std::string_view ok : {std::string_view("kvm"), std::string_view("tcg"), kTcgSingle})
+    if (forced && forced == ok) return forced;
   int fd = ::open("/dev/kvm", O_RDWR | O_CLOEXEC);
   if (fd < 0) return "tcg";
   ::close(fd);
@@ -134,7 +134,8 @@ Result<Attempt> boot_once(const VmSpec& spec, const fs::path& share, const std::
       a.boot_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     }
     if (line.empty()) return;
-    if (line.find("Oops: int3") != std::string::npos) a.int3_oops = true;
+    // "Oops: int3: 0000 [#1] ..." (6.12; 6.1 prints it without "Oops: ").
+    if (line.find("int3: ") != std::string::npos && line.find(" [#") != std::string::npos) a.int3_oops = true;
     a.tail.push_back(line);
     if (a.tail.size() > kTailLines) a.tail.pop_front();
     if (spec.on_line) spec.on_line(line);
