@@ -1,6 +1,5 @@
 #include <pthread.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -60,9 +59,8 @@ Server::Loop::Loop(ServerOptions o) : opts(o) {}
 Result<void> Server::Loop::open() {
   ep_ = UniqueFd(::epoll_create1(EPOLL_CLOEXEC));
   if (!ep_) return sys_fail("dns: epoll_create1");
-  wake_ = UniqueFd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
-  if (!wake_) return sys_fail("dns: eventfd");
-  watch(wake_.get(), EPOLLIN, Kind::kWake, "");
+  NC_TRY_VOID_CTX(queue_.open(), "dns");
+  watch(queue_.fd(), EPOLLIN, Kind::kWake, "");
   thread_ = std::thread([this] { thread_main(); });
   return {};
 }
@@ -74,20 +72,7 @@ Server::Loop::~Loop() {
   }
 }
 
-void Server::Loop::run_sync(std::function<void()> fn) {
-  std::promise<void> done;
-  auto fut = done.get_future();
-  {
-    std::lock_guard l(cmd_mu_);
-    cmds_.push_back([&] {
-      fn();
-      done.set_value();
-    });
-  }
-  uint64_t one = 1;
-  (void)!::write(wake_.get(), &one, sizeof one);
-  fut.wait();
-}
+void Server::Loop::run_sync(std::function<void()> fn) { queue_.run_sync(fn); }
 
 std::chrono::nanoseconds Server::Loop::cpu_time() {
   clockid_t clock;
@@ -150,17 +135,7 @@ void Server::Loop::dispatch(uint64_t tok, uint32_t events) {
   if (it == watches_.end()) return;
   Watch w = it->second;
   switch (w.kind) {
-    case Kind::kWake: {
-      uint64_t v;
-      (void)!::read(wake_.get(), &v, sizeof v);
-      std::vector<std::function<void()>> cmds;
-      {
-        std::lock_guard l(cmd_mu_);
-        cmds.swap(cmds_);
-      }
-      for (auto& c : cmds) c();
-      return;
-    }
+    case Kind::kWake: return queue_.drain();
     case Kind::kUdp: return on_udp(w.key);
     case Kind::kTcpListen: return on_accept(w.key);
     case Kind::kTcpConn: return on_conn(tok, events);

@@ -17,6 +17,7 @@
 #include <random>
 #include <thread>
 
+#include "netimpl/base/run_queue.h"
 #include "netimpl/base/unique_fd.h"
 #include "netimpl/dns/answer_cache.h"
 #include "netimpl/dns/message.h"
@@ -119,11 +120,10 @@ class Server::Loop {
   void admit_waiting();
   void expire_waiting(Clock::time_point now);
 
-  UniqueFd ep_, wake_;
+  UniqueFd ep_;
+  RunQueue queue_;
   std::thread thread_;
   bool stop_ = false;
-  std::mutex cmd_mu_;
-  std::vector<std::function<void()>> cmds_;
   std::map<uint64_t, Watch> watches_;
   std::map<uint64_t, TcpConn> conns_;
   std::map<uint64_t, Pending> pending_;
