@@ -131,9 +131,10 @@ Result<UniqueFd> udp_bind(const Namespaces& ns, uint16_t port) {
 }
 
 Result<UniqueFd> udp_connect(const Namespaces& ns, const IpAddr& addr, uint16_t port) {
-  UniqueFd fd = NC_TRY(make_socket(ns, SOCK_DGRAM));
-  sockaddr_in sa = v4_sockaddr(addr, port);
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0)
+  UniqueFd fd = NC_TRY(make_socket(ns, SOCK_DGRAM, addr.family()));
+  socklen_t len = 0;
+  sockaddr_storage sa = any_sockaddr(addr, port, len);
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), len) != 0)
     return sys_fail(fmt::format("connect udp to {}:{}", addr, port));
   return fd;
 }
@@ -150,7 +151,7 @@ Result<void> udp_send(const UniqueFd& fd, const std::string& payload) {
 Result<std::optional<std::string>> udp_recv(const UniqueFd& fd, milliseconds timeout, bool echo) {
   if (!wait_for(fd.get(), POLLIN, timeout)) return std::nullopt;
   char buf[2048];
-  sockaddr_in peer{};
+  sockaddr_storage peer{};
   socklen_t len = sizeof peer;
   ssize_t n = ::recvfrom(fd.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&peer), &len);
   if (n < 0) return sys_fail("recv udp");

@@ -44,7 +44,8 @@ Result<std::optional<IpAddr>> accept_peer(const UniqueFd& listener, milliseconds
 
 // A UDP socket bound to 0.0.0.0:port in ns.
 Result<UniqueFd> udp_bind(const Namespaces& ns, uint16_t port);
-// A UDP socket in ns connected to addr:port (fixed source port: one conntrack flow).
+// A UDP socket in ns connected to addr:port, of its family (fixed source port: one
+// conntrack flow).
 Result<UniqueFd> udp_connect(const Namespaces& ns, const IpAddr& addr, uint16_t port);
 Result<void> udp_send(const UniqueFd& fd, const std::string& payload);
 // The next datagram within `timeout`, or nullopt. With `echo`, sends it back to its sender
