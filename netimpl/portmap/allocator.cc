@@ -75,7 +75,9 @@ Result<std::vector<PortAllocator::Held>> PortAllocator::try_place(const std::str
     for (int family : families) {
       HostKey key{spec.proto, spec.host_ip, family, p.host_port};
       if (allocated(key)) return failf("Bind for {} failed: port is already allocated", key.str());
-      out.push_back({owner, {key, p.container_port}, NC_TRY(hold(key))});
+      UniqueFd fd = NC_TRY(hold(key));
+      int raw = fd.get();
+      out.push_back({owner, {key, p.container_port, raw}, std::move(fd)});
     }
   }
   return out;

@@ -34,6 +34,7 @@ namespace nc::portmap {
 struct Binding {
   HostKey host;
   uint16_t container_port = 0;
+  int fd = -1;  // the socket that holds the port (the allocator's; valid until release)
 };
 
 class PortAllocator {
