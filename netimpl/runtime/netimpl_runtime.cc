@@ -1,5 +1,7 @@
 #include "netimpl/runtime/netimpl_runtime.h"
 
+#include <unistd.h>
+
 #include <csignal>
 
 #include <algorithm>
@@ -12,6 +14,13 @@
 namespace nc::runtime {
 
 using api::kDefaultBridge;
+
+namespace {
+
+// Whether this kernel has IPv6 at all (the sysctl tree is there in every namespace then).
+bool kernel_has_ipv6() { return ::access("/proc/sys/net/ipv6", F_OK) == 0; }
+
+}  // namespace
 
 Result<std::unique_ptr<NetimplRuntime>> NetimplRuntime::create(const Namespaces& host, NetimplOptions opts) {
   auto rtnl = NC_TRY_CTX(netlink::Rtnl::open(host), "start netimpl");
@@ -241,13 +250,11 @@ Result<api::ContainerInfo> NetimplRuntime::create_container(const api::Container
   // failure anywhere undoes them all, newest first. The container's links and namespaces
   // go when `c` is dropped (before the undo runs: it is declared after it).
   UndoList undo;
-  // Host ports first: a clash fails before any namespace or link exists.
-  bool dual = std::ranges::any_of(atts, [this](auto& a) { return networks_.at(a.network).pool6 != nullptr; });
-  for (auto& p : spec.publish)
-    if (publishes && p.host_ip && p.host_ip->is_v6() && !dual)
-      return failf("{}: publish {}: the container has no IPv6 network", ctx, api::format_port_spec(p));
+  // Host ports first: a clash fails before any namespace or link exists. As Docker does, a
+  // spec without host address holds [::] too whenever the kernel has IPv6: a container
+  // without IPv6 is then reached over IPv6 through the userland proxy (publish.h).
   if (publishes) {
-    NC_TRY_VOID_CTX(ports_.publish(spec.name, spec.publish, dual), "{}", ctx);
+    NC_TRY_VOID_CTX(ports_.publish(spec.name, spec.publish, kernel_has_ipv6()), "{}", ctx);
     undo.push([this, n = spec.name] { ports_.release(n); });
   }
   auto c = NC_TRY(host_mode ? make_host_container(spec.name, random_id(), *host_)
@@ -427,7 +434,8 @@ Result<void> NetimplRuntime::sync_firewall() {
   }
   model.ports = ports_.mappings(containers_, networks_);
   NC_TRY_VOID(firewall_.apply(model));
-  return ports_.applied(model.ports);
+  NC_TRY_VOID(ports_.applied(model.ports));
+  return ports_.proxy(containers_, networks_);
 }
 
 }  // namespace nc::runtime

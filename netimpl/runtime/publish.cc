@@ -19,9 +19,14 @@ const drivers::EndpointState* target(const Container& c, const Publisher::Networ
   return first;
 }
 
+// Whether the userland proxy, not DNAT, carries binding `b` to `ep` (publish.h).
+bool proxied(const portmap::Binding& b, const drivers::EndpointState& ep) {
+  return b.host.family == AF_INET6 && (!ep.ip6 || (b.host.ip && b.host.ip->is_loopback()));
+}
+
 }  // namespace
 
-Publisher::Publisher(const Namespaces& host) : host_(&host), alloc_(host) {}
+Publisher::Publisher(const Namespaces& host) : host_(&host), alloc_(host), proxy_(host) {}
 
 Result<void> Publisher::validate(const std::vector<api::PortSpec>& specs) {
   for (const auto& s : specs) {
@@ -46,11 +51,20 @@ Result<void> Publisher::publish(const std::string& name, const std::vector<api::
 }
 
 void Publisher::release(std::string_view name) {
+  auto it = bindings_.find(name);
+  if (it != bindings_.end()) {
+    // The proxy lets go of the sockets before they close (proxy.h). Dropping routes
+    // starts no thread, so it cannot fail.
+    std::erase_if(routes_, [&](auto& r) { return std::ranges::any_of(it->second, [&](auto& b) { return b.fd == r.fd; }); });
+    (void)proxy_.set(routes_);
+    bindings_.erase(it);
+  }
   alloc_.release(name);
-  if (auto it = bindings_.find(name); it != bindings_.end()) bindings_.erase(it);
 }
 
 void Publisher::release_all() {
+  routes_.clear();
+  (void)proxy_.set(routes_);
   for (auto& [name, b] : bindings_) alloc_.release(name);
   bindings_.clear();
 }
@@ -79,15 +93,29 @@ std::vector<nft::PortMapping> Publisher::mappings(const Containers& containers, 
     if (!ep) continue;
     const std::string& bridge = networks.find(ep->network)->second.info.bridge;
     for (const auto& b : bindings) {
-      // An IPv6 host port reaches the endpoint's IPv6 address; without one, nothing (netimpl
-      // has no userland proxy to carry IPv6 to IPv4, as docker-proxy does).
-      if (b.host.family == AF_INET6 && !ep->ip6) continue;
+      if (proxied(b, *ep)) continue;
       out.push_back({.proto = b.host.proto, .host_ip = b.host.ip, .host_port = b.host.port,
                      .container_ip = b.host.family == AF_INET6 ? *ep->ip6 : ep->ip, .container_port = b.container_port,
                      .bridge = bridge});
     }
   }
   return out;
+}
+
+Result<void> Publisher::proxy(const Containers& containers, const Networks& networks) {
+  std::vector<portmap::ProxyRoute> routes;
+  for (const auto& [name, bindings] : bindings_) {
+    auto c = containers.find(name);
+    if (c == containers.end()) continue;
+    const drivers::EndpointState* ep = target(c->second, networks);
+    if (!ep || networks.find(ep->network)->second.spec.internal) continue;  // no way out, as for DNAT
+    for (const auto& b : bindings)
+      if (proxied(b, *ep))
+        routes.push_back({.fd = b.fd, .proto = b.host.proto, .target = ep->ip6 ? *ep->ip6 : ep->ip, .port = b.container_port});
+  }
+  NC_TRY_VOID(proxy_.set(routes));
+  routes_ = std::move(routes);
+  return {};
 }
 
 Result<void> Publisher::applied(const std::vector<nft::PortMapping>& now) {

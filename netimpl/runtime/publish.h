@@ -6,8 +6,15 @@
 // address they DNAT to follows its endpoints: the first endpoint on a bridge network that
 // is not internal (Docker's gateway endpoint), else the first bridge endpoint (whose
 // mappings render nothing: internal networks get no DNAT). So connect/disconnect need no
-// port bookkeeping, only a firewall apply (the runtime's sync_ports): mappings() is
-// recomputed from state before every apply, and applied() forgets the moved flows.
+// port bookkeeping, only a firewall apply (the runtime's sync_ports): mappings() and
+// proxy() are recomputed from state at every apply, and applied() forgets the moved flows.
+//
+// Two kinds of IPv6 host port are not DNATed but relayed by the userland proxy
+// (portmap/proxy.h), as docker-proxy relays them: an IPv6 loopback address ([::1]:8080,
+// which the kernel will not route off `lo`), and any IPv6 host port of a container whose
+// endpoint has no IPv6 address (the [::] twin of `-p 8080:80`, or [2001:db8::1]:8080, to
+// an IPv4 container: NAT cannot change the family). The proxy sends [::1] to the
+// endpoint's IPv6 address when it has one, else to its IPv4 address.
 //
 // Threads: one at a time (the runtime's).
 #pragma once
@@ -21,6 +28,7 @@
 #include "netimpl/drivers/driver.h"
 #include "netimpl/nft/model.h"
 #include "netimpl/portmap/allocator.h"
+#include "netimpl/portmap/proxy.h"
 #include "netimpl/runtime/container.h"
 
 namespace nc::runtime {
@@ -37,11 +45,12 @@ class Publisher {
   // Holds host ports for every spec of container `name`; all or nothing. Errors are
   // portmap's ("Bind for 0.0.0.0:8080/tcp failed: port is already allocated", "bind
   // 0.0.0.0:8080/tcp: address already in use").
-  // `ipv6`: the container has a dual-stack network, so a spec without host address is held
-  // on [::] as well as 0.0.0.0 and DNATed to the endpoint's IPv6 address.
+  // `ipv6`: the host has IPv6, so a spec without host address is held on [::] as well as
+  // 0.0.0.0 (as Docker binds both), DNATed to the endpoint's IPv6 address or proxied.
   Result<void> publish(const std::string& name, const std::vector<api::PortSpec>& specs, bool ipv6 = false);
 
-  // Closes the container's host ports. Unknown name: nothing happens.
+  // Closes the container's host ports (its proxied connections first). Unknown name:
+  // nothing happens.
   void release(std::string_view name);
   void release_all();
 
@@ -59,11 +68,17 @@ class Publisher {
   // reaching its old container; UDP packets seen before publishing must not bypass DNAT).
   Result<void> applied(const std::vector<nft::PortMapping>& now);
 
+  // Points the userland proxy at the current state: the bindings mappings() leaves out.
+  // Errors: the proxy's thread could not enter the host's namespace.
+  Result<void> proxy(const Containers& containers, const Networks& networks);
+
  private:
   const Namespaces* host_;
   portmap::PortAllocator alloc_;
   std::map<std::string, std::vector<portmap::Binding>, std::less<>> bindings_;
   std::vector<nft::PortMapping> last_;
+  std::vector<portmap::ProxyRoute> routes_;  // what the proxy serves now
+  portmap::UserlandProxy proxy_;             // after alloc_: it goes first, the sockets are alloc_'s
 };
 
 }  // namespace nc::runtime

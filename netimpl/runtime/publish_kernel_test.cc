@@ -46,16 +46,14 @@ api::PortSpec port(uint16_t host, uint16_t container, Proto proto = Proto::kTcp,
 
 // A TCP socket made in `ns` (usable from any thread), non-blocking, connecting to addr:port.
 Result<UniqueFd> start_connect(const Namespaces& ns, const IpAddr& addr, uint16_t port) {
-  auto fd = NC_TRY(ns.run([]() -> Result<UniqueFd> {
-    UniqueFd s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  auto fd = NC_TRY(ns.run([&]() -> Result<UniqueFd> {
+    UniqueFd s(::socket(addr.family(), SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!s) return sys_fail("socket");
     return s;
   }));
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(port);
-  sa.sin_addr = addr.to_in();
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 && errno != EINPROGRESS)
+  socklen_t len = 0;
+  sockaddr_storage sa = sockets::any_sockaddr(addr, port, len);
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), len) != 0 && errno != EINPROGRESS)
     return sys_fail("connect");
   return fd;
 }
@@ -272,6 +270,30 @@ TEST_F(PublishKernel, AContainerReachesItsOwnPublishedPortThroughTheHostAddress)
   ASSERT_TRUE(fd) << fd.error().message();
   std::string got = answer(std::move(*fd), milliseconds(3000));
   EXPECT_NE(got.find("\"peer\":\"172.17.0.1:"), std::string::npos) << got;
+}
+
+// What DNAT cannot carry goes through the userland proxy (publish.h): a port on [::1], and
+// IPv6 to a container without IPv6. Neither gets a rule, and both end with the container.
+TEST_F(PublishKernel, Ipv6LoopbackAndIpv6ToAnIpv4ContainerGoThroughTheUserlandProxy) {
+  const IpAddr lo6 = *IpAddr::parse("::1");
+  ASSERT_TRUE(rt_->create_network({.name = "six", .ipv6 = true}));
+  Json before = ruleset(lab_->host);
+  create("six", {port(8090, 80, Proto::kTcp, "::1")}, {"serve", "tcp://[::]:80"}, "six");
+  create("four", {port(8091, 80)}, {"serve", "tcp://0.0.0.0:80"});
+  std::string rules = ruleset(lab_->host).dump();
+  EXPECT_EQ(rules.find("8090"), std::string::npos) << "a rule for [::1]:8090: " << rules;
+  auto via_lo6 = [&](uint16_t p) {
+    auto fd = start_connect(lab_->host, lo6, p);
+    return fd ? answer(std::move(*fd), milliseconds(3000)) : fd.error().message();
+  };
+  std::string six = via_lo6(8090), four = via_lo6(8091);
+  EXPECT_NE(six.find("\"peer\""), std::string::npos) << six;  // the server on [::]:80 answered
+  EXPECT_NE(four.find("\"peer\":\"172.17.0.1:"), std::string::npos) << four;
+  ASSERT_TRUE(rt_->remove_container("four"));
+  four = via_lo6(8091);
+  EXPECT_EQ(four.find("\"peer\""), std::string::npos) << four;
+  ASSERT_TRUE(rt_->remove_container("six"));
+  EXPECT_EQ(ruleset(lab_->host), before);
 }
 
 // Connect and disconnect move the address published ports lead to (publish.h): the rules
