@@ -377,6 +377,10 @@ struct Lab {
   // after 90-106 checks on one daemon, every earlier network removed): such a runtime is
   // started anew, with fresh state, before this check. Fresh-per-check runtimes are anyway.
   bool fresh_runtime = false;
+  // The default bridge `bridge` is dual stack with this IPv6 subnet from the runtime's start,
+  // as dockerd's `--ipv6 --fixed-cidr-v6` makes it (absent: IPv4 only, every runtime's
+  // default). Needs `requires: [default_bridge_ipv6]`.
+  std::optional<Prefix> default_bridge6;
 };
 
 // One check. Set-up order: networks (in order), containers (in order), services (in order,

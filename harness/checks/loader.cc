@@ -23,7 +23,8 @@ using detail::Value;
 constexpr std::string_view kTopKeys[] = {"id", "title", "source", "requires", "story", "lab",
                                          "networks", "containers", "services", "steps"};
 constexpr std::string_view kRequired[] = {"id", "title", "source", "steps"};
-constexpr std::string_view kLabKeys[] = {"ip_forward", "hosts", "underlay_mtu", "host_resolv", "fresh_runtime"};
+constexpr std::string_view kLabKeys[] = {"ip_forward", "hosts", "underlay_mtu", "host_resolv", "fresh_runtime",
+                                         "default_bridge6"};
 
 Result<std::string> parse_id(const Reader& r, const Value& v) {
   static const std::regex pattern("^(BR|ISO|DNS|PORT|DRV|CNI|SCN)(-[A-Z]+)*-[0-9]{3}$");
@@ -52,6 +53,13 @@ Result<Lab> parse_lab(const Reader& r, const Value& v) {
   if (auto* x = f.find("underlay_mtu")) lab.underlay_mtu = static_cast<int>(NC_TRY(r.integer(x->value, 1280, 9000)));
   if (auto* x = f.find("host_resolv")) lab.host_resolv = NC_TRY(detail::parse_host_resolv(r, x->value));
   if (auto* x = f.find("fresh_runtime")) lab.fresh_runtime = NC_TRY(r.boolean(x->value));
+  if (auto* x = f.find("default_bridge6")) {
+    auto p = NC_TRY(r.subnet(x->value));
+    if (!p.addr().is_v6()) return r.errorf(x->value.mark, "lab: default_bridge6: {} is not an IPv6 subnet", p);
+    if (p.len() > 126)
+      return r.errorf(x->value.mark, "lab: default_bridge6: {} is too small: it needs room for a gateway and a container (/126 at most)", p);
+    lab.default_bridge6 = p;
+  }
   return lab;
 }
 
@@ -88,6 +96,21 @@ Result<void> check_host_resolv_required(const Reader& r, const Fields& f, const 
   return {};
 }
 
+// A dual-stack default bridge is a setting of the runtime's start that only some runtimes
+// have (a daemon of the machine's, or Podman's default network, cannot take it): the check
+// must say so, and that it needs IPv6, so that the others skip it.
+Result<void> check_default_bridge6_required(const Reader& r, const Fields& f, const Check& c) {
+  if (!c.lab.default_bridge6) return {};
+  for (std::string_view cap : {"ipv6", "default_bridge_ipv6"})
+    if (std::ranges::find(c.requirements, cap) == c.requirements.end()) {
+      auto lf = NC_TRY(r.map(f.find("lab")->value, "lab", kLabKeys));
+      return r.errorf(lf.find("default_bridge6")->key_mark,
+                      "lab: default_bridge6 needs `requires: [..., ipv6, default_bridge_ipv6]` (runtimes that cannot "
+                      "make their default bridge dual stack skip the check)");
+    }
+  return {};
+}
+
 Result<Check> parse_root(const Reader& r, const YAML::Node& root, Suite suite) {
   auto f = NC_TRY(r.map(Value{root, root.Mark(), "check"}, "a check", kTopKeys, kRequired));
   Check c;
@@ -95,10 +118,12 @@ Result<Check> parse_root(const Reader& r, const YAML::Node& root, Suite suite) {
   Scope scope;
   NC_TRY_VOID(fill_header(r, f, c));
   scope.set_hosts(c.lab.hosts);
+  if (c.lab.default_bridge6) scope.set_default_bridge6(*c.lab.default_bridge6);
   scope.set_requirements(c.requirements);
   NC_TRY_VOID(fill_topology(r, f, c, scope));
   c.steps = NC_TRY(detail::parse_steps(r, f.find("steps")->value, scope));
   NC_TRY_VOID(check_host_resolv_required(r, f, c));
+  NC_TRY_VOID(check_default_bridge6_required(r, f, c));
   return c;
 }
 

@@ -36,6 +36,12 @@ Scope::Scope() {
   for (auto n : kPredefinedNetworks) networks_.push_back(Network{.name = std::string(n)});
 }
 
+void Scope::set_default_bridge6(const Prefix& subnet6) {
+  auto it = std::ranges::find(networks_, api::kDefaultBridge, &Network::name);
+  it->subnet6 = subnet6;
+  it->dual_stack = true;
+}
+
 const Scope::Network* Scope::network(std::string_view name) const {
   auto it = std::ranges::find(networks_, name, &Network::name);
   return it == networks_.end() ? nullptr : &*it;
@@ -183,8 +189,9 @@ std::string Scope::unanswerable(const Variable& var) const {
 std::string Scope::not_dual_stack(std::string_view network) const {
   if (dual_stack(network)) return "";
   if (std::ranges::find(kPredefinedNetworks, network) != kPredefinedNetworks.end())
-    return fmt::format("network {} is not dual stack: the predefined networks are IPv4 only here; use a network "
-                       "declared with ipv6: true or a subnet6", network);
+    return fmt::format("network {} is not dual stack: the predefined networks are IPv4 only unless the lab makes "
+                       "the default bridge dual stack (lab: default_bridge6); or use a network declared with ipv6: "
+                       "true or a subnet6", network);
   return fmt::format("network {} is not dual stack at this point: declare it with ipv6: true or a subnet6", network);
 }
 

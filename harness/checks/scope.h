@@ -54,6 +54,8 @@ class Scope {
   void disconnect(std::string_view container, std::string_view network);
   // The lab's host count (Lab::hosts): a container's `host:` must name one of them.
   void set_hosts(int n) { hosts_ = n; }
+  // The lab makes the default bridge dual stack on `subnet6` (Lab::default_bridge6).
+  void set_default_bridge6(const Prefix& subnet6);
   // `keep: NAME` on a step: ${kept.NAME} may be used after it.
   void add_kept(std::string name) { kept_.insert(std::move(name)); }
   int hosts() const { return hosts_; }

@@ -44,7 +44,7 @@ class FreshPerCheck final : public RuntimeUnderTest {
     if (lab.host_resolv) NC_TRY_VOID_CTX(lab::write_host_resolv(c->host->host(), *lab.host_resolv), "lab");
     if (spans_hosts_ && lab.hosts > 1)
       c->underlay.emplace(NC_TRY_CTX(lab::Underlay::create(*c->host, lab.hosts, lab.underlay_mtu), "lab"));
-    c->rt = NC_TRY_CTX(start_(*c->host, c->underlay ? &*c->underlay : nullptr), "start {}", name_);
+    c->rt = NC_TRY_CTX(start_(*c->host, c->underlay ? &*c->underlay : nullptr, lab), "start {}", name_);
     version_ = c->rt->version();
     current_ = std::move(c);
     return Placement{.host = &*current_->host, .runtime = current_->rt.get(), .dropped_after_check = true};

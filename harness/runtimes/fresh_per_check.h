@@ -24,9 +24,10 @@
 namespace nc::runtimes {
 
 // `underlay` is null unless the check needs several hosts and the runtime spans hosts;
-// its host(1) is `host`.
-using FreshStart =
-    std::function<Result<std::unique_ptr<api::Runtime>>(const lab::LabHost& host, const lab::Underlay* underlay)>;
+// its host(1) is `host`. `lab`: what the check asks of its runtime's start
+// (default_bridge6).
+using FreshStart = std::function<Result<std::unique_ptr<api::Runtime>>(const lab::LabHost& host,
+                                                                       const lab::Underlay* underlay, const LabNeeds& lab)>;
 
 std::unique_ptr<RuntimeUnderTest> make_fresh_per_check(std::string name, bool spans_hosts, FreshStart start);
 

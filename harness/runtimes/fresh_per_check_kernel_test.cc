@@ -17,7 +17,7 @@ struct Seen {
 };
 
 std::unique_ptr<RuntimeUnderTest> recording_netimpl(Seen& seen) {
-  return make_fresh_per_check("netimpl", false, [&seen](const lab::LabHost& host, const lab::Underlay*) -> Result<std::unique_ptr<api::Runtime>> {
+  return make_fresh_per_check("netimpl", false, [&seen](const lab::LabHost& host, const lab::Underlay*, const LabNeeds&) -> Result<std::unique_ptr<api::Runtime>> {
     seen.ip_forward_at_start.push_back(NC_TRY(netlink::read_sysctl(host.host(), "net.ipv4.ip_forward")));
     return NC_TRY(runtime::NetimplRuntime::create(host.host(), {.probe_path = "", .start_processes = false}));
   });
@@ -57,7 +57,7 @@ TEST(FreshPerCheckKernel, EveryCheckGetsItsOwnLabHostWithTheIpForwardItAsksFor) 
 // host's file when it starts, as a daemon does).
 TEST(FreshPerCheckKernel, ACheckGetsTheHostsResolverFilesItAsksForBeforeItsRuntimeStarts) {
   std::vector<std::string> seen;
-  auto rut = make_fresh_per_check("netimpl", false, [&seen](const lab::LabHost& host, const lab::Underlay*) -> Result<std::unique_ptr<api::Runtime>> {
+  auto rut = make_fresh_per_check("netimpl", false, [&seen](const lab::LabHost& host, const lab::Underlay*, const LabNeeds&) -> Result<std::unique_ptr<api::Runtime>> {
     seen.push_back(etc_resolv_in(host.host()));
     return NC_TRY(runtime::NetimplRuntime::create(host.host(), {.probe_path = "", .start_processes = false}));
   });

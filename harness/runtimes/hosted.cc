@@ -39,6 +39,14 @@ Result<void> check_root(const HostedOptions& o) {
 
 }  // namespace
 
+HostedOptions for_shard(HostedOptions base, const ShardStartArgs& a) {
+  base.ip_forward = a.ip_forward;
+  base.host_resolv = a.host_resolv;
+  base.state_dir = a.state_dir;
+  base.default_bridge6 = a.default_bridge6;
+  return base;
+}
+
 std::string debian13_root() {
   const char* cache = std::getenv("NETCONFORM_CACHE");
   return fmt::format("{}/roots/debian-13", cache && *cache ? cache : "/var/cache/netconform");
@@ -65,16 +73,19 @@ Result<void> HostedRuntime::start_runtime(const HostedOptions& o) {
   CliRuntimeOptions ro;
   if (o.runtime == "docker") {
     if (o.endpoint.empty()) {
+      std::vector<std::string> args;
+      if (o.default_bridge6) args = {"--ipv6", "--fixed-cidr-v6", o.default_bridge6->str()};
       dockerd_.emplace(NC_TRY(start_dockerd(host_.host(), o.state_dir, o.cgroup_parent, std::chrono::seconds(60),
-                                            root_ns_ ? &*root_ns_ : nullptr)));
+                                            root_ns_ ? &*root_ns_ : nullptr, args)));
       cli.emplace("docker", std::vector<std::string>{std::string(kDockerClient), "-H", dockerd_->socket}, &host_.host());
     } else {
       cli.emplace("docker", std::vector<std::string>{std::string(kDockerClient), "-H", o.endpoint}, nullptr);
     }
     ro.version = clean_version(NC_TRY(cli->out({"version", "--format", "{{.Server.Version}}"})));
     ro.capabilities = docker_capabilities();
-    // A daemon of the machine's (an endpoint) reads the machine's resolver files, not the lab's.
-    if (o.endpoint.empty()) ro.capabilities.insert("host_resolv");
+    // A daemon of the machine's (an endpoint) reads the machine's resolver files, not the
+    // lab's, and keeps its own options.
+    if (o.endpoint.empty()) ro.capabilities.insert({"host_resolv", "default_bridge_ipv6"});
   } else {
     NC_TRY_VOID(lower_soft_ulimits());
     if (root_ns_) cli.emplace(NC_TRY(podman_root_cli(*root_ns_, o.state_dir, o.firewall_driver)));

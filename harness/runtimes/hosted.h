@@ -49,7 +49,14 @@ struct HostedOptions {
   std::string endpoint;       // empty: start a private daemon in the lab host
   std::string root;           // empty: the machine's own runtime; else a runtime root (debian13_root())
   std::string firewall_driver;  // podman from a root: netavark's firewall driver ("iptables"); empty: its default
+  // A private dockerd starts with --ipv6 --fixed-cidr-v6 on this subnet (docker0 dual stack).
+  // Podman has no such setting for its default network: it ignores this, and does not offer
+  // default_bridge_ipv6, so the checks that ask for it are skipped there.
+  std::optional<Prefix> default_bridge6;
 };
+
+// `base` with what one shard's start sets (per_shard.h).
+HostedOptions for_shard(HostedOptions base, const ShardStartArgs& a);
 
 // Where ci/runtime-root builds the Debian 13 root: $NETCONFORM_CACHE/roots/debian-13, with
 // NETCONFORM_CACHE defaulting to /var/cache/netconform.

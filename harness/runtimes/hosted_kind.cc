@@ -19,11 +19,7 @@ RuntimeKind hosted_kind(std::string name, std::string summary, std::string binar
                                .cgroup_parent = ctx.cgroup_parent, .state_dir = "",
                                .endpoint = ep == ctx.endpoints.end() ? "" : ep->second};
             return make_per_shard(name, name, [base](const ShardStartArgs& a) -> Result<std::unique_ptr<ShardRuntime>> {
-              HostedOptions o = base;
-              o.ip_forward = a.ip_forward;
-              o.host_resolv = a.host_resolv;
-              o.state_dir = a.state_dir;
-              return NC_TRY(HostedRuntime::start(o));
+              return NC_TRY(HostedRuntime::start(for_shard(base, a)));
             });
           },
           .missing = [binary]() -> std::string {

@@ -24,11 +24,7 @@ RuntimeKind root_kind(std::string name, std::string family, std::string summary,
                                .cgroup_parent = ctx.cgroup_parent, .state_dir = "", .endpoint = "",
                                .root = debian13_root(), .firewall_driver = firewall_driver};
             return make_per_shard(name, family, [base](const ShardStartArgs& a) -> Result<std::unique_ptr<ShardRuntime>> {
-              HostedOptions o = base;
-              o.ip_forward = a.ip_forward;
-              o.host_resolv = a.host_resolv;
-              o.state_dir = a.state_dir;
-              return NC_TRY(HostedRuntime::start(o));
+              return NC_TRY(HostedRuntime::start(for_shard(base, a)));
             });
           },
           .missing = [program, family]() -> std::string {

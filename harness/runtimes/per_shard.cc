@@ -25,12 +25,14 @@ class PerShard final : public RuntimeUnderTest {
     // a check that sets the host's resolver files gets a daemon started after they were
     // written, and the next check one that never saw them.
     bool own_resolv = lab.host_resolv || lab.host_resolv_steps;
-    if (current_ && (ip_forward_ != lab.ip_forward || own_resolv || resolv_touched_ || lab.fresh_runtime)) drop();
+    if (current_ && (ip_forward_ != lab.ip_forward || own_resolv || resolv_touched_ || lab.fresh_runtime ||
+                     bridge6_ != lab.default_bridge6))
+      drop();
     // A check that only changes the files in a step gets them written before the start too
     // (the lab's usual text): the runtime then starts with the files' final mounts in place.
     auto files = lab.host_resolv;
     if (!files && lab.host_resolv_steps) files = lab::HostResolvFiles{std::string(lab::kHostResolvConf), std::nullopt};
-    if (!current_) NC_TRY_VOID(start(lab.ip_forward, files));
+    if (!current_) NC_TRY_VOID(start(lab.ip_forward, files, lab.default_bridge6));
     resolv_touched_ = own_resolv;
     return Placement{.host = &current_->host(), .runtime = &current_->runtime()};
   }
@@ -42,14 +44,16 @@ class PerShard final : public RuntimeUnderTest {
   }
 
  private:
-  Result<void> start(bool ip_forward, const std::optional<lab::HostResolvFiles>& host_resolv) {
+  Result<void> start(bool ip_forward, const std::optional<lab::HostResolvFiles>& host_resolv,
+                     const std::optional<Prefix>& bridge6) {
     if (failed_) return fail(*failed_);
     // The runtime's name may carry '@', '+', ':' and '/': keep the directory name plain, and
     // short — a daemon's sockets go below it, and a unix socket path has 108 bytes at most.
     std::string dir_name;
     for (char c : name_.substr(0, 20)) dir_name += std::isalnum(static_cast<unsigned char>(c)) || c == '.' ? c : '-';
     ShardStartArgs args{.ip_forward = ip_forward, .host_resolv = host_resolv,
-                        .state_dir = fmt::format("/run/netconform/{}-{}", dir_name, ++starts_)};
+                        .state_dir = fmt::format("/run/netconform/{}-{}", dir_name, ++starts_),
+                        .default_bridge6 = bridge6};
     auto started = start_(args);
     if (!started) {
       failed_ = fmt::format("start {}: {}", name_, started.error().message());
@@ -60,6 +64,7 @@ class PerShard final : public RuntimeUnderTest {
     current_ = std::move(*started);
     initial_lab_ = std::move(*initial);
     ip_forward_ = ip_forward;
+    bridge6_ = bridge6;
     version_ = current_->runtime().version();
     return {};
   }
@@ -71,6 +76,7 @@ class PerShard final : public RuntimeUnderTest {
   std::unique_ptr<ShardRuntime> current_;
   std::vector<std::string> initial_lab_;
   bool ip_forward_ = true;
+  std::optional<Prefix> bridge6_;  // the current runtime's default_bridge6
   bool resolv_touched_ = false;  // the current check set the host's resolver files
   int starts_ = 0;
   std::optional<std::string> failed_;

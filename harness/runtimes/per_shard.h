@@ -30,6 +30,7 @@ struct ShardStartArgs {
   // host is made and before the runtime starts; absent: the lab's usual ones.
   std::optional<lab::HostResolvFiles> host_resolv;
   std::string state_dir;  // a fresh directory name below /run/ for this start (not created)
+  std::optional<Prefix> default_bridge6;  // LabNeeds::default_bridge6
 };
 
 using ShardStart = std::function<Result<std::unique_ptr<ShardRuntime>>(const ShardStartArgs&)>;

@@ -45,6 +45,9 @@ struct LabNeeds {
   bool host_resolv_steps = false;
   // The check needs a runtime that has done nothing yet (checks::Lab::fresh_runtime).
   bool fresh_runtime = false;
+  // The runtime starts with its default bridge dual stack on this subnet
+  // (checks::Lab::default_bridge6); a runtime kept for a shard is started anew for a change.
+  std::optional<Prefix> default_bridge6;
 };
 
 // What `check` asks of its lab: the one translation from a check file's `lab:` (and its

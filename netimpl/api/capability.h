@@ -20,7 +20,7 @@ struct CapabilityInfo {
   std::string_view meaning;
 };
 
-inline constexpr std::array<CapabilityInfo, 20> kCapabilityTable = {{
+inline constexpr std::array<CapabilityInfo, 21> kCapabilityTable = {{
     {"netns", "CONFIG_NET_NS", "network namespaces"},
     {"veth", "CONFIG_VETH", "veth pairs"},
     {"bridge", "CONFIG_BRIDGE", "Linux bridges"},
@@ -41,6 +41,7 @@ inline constexpr std::array<CapabilityInfo, 20> kCapabilityTable = {{
     {"lifecycle", "", "containers can be stopped, started, restarted and killed (`stop`, `start`, `restart`, `kill` steps)"},
     {"netns_access", "", "the harness can open a container's network namespace (`firewall` steps put a rule there)"},
     {"host_resolv", "", "the runtime reads the lab host's resolver files, which a check sets (`host_resolv`: /etc/resolv.conf, systemd-resolved's file)"},
+    {"default_bridge_ipv6", "", "the runtime's default bridge can be made dual stack when it starts (`lab: { default_bridge6 }`, dockerd's --ipv6 --fixed-cidr-v6)"},
 }};
 
 constexpr const CapabilityInfo* find_capability(std::string_view name) {

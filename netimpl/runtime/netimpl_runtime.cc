@@ -20,6 +20,19 @@ namespace {
 // Whether this kernel has IPv6 at all (the sysctl tree is there in every namespace then).
 bool kernel_has_ipv6() { return ::access("/proc/sys/net/ipv6", F_OK) == 0; }
 
+// The IPv6 address Docker's default bridge gives an endpoint (seen on 20.10 and 26.1): with
+// at least 48 host bits the prefix with the IPv4-derived MAC (derived_mac) in its last six
+// bytes, 172.17.0.2 → PREFIX::242:ac11:2; with fewer (a /96), none: the pool's next address
+// (PREFIX::2), as on any other network.
+std::optional<IpAddr> mac_derived_ip6(const Prefix& subnet6, const IpAddr& ip) {
+  if (subnet6.len() > 80) return std::nullopt;
+  in6_addr a = subnet6.addr().to_in6();
+  const uint8_t* v4 = ip.bytes();
+  uint8_t mac[6] = {0x02, 0x42, v4[0], v4[1], v4[2], v4[3]};
+  for (int i = 0; i < 6; ++i) a.s6_addr[10 + i] = mac[i];
+  return IpAddr::from_in6(a);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<NetimplRuntime>> NetimplRuntime::create(const Namespaces& host, NetimplOptions opts) {
@@ -31,6 +44,7 @@ Result<std::unique_ptr<NetimplRuntime>> NetimplRuntime::create(const Namespaces&
   api::NetworkSpec def{.name = std::string(kDefaultBridge)};
   def.subnet = *Prefix::parse("172.17.0.0/16");
   def.gateway = *IpAddr::parse("172.17.0.1");
+  def.subnet6 = rt->opts_.default_bridge6;
   rt->dns_ = NC_TRY_CTX(DnsGlue::start(host), "start netimpl");
   NC_TRY_VOID_CTX(rt->create_network(def), "start netimpl: default bridge");
   // The other predefined networks, as in Docker: "host" and "none".
@@ -50,11 +64,10 @@ NetimplRuntime::~NetimplRuntime() { containers_.clear(); }
 std::string NetimplRuntime::version() const { return "0.1"; }
 
 std::set<std::string> NetimplRuntime::capabilities() const {
-  // ipv6: the lab's IPv6 (its embedded DNS forwards to IPv6 servers from the host's
-  // namespace, DNS-027); its networks are IPv4 only for now, so a check that needs IPv6
-  // containers fails here, as it should.
+  // ipv6: dual-stack networks, and the lab's IPv6 (the embedded DNS forwards to IPv6
+  // servers from the host's namespace, DNS-027); default_bridge_ipv6: NetimplOptions.
   return {"netns", "veth", "bridge", "br_netfilter", "nftables", "nat", "conntrack", "ports", "dns", "macvlan", "ipvlan", "vxlan",
-          "lifecycle", "netns_access", "host_resolv", "netem", "ipv6"};
+          "lifecycle", "netns_access", "host_resolv", "netem", "ipv6", "default_bridge_ipv6"};
 }
 
 drivers::Driver* NetimplRuntime::driver_for(std::string_view name) {
@@ -177,8 +190,10 @@ Result<void> NetimplRuntime::attach(Container& c, const api::Attachment& att) {
   if (net->pool) undo.push([net, ip = ep.ip] { net->pool->release(ip); });
   if (att.ip6 && !net->pool6) return failf("network {} has no IPv6 (ip6 {})", att.network, *att.ip6);
   if (net->pool6) {
-    if (att.ip6) NC_TRY_VOID(net->pool6->reserve(*att.ip6));
-    ep.ip6 = att.ip6 ? *att.ip6 : NC_TRY(net->pool6->allocate());
+    std::optional<IpAddr> ip6 = att.ip6;
+    if (!ip6 && att.network == kDefaultBridge) ip6 = mac_derived_ip6(*net->info.subnet6, ep.ip);
+    if (ip6) NC_TRY_VOID(net->pool6->reserve(*ip6));
+    ep.ip6 = ip6 ? *ip6 : NC_TRY(net->pool6->allocate());
     undo.push([net, ip = *ep.ip6] { net->pool6->release(ip); });
   }
   auto host = host_ctx();

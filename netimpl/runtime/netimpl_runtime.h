@@ -34,6 +34,11 @@ struct NetimplOptions {
   // The overlay control plane shared by the runtimes of one multi-host lab (one runtime per
   // host; see multi_host_runtime.h). Null: this runtime gets its own.
   std::shared_ptr<drivers::OverlayControlPlane> overlay;
+  // The default bridge is dual stack on this IPv6 subnet, its gateway the first address, as
+  // dockerd's --ipv6 --fixed-cidr-v6 makes docker0; its endpoints' IPv6 addresses are then
+  // derived from their MACs where the prefix has room, as Docker's are. Absent: IPv4 only
+  // (Docker's default).
+  std::optional<Prefix> default_bridge6;
 };
 
 class NetimplRuntime : public api::Runtime {

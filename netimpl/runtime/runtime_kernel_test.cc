@@ -73,6 +73,22 @@ TEST_F(RuntimeKernel, BridgeEndpointMacIsDerivedFromItsIpv4Address) {
   EXPECT_THAT(kernel_mac("b2", "eth0"), HasSubstr("02:42:ac:12:00:02"));
 }
 
+// dockerd --ipv6 --fixed-cidr-v6 (NetimplOptions::default_bridge6): docker0's endpoints get
+// the prefix plus their MAC when it has 48 host bits, else the next address (as seen on
+// Docker 20.10 and 26.1 with a /64, a /80 and a /96).
+TEST_F(RuntimeKernel, DualStackDefaultBridgeDerivesIpv6AddressesFromTheMac) {
+  ASSERT_NO_FATAL_FAILURE(fresh_runtime({.start_processes = false, .default_bridge6 = *Prefix::parse("2001:db8:20::/64")}));
+  auto c = rt_->create_container({.name = "a"});
+  ASSERT_TRUE(c) << c.error().message();
+  ASSERT_TRUE(c->endpoints.at(0).ip6);
+  EXPECT_EQ(c->endpoints.at(0).ip6->str(), "2001:db8:20::242:ac11:2");
+  EXPECT_EQ(c->endpoints.at(0).gateway6->str(), "2001:db8:20::1");
+  ASSERT_NO_FATAL_FAILURE(fresh_runtime({.start_processes = false, .default_bridge6 = *Prefix::parse("2001:db8:20::/96")}));
+  auto small = rt_->create_container({.name = "a"});
+  ASSERT_TRUE(small) << small.error().message();
+  EXPECT_EQ(small->endpoints.at(0).ip6->str(), "2001:db8:20::2");
+}
+
 // A create that fails on its second network gives the first network's address back: the
 // same address can be taken at once by the next container.
 TEST_F(RuntimeKernel, CreateFailingOnTheSecondNetworkReleasesTheFirstNetworksAddress) {

@@ -17,7 +17,8 @@ RuntimeKind cni_kind() {
             // `multihost` once the runtime is up.
             return make_fresh_per_check(
                 "cni", /*spans_hosts=*/false,
-                [probe = ctx.probe_path](const lab::LabHost& host, const lab::Underlay*) -> Result<std::unique_ptr<api::Runtime>> {
+                [probe = ctx.probe_path](const lab::LabHost& host, const lab::Underlay*,
+                                         const LabNeeds&) -> Result<std::unique_ptr<api::Runtime>> {
                   return NC_TRY(cni::CniRuntime::create(host.host(), {.probe_path = probe}));
                 });
           },

@@ -23,7 +23,7 @@ DockerDaemon::~DockerDaemon() {
 
 Result<DockerDaemon> start_dockerd(const Namespaces& host, const std::string& state_dir,
                                    const std::string& cgroup_parent, std::chrono::milliseconds ready_timeout,
-                                   const Namespaces* daemon_ns) {
+                                   const Namespaces* daemon_ns, const std::vector<std::string>& extra_args) {
   std::string sock = "unix://" + state_dir + "/docker.sock";
   std::string log = state_dir + "/dockerd.log";
   LaunchSpec spec;
@@ -31,6 +31,7 @@ Result<DockerDaemon> start_dockerd(const Namespaces& host, const std::string& st
   spec.argv = {"/bin/sh", "-c", "exec \"$0\" \"$@\" >>\"$LOG\" 2>&1", std::string(kDockerd),
                "--data-root", state_dir + "/data", "--exec-root", state_dir + "/exec",
                "--pidfile", state_dir + "/dockerd.pid", "-H", sock, "--cgroup-parent", cgroup_parent};
+  spec.argv.insert(spec.argv.end(), extra_args.begin(), extra_args.end());
   spec.ns = daemon_ns ? daemon_ns : &host;
   spec.env_extra = {"LOG=" + log};
   auto proc = NC_TRY_CTX(Process::spawn(spec), "start dockerd");

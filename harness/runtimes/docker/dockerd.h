@@ -9,6 +9,8 @@
 // `version`, polled for at most `ready_timeout`; a daemon that exits or does not answer in
 // time is an error carrying the tail of its log.
 //
+// `extra_args` go after the project's own (`--ipv6 --fixed-cidr-v6 PREFIX`).
+//
 // `daemon_ns` (null: `host`) is where the daemon runs instead: the namespaces of a runtime
 // root (cli_adapter/host_files.h, enter_runtime_root), whose /usr/sbin/dockerd is then the one
 // started. The readiness client still runs in `host` with Debian 12's client, which
@@ -21,6 +23,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "harness/runtimes/cli_adapter/command.h"
 #include "netimpl/process/process.h"
@@ -43,7 +46,8 @@ struct DockerDaemon {
 Result<DockerDaemon> start_dockerd(const Namespaces& host, const std::string& state_dir,
                                    const std::string& cgroup_parent,
                                    std::chrono::milliseconds ready_timeout = std::chrono::seconds(60),
-                                   const Namespaces* daemon_ns = nullptr);
+                                   const Namespaces* daemon_ns = nullptr,
+                                   const std::vector<std::string>& extra_args = {});
 
 // The last `bytes` of a log file ("" when unreadable).
 std::string log_tail(const std::string& path, size_t bytes = 2000);

@@ -16,12 +16,15 @@ RuntimeKind netimpl_kind() {
             runtime::NetimplOptions opts{.probe_path = ctx.probe_path, .start_processes = ctx.start_processes};
             return make_fresh_per_check(
                 "netimpl", /*spans_hosts=*/true,
-                [opts](const lab::LabHost& host, const lab::Underlay* underlay) -> Result<std::unique_ptr<api::Runtime>> {
-                  if (!underlay) return NC_TRY(runtime::NetimplRuntime::create(host.host(), opts));
+                [opts](const lab::LabHost& host, const lab::Underlay* underlay,
+                       const LabNeeds& lab) -> Result<std::unique_ptr<api::Runtime>> {
+                  auto o = opts;
+                  o.default_bridge6 = lab.default_bridge6;
+                  if (!underlay) return NC_TRY(runtime::NetimplRuntime::create(host.host(), o));
                   std::vector<runtime::HostRef> hosts;
                   for (int i = 1; i <= underlay->size(); ++i)
                     hosts.push_back({i == 1 ? std::string("host") : fmt::format("host{}", i), &underlay->host(i).host()});
-                  return NC_TRY(runtime::MultiHostRuntime::create(hosts, opts));
+                  return NC_TRY(runtime::MultiHostRuntime::create(hosts, o));
                 });
           },
           .missing = {}};
