@@ -62,9 +62,16 @@ struct SandboxContext {
   netlink::Links* rtnl = nullptr;  // bound to the container's network namespace
 };
 
-// The default route of `family` a container's endpoints ask for, in attach order: the
-// first endpoint with a gateway of that family (IPv4 also: default_dev) gives it (Docker
-// picks the gateway network the same way, per family); none: no default route.
+// The container's gateway endpoint, as libnetwork picks it (sandbox.go, Endpoint.Less; seen
+// on Docker 20.10 and 26.1): the one with the most gateways (an IPv6 gateway counts 2, an
+// IPv4 one or a default_dev link 1), then the one whose network name sorts first. Attach
+// order does not matter: joining a network named "a..." or a dual-stack one moves it. The
+// default routes come from it, and published ports lead to it (runtime/publish.h). Internal
+// networks have no gateway, so they come last. Null: no endpoints.
+const EndpointState* gateway_endpoint(const std::vector<EndpointState>& endpoints);
+
+// The default route of `family` that the gateway endpoint gives (IPv4 also: default_dev);
+// none when it has no gateway of that family.
 std::optional<netlink::RouteSpec> default_route(const std::vector<EndpointState>& endpoints, int family = AF_INET);
 
 // The MAC an endpoint at `ip` gets, as Docker up to 27 gives it (libnetwork

@@ -175,13 +175,22 @@ TEST(DriversTest, IpvlanL3DefaultRouteIsTheLinkWithoutAGateway) {
   EXPECT_EQ(r->dev, "eth1");
 }
 
-TEST(DriversTest, DefaultRouteFollowsTheFirstEndpointThatHasOne) {
-  EndpointState internal{.network = "in", .ifname = "eth0"};
+// libnetwork's order (sandbox.go, Endpoint.Less), not attach order: most gateways, then
+// the network name.
+TEST(DriversTest, DefaultRouteFollowsTheGatewayEndpointAsLibnetworkOrdersThem) {
+  EndpointState internal{.network = "a-in", .ifname = "eth0"};
   EndpointState l3{.network = "l3", .ifname = "eth1", .default_dev = true};
   EndpointState bridged{.network = "br", .ifname = "eth2", .gateway = *IpAddr::parse("172.18.0.1")};
+  EndpointState dual{.network = "zz", .ifname = "eth3", .gateway = *IpAddr::parse("172.19.0.1"),
+                     .gateway6 = *IpAddr::parse("2001:db8:1::1")};
   EXPECT_FALSE(default_route({internal}));
-  EXPECT_EQ(default_route({internal, l3, bridged})->dev, "eth1");
+  EXPECT_EQ(gateway_endpoint({}), nullptr);
+  EXPECT_EQ(default_route({internal, l3, bridged})->dev, "eth2");  // "br" < "l3"
   EXPECT_EQ(default_route({internal, bridged, l3})->dev, "eth2");
+  EXPECT_EQ(default_route({l3, internal})->dev, "eth1");          // a gateway beats a name
+  EXPECT_EQ(default_route({bridged, dual})->dev, "eth3");         // two gateways beat one
+  EXPECT_EQ(default_route({bridged, dual}, AF_INET6)->gateway, *IpAddr::parse("2001:db8:1::1"));
+  EXPECT_FALSE(default_route({bridged, l3}, AF_INET6));
 }
 
 TEST(DriversTest, MacvlanRequestCarriesTheMode) {

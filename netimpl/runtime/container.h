@@ -50,8 +50,8 @@ Result<Container> make_container(std::string name, std::string id, std::string h
 Result<Container> make_host_container(std::string name, std::string id, const Namespaces& host);
 
 // Makes the default route of each family follow drivers::default_route(endpoints, family)
-// (the first endpoint with a gateway of that family, or with a direct route: ipvlan L3);
-// removes it when none has one.
+// (the gateway endpoint's gateway of that family, or its direct route: ipvlan L3);
+// removes it when that endpoint has none.
 Result<void> sync_default_route(Container& c);
 
 // A fresh random id of 64 hex digits.

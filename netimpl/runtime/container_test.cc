@@ -47,10 +47,17 @@ TEST_F(DefaultRoute, FollowsTheFirstEndpointWithAGateway) {
   EXPECT_THAT(links_->calls(), ElementsAre("add_route default via 172.19.0.1 dev eth2"));
 }
 
-TEST_F(DefaultRoute, MovesToAnEarlierEndpointAndGoesWithTheLastGateway) {
+// libnetwork orders endpoints by gateways, then network name (drivers::gateway_endpoint):
+// joining a network whose name sorts first moves the route; one that sorts last does not.
+TEST_F(DefaultRoute, MovesToANetworkWhoseNameSortsFirstAndGoesWithTheLastGateway) {
   c_.endpoints = {ep("appnet", "eth1", "172.18.0.1")};
   ASSERT_TRUE(sync_default_route(c_));
-  c_.endpoints.insert(c_.endpoints.begin(), ep("first", "eth0", "172.20.0.1"));
+  c_.endpoints.push_back(ep("zzz", "eth2", "172.21.0.1"));
+  links_->clear_calls();
+  ASSERT_TRUE(sync_default_route(c_));
+  EXPECT_THAT(links_->calls(), IsEmpty());
+  c_.endpoints.pop_back();
+  c_.endpoints.push_back(ep("aaa", "eth0", "172.20.0.1"));
   links_->clear_calls();
   ASSERT_TRUE(sync_default_route(c_));
   EXPECT_THAT(links_->calls(), ElementsAre("del_route default via 172.18.0.1 dev eth1",
@@ -76,19 +83,21 @@ TEST_F(DefaultRoute, AFailedAddIsReportedAndRetriedByTheNextSync) {
   EXPECT_THAT(links_->calls(), ElementsAre("add_route default via 172.18.0.1 dev eth0"));
 }
 
-// Each family has its own default route, from the first endpoint with a gateway of that
-// family: here IPv4 goes through eth0 and IPv6 through eth1 (the only dual-stack one).
-TEST_F(DefaultRoute, EachFamilyFollowsItsOwnFirstGateway) {
+// A dual-stack endpoint outranks an IPv4-only one whatever the names (its IPv6 gateway
+// counts 2): both families' default routes go through it, as on Docker 20.10 and 26.1.
+TEST_F(DefaultRoute, ADualStackEndpointGivesBothFamiliesTheirDefaultRoute) {
   auto six = ep("six", "eth1", "172.19.0.1");
   six.gateway6 = *IpAddr::parse("2001:db8:1::1");
   c_.endpoints = {ep("appnet", "eth0", "172.18.0.1"), six};
   ASSERT_TRUE(sync_default_route(c_));
-  EXPECT_THAT(links_->calls(), ElementsAre("add_route default via 172.18.0.1 dev eth0",
+  EXPECT_THAT(links_->calls(), ElementsAre("add_route default via 172.19.0.1 dev eth1",
                                            "add_route default via 2001:db8:1::1 dev eth1"));
   c_.endpoints = {ep("appnet", "eth0", "172.18.0.1")};
   links_->clear_calls();
   ASSERT_TRUE(sync_default_route(c_));
-  EXPECT_THAT(links_->calls(), ElementsAre("del_route default via 2001:db8:1::1 dev eth1"));
+  EXPECT_THAT(links_->calls(), ElementsAre("del_route default via 172.19.0.1 dev eth1",
+                                           "add_route default via 172.18.0.1 dev eth0",
+                                           "del_route default via 2001:db8:1::1 dev eth1"));
   EXPECT_FALSE(c_.default_routes[1].gateway);
   EXPECT_EQ(c_.default_routes[0].dev, "eth0");
 }

@@ -9,14 +9,11 @@ namespace {
 
 // The endpoint published traffic is sent to (see publish.h), or null.
 const drivers::EndpointState* target(const Container& c, const Publisher::Networks& networks) {
-  const drivers::EndpointState* first = nullptr;
-  for (const auto& ep : c.endpoints) {
-    auto n = networks.find(ep.network);
-    if (n == networks.end() || n->second.info.bridge.empty()) continue;
-    if (!n->second.spec.internal) return &ep;
-    if (!first) first = &ep;
-  }
-  return first;
+  const drivers::EndpointState* gw = drivers::gateway_endpoint(c.endpoints);
+  if (!gw) return nullptr;
+  auto n = networks.find(gw->network);
+  if (n == networks.end() || n->second.info.bridge.empty() || n->second.spec.internal) return nullptr;
+  return gw;
 }
 
 // Whether the userland proxy, not DNAT, carries binding `b` to `ep` (publish.h).
@@ -108,7 +105,7 @@ Result<void> Publisher::proxy(const Containers& containers, const Networks& netw
     auto c = containers.find(name);
     if (c == containers.end()) continue;
     const drivers::EndpointState* ep = target(c->second, networks);
-    if (!ep || networks.find(ep->network)->second.spec.internal) continue;  // no way out, as for DNAT
+    if (!ep) continue;
     for (const auto& b : bindings)
       if (proxied(b, *ep))
         routes.push_back({.fd = b.fd, .proto = b.host.proto, .target = ep->ip6 ? *ep->ip6 : ep->ip, .port = b.container_port});

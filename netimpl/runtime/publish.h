@@ -3,9 +3,11 @@
 // mapping comes or goes.
 //
 // A container's bindings (host port ↔ container port) are fixed when it is created; the
-// address they DNAT to follows its endpoints: the first endpoint on a bridge network that
-// is not internal (Docker's gateway endpoint), else the first bridge endpoint (whose
-// mappings render nothing: internal networks get no DNAT). So connect/disconnect need no
+// address they DNAT to follows its endpoints: the gateway endpoint, as libnetwork orders
+// them (drivers::gateway_endpoint: most gateways, then network name; joining a network
+// named "a..." or a dual-stack one moves the ports there, as it does on Docker 20.10 and
+// 26.1), when it is on a bridge network that is not internal; otherwise nothing is
+// published (internal networks get no DNAT). So connect/disconnect need no
 // port bookkeeping, only a firewall apply (the runtime's sync_ports): mappings() and
 // proxy() are recomputed from state at every apply, and applied() forgets the moved flows.
 //
