@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +19,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "harness/runtimes/exec/protocol.h"
 #include "netimpl/process/process.h"
 
 namespace nc::runtimes {
@@ -142,13 +144,12 @@ TEST_F(ExecKernelTest, ShellAdapterGivesTheBuiltInDockerVerdictsOnTheWholeCatalo
   for (auto& [id, r] : docker) {
     ASSERT_TRUE(sh.contains(id)) << id << " has no result through the shell adapter";
     std::string want = r.value("status", ""), got = sh[id].value("status", "");
-    // Protocol 1 has no lifecycle requests, no way to a container's netns, and no promise
-    // that the adapter's runtime reads the lab host's resolver files: those checks are
-    // skipped through any adapter, with that reason.
+    // What protocol 1 cannot express (exec::kBeyondProtocol), and host_resolv, which the
+    // shell adapter does not claim (its runtime need not read the lab host's resolver
+    // files): those checks are skipped through the adapter, with that reason.
     std::string why = sh[id].value("reason", "");
-    if (got == "skip" && (why.find("lacks lifecycle") != std::string::npos || why.find("lacks netns_access") != std::string::npos ||
-                          why.find("lacks host_resolv") != std::string::npos))
-      continue;
+    auto lacks = [&](std::string_view c) { return why.find(fmt::format("lacks {}", c)) != std::string::npos; };
+    if (got == "skip" && (lacks("host_resolv") || std::ranges::any_of(exec::kBeyondProtocol, lacks))) continue;
     EXPECT_EQ(got, want) << id << ": built-in docker " << want << " (" << r.value("reason", "") << "), shell adapter "
                          << got << " (" << sh[id].value("reason", "") << ")";
     if (got == want) ++agree[want];

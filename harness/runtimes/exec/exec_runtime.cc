@@ -57,13 +57,7 @@ Result<std::unique_ptr<ExecRuntime>> ExecRuntime::start(const Namespaces& host, 
   for (auto& c : rt->hello_.capabilities)
     if (!api::find_capability(c))
       return failf("exec adapter {}: hello: unknown capability '{}' (netimpl/api/capability.h lists them)", rt->o_.adapter, c);
-  // Protocol 1 has no request to stop, start, restart or kill a container, nor one that
-  // opens its network namespace, nor a start option for the default bridge: checks that
-  // need them are skipped ("lacks lifecycle", "lacks netns_access", "lacks
-  // default_bridge_ipv6") rather than failed, whatever the adapter says.
-  rt->hello_.capabilities.erase("lifecycle");
-  rt->hello_.capabilities.erase("netns_access");
-  rt->hello_.capabilities.erase("default_bridge_ipv6");
+  for (auto c : ex::kBeyondProtocol) rt->hello_.capabilities.erase(std::string(c));
   NC_TRY_VOID_CTX(rt->reset(), "verify the fresh runtime");
   return rt;
 }

@@ -12,6 +12,7 @@
 // so the caller can hand it on unchanged.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -29,6 +30,11 @@ namespace nc::runtimes::exec {
 inline constexpr int kProtocolVersion = 1;
 // The longest line either side may write, '\n' excluded. The probe's output is a few KB.
 inline constexpr size_t kMaxLine = 1 << 20;
+// Capabilities no protocol-1 adapter has, whatever its hello claims: the protocol has no
+// request that stops, starts, restarts or kills a container, none that opens a container's
+// network namespace, and no lab-start option for the default bridge. Checks that need them
+// are skipped ("lacks lifecycle", ...) rather than failed.
+inline constexpr std::array<std::string_view, 3> kBeyondProtocol = {"lifecycle", "netns_access", "default_bridge_ipv6"};
 
 struct Request {
   uint64_t id = 0;
