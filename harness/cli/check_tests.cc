@@ -25,6 +25,7 @@ class CheckTest : public ::testing::Test {
       : check_(check), rut_(rut), run_(run) {}
 
   void TestBody() override {
+    if (run_.progress && !run_.progress->claim(run_.position++)) return;  // another shard's lab runs it
     auto t0 = std::chrono::steady_clock::now();
     report::CheckResult r{.id = check_.id, .title = check_.title, .suite = std::string(checks::suite_name(check_.suite)),
                           .runtime = rut_.name(), .status = report::Status::kFail, .reason = "", .duration_ms = 0,
@@ -114,10 +115,11 @@ class ProgressPrinter : public ::testing::EmptyTestEventListener {
   explicit ProgressPrinter(SuiteRun& run) : run_(run), color_(report::use_color(1)) {}
   void OnTestProgramStart(const ::testing::UnitTest& u) override {
     total_ = u.test_to_run_count();
-    if (run_.progress) run_.progress->add_total(total_);
+    if (run_.progress) run_.progress->set_total(total_);
   }
   void OnTestEnd(const ::testing::TestInfo&) override {
-    if (run_.results.empty()) return;
+    if (run_.results.size() == printed_) return;  // another shard ran it
+    printed_ = run_.results.size();
     const auto& r = run_.results.back();
     int index = run_.progress ? run_.progress->next() : ++done_;
     fmt::print("{}\n", report::format_progress(index, run_.progress ? run_.progress->total() : total_, r, color_));
@@ -142,6 +144,7 @@ class ProgressPrinter : public ::testing::EmptyTestEventListener {
   SuiteRun& run_;
   bool color_;
   int total_ = 0, done_ = 0;
+  size_t printed_ = 0;  // results printed so far
 };
 
 }  // namespace

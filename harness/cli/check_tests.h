@@ -2,7 +2,8 @@
 //
 // Each check × runtime becomes the test `<runtime>.<ID with _ for ->` (a '-' in a gtest
 // filter starts the negative patterns), so --gtest_filter, repeat, shuffle and sharding
-// (GTEST_TOTAL_SHARDS / GTEST_SHARD_INDEX) apply. Runs inside the lab's runner. Where a
+// (GTEST_TOTAL_SHARDS / GTEST_SHARD_INDEX) apply; with --jobs the shards instead claim tests
+// as they go (shared_progress.h), and a test another shard claimed ends at once, unrecorded. Runs inside the lab's runner. Where a
 // check runs and on what comes from the runtime under test (runtimes/under_test.h): netimpl
 // fresh per check, Docker and Podman kept per shard and reset between checks. A result is
 // then adjusted by the runtime's expectations (runtimes/expectations.h): xfail is a gtest
@@ -32,7 +33,10 @@ struct SuiteRun {
   // The runtimes, in the order given; made (not started) before registration.
   std::vector<std::unique_ptr<runtimes::RuntimeUnderTest>> runtimes;
   std::map<std::string, runtimes::Expectations> expectations;  // by runtime name, once its version is known
-  SharedProgress* progress = nullptr;  // the run's count across shards (jobs > 1); null: this lab counts alone
+  // The run's progress across shards (jobs > 1): each test runs in the shard that claims
+  // it first (shared_progress.h). Null: this lab runs and counts every test it has.
+  SharedProgress* progress = nullptr;
+  int64_t position = 0;  // how many tests this shard has started: its place in the common order
 };
 
 std::string test_name(std::string_view id);  // "BR-001" → "BR_001"; "docker@26.1" → "docker_26_1"

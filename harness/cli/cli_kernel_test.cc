@@ -22,6 +22,7 @@
 #include <sstream>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -153,6 +154,42 @@ TEST_F(CliKernel, ShardedRunHasTheSameResults) {
     if (at != std::string::npos) {
       EXPECT_EQ(two.out.find(tag, at + 1), std::string::npos) << tag << " twice\n" << two.out;
     }
+  }
+}
+
+// The shards claim checks as they go rather than every other one up front. The testdata has
+// one check that waits 3 s (BR-001, first) and eight that take tens of milliseconds: the
+// shard that claims BR-001 is busy with it while the other takes the short ones. Split
+// up front (GoogleTest's sharding), the long check's shard would also have had BR-003,
+// BR-005, BR-007 and BR-009, all ending after it. Each check still runs exactly once, and
+// a shuffled run does too (the shards then share one seed, printed for a replay).
+TEST_F(CliKernel, ShardsShareTheWork) {
+  const std::string dir = NC_SOURCE_DIR "/harness/cli/testdata/balance";
+  for (bool shuffled : {false, true}) {
+    std::vector<std::string> args{"run", "--checks", dir, "--suite", "conformance", "--jobs", "2"};
+    if (shuffled) args.push_back("--gtest_shuffle");
+    auto r = netconform(args);
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("9 passed, 0 failed"), std::string::npos) << r.out;
+    if (shuffled) {
+      EXPECT_NE(r.out.find("shuffled with --gtest_random_seed="), std::string::npos) << r.out;
+      continue;  // where BR-001 falls in the order is the seed's choice
+    }
+    for (int i = 1; i <= 9; ++i) {
+      auto id = fmt::format("BR-00{} pass", i);
+      auto at = r.out.find(id);
+      EXPECT_NE(at, std::string::npos) << id << "\n" << r.out;
+      if (at != std::string::npos) {
+        EXPECT_EQ(r.out.find(id, at + 1), std::string::npos) << id << " twice\n" << r.out;
+      }
+    }
+    // The lines come in the order checks end. At most one short check (one that started
+    // just before the long one was claimed, on a badly loaded machine) ends after it.
+    auto long_end = r.out.find("BR-001 pass");
+    int after = 0;
+    for (int i = 2; i <= 9; ++i)
+      if (auto at = r.out.find(fmt::format("BR-00{} pass", i)); at != std::string::npos && at > long_end) ++after;
+    EXPECT_LE(after, 1) << r.out;
   }
 }
 

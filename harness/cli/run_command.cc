@@ -130,6 +130,20 @@ int run_shard_here(const std::vector<checks::Check>& checks, const RunOptions& o
   return *r;
 }
 
+// The shards claim tests by their place in one order (shared_progress.h), so a shuffled
+// run needs one seed in all of them: GoogleTest would pick each its own from the clock.
+// Adds --gtest_random_seed to a shuffled run without one, and says which, for a replay.
+void fix_shuffle_seed(std::vector<std::string>& gtest_args) {
+  auto has = [&](std::string_view flag) {
+    return std::any_of(gtest_args.begin(), gtest_args.end(), [&](const std::string& a) { return a.starts_with(flag); });
+  };
+  if (!has("--gtest_shuffle") || has("--gtest_random_seed")) return;
+  int seed = static_cast<int>(std::chrono::steady_clock::now().time_since_epoch().count() % 99999) + 1;
+  gtest_args.push_back(fmt::format("--gtest_random_seed={}", seed));
+  fmt::print("netconform run: shuffled with --gtest_random_seed={}\n", seed);
+  std::fflush(stdout);  // before the fork, or each shard would print it again
+}
+
 // jobs > 1: one child process per shard, each owning one lab, each dying with us.
 Result<void> run_shards(const std::vector<checks::Check>& checks, const RunOptions& o, std::vector<Shard>& shards) {
   pid_t parent = ::getpid();
@@ -139,8 +153,10 @@ Result<void> run_shards(const std::vector<checks::Check>& checks, const RunOptio
     if (s.pid == 0) {
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);
       if (::getppid() != parent) ::_exit(kExitBadInput);
-      ::setenv("GTEST_TOTAL_SHARDS", std::to_string(shards.size()).c_str(), 1);
-      ::setenv("GTEST_SHARD_INDEX", std::to_string(s.index).c_str(), 1);
+      if (s.progress == nullptr) {  // no shared page: every Nth test, fixed up front
+        ::setenv("GTEST_TOTAL_SHARDS", std::to_string(shards.size()).c_str(), 1);
+        ::setenv("GTEST_SHARD_INDEX", std::to_string(s.index).c_str(), 1);
+      }
       std::fflush(stdout);
       ::_exit(run_shard_here(checks, o, s));
     }
@@ -187,7 +203,9 @@ KernelRun run_here(const std::vector<checks::Check>& checks, const RunOptions& o
   } else {
     SharedProgress* progress = SharedProgress::create();
     for (auto& s : shards) s.progress = progress;
-    auto r = run_shards(checks, o, shards);
+    RunOptions seeded = o;
+    fix_shuffle_seed(seeded.gtest_args);
+    auto r = run_shards(checks, seeded, shards);
     SharedProgress::destroy(progress);
     if (!r) {
       fmt::print(stderr, "netconform run: {}\n", r.error().message());
