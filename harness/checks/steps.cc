@@ -310,8 +310,14 @@ Result<Action> parse_action(const Reader& r, const Value& v, ActionKind kind, co
     case ActionKind::kNetworkConnect: return NC_TRY(parse_network_connect(r, v, scope, strict));
     case ActionKind::kNetworkDisconnect: return NC_TRY(parse_network_disconnect(r, v, scope, strict));
     case ActionKind::kResolve: return NC_TRY(parse_resolve(r, v, scope));
-    case ActionKind::kDnsFault: return NC_TRY(parse_dns_fault(r, v));
-    case ActionKind::kDnsLog: return NC_TRY(parse_dns_log(r, v));
+    case ActionKind::kDnsFault:
+    case ActionKind::kDnsLog:
+      // The lab starts its upstream DNS servers only for a check that requires dns.
+      if (!scope.requires_capability("dns"))
+        return r.errorf(v.mark, "{}: needs `requires: [dns]` (the lab's upstream DNS servers run only for such checks)",
+                        action_name(kind));
+      if (kind == ActionKind::kDnsFault) return NC_TRY(parse_dns_fault(r, v));
+      return NC_TRY(parse_dns_log(r, v));
     case ActionKind::kNote: return Note{NC_TRY(template_arg(r, v, scope))};
     case ActionKind::kDiagnose: return NC_TRY(parse_diagnose(r, v));
     case ActionKind::kCni: return NC_TRY(parse_cni(r, v, scope));
