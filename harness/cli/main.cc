@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"conformance", "scenarios", "all"}))
       ->default_str("conformance");
   cmd_run->add_option("--filter", filters, "Glob(s) on check IDs, comma-separated (e.g. 'BR-*,ISO-00?')")->delimiter(',');
-  cmd_run->add_option("--jobs,-j", run.jobs, "Labs to run in parallel (the checks are sharded)")->default_str("1");
+  cmd_run->add_option("--jobs,-j", run.jobs, "Labs to run in parallel (each takes the next check when it is free)")->default_str("1");
   cmd_run->add_option("--junit", run.junit, "Write a JUnit XML report to FILE");
   cmd_run->add_option("--json", run.json, "Write the JSON report to FILE (schema: harness/report/report.schema.json)");
   cmd_run->add_option("--checks", run.checks_root, "Directory holding conformance/ and scenarios/")->default_str(run.checks_root);
