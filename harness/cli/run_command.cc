@@ -137,7 +137,16 @@ void fix_shuffle_seed(std::vector<std::string>& gtest_args) {
   auto has = [&](std::string_view flag) {
     return std::any_of(gtest_args.begin(), gtest_args.end(), [&](const std::string& a) { return a.starts_with(flag); });
   };
-  if (!has("--gtest_shuffle") || has("--gtest_random_seed")) return;
+  auto env_set = [](const char* name) {
+    const char* v = std::getenv(name);
+    return v != nullptr && *v != '\0' && std::string_view(v) != "0";
+  };
+  bool shuffled = has("--gtest_shuffle") || env_set("GTEST_SHUFFLE");
+  // GoogleTest reads seed 0 as "from the clock".
+  bool seeded = std::any_of(gtest_args.begin(), gtest_args.end(), [](const std::string& a) {
+    return a.starts_with("--gtest_random_seed=") && a != "--gtest_random_seed=0";
+  }) || env_set("GTEST_RANDOM_SEED");
+  if (!shuffled || seeded) return;
   int seed = static_cast<int>(std::chrono::steady_clock::now().time_since_epoch().count() % 99999) + 1;
   gtest_args.push_back(fmt::format("--gtest_random_seed={}", seed));
   fmt::print("netconform run: shuffled with --gtest_random_seed={}\n", seed);
