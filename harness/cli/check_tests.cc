@@ -114,7 +114,8 @@ class ProgressPrinter : public ::testing::EmptyTestEventListener {
  public:
   explicit ProgressPrinter(SuiteRun& run) : run_(run), color_(report::use_color(1)) {}
   void OnTestProgramStart(const ::testing::UnitTest& u) override {
-    total_ = u.test_to_run_count();
+    int repeat = GTEST_FLAG_GET(repeat);  // -1: forever (each pass then counts alone)
+    total_ = u.test_to_run_count() * (repeat > 1 ? repeat : 1);
     if (run_.progress) run_.progress->set_total(total_);
   }
   void OnTestEnd(const ::testing::TestInfo&) override {

@@ -155,6 +155,10 @@ TEST_F(CliKernel, ShardedRunHasTheSameResults) {
       EXPECT_EQ(two.out.find(tag, at + 1), std::string::npos) << tag << " twice\n" << two.out;
     }
   }
+  // Repeated, the count runs over every pass: [4/4], not [3/2].
+  auto again = netconform({"run", "--filter", "BR-00[12]", "--jobs", "2", "--gtest_repeat=2"});
+  EXPECT_NE(again.out.find("[4/4] "), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("4 passed, 0 failed"), std::string::npos) << again.out;
 }
 
 // The shards claim checks as they go rather than every other one up front. The testdata has
