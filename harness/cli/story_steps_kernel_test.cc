@@ -139,11 +139,13 @@ TEST_F(StorySteps, RepeatRunsEveryTimeAndChecksWhatTheRunsSawTogether) {
 TEST_F(StorySteps, AFirewallRuleInsideAContainerDropsItsPortOrItsDnsUntilRemoved) {
   auto results = run_checks("firewall", {
       {"br-912.yaml", "id: BR-912\ntitle: t\nsource: s\nrequires: [netns, veth, bridge, nftables, netns_access]\n"
-                      "containers:\n  web: { run: \"serve tcp://0.0.0.0:80 tcp://0.0.0.0:81\" }\n  c: {}\nsteps:\n"
+                      "containers:\n  web: { run: \"serve tcp://0.0.0.0:80 tcp://0.0.0.0:81 udp://0.0.0.0:5300\" }\n  c: {}\nsteps:\n"
                       "  - { from: c, connect: \"tcp://${web.ip}:80\", expect: ok }\n"
                       "  - firewall: { in: web, drop: tcp/80 }\n"
                       "  - { from: c, connect: \"tcp://${web.ip}:80\", timeout_ms: 1000, expect: timeout }\n"
                       "  - { from: c, connect: \"tcp://${web.ip}:81\", expect: ok }\n"
+                      "  - firewall: { in: web, drop: udp/5300 }\n"
+                      "  - { from: c, connect: \"udp://${web.ip}:5300\", timeout_ms: 1000, expect: timeout }\n"
                       "  - firewall: { in: web, remove: true }\n"
                       "  - { from: c, connect: \"tcp://${web.ip}:80\", expect: ok }\n"},
       // Half of the packets lost: of 40 UDP requests some are answered and some time out
@@ -176,6 +178,15 @@ TEST_F(StorySteps, AFirewallRuleInsideAContainerDropsItsPortOrItsDnsUntilRemoved
   EXPECT_NE(lossy.find("numgen random mod 100 < 50 drop"), std::string::npos) << lossy;
   auto ruleset = results["BR-912"]["steps"][1]["observed"]["ruleset"].get<std::string>();
   EXPECT_NE(ruleset.find("tcp dport 80 drop"), std::string::npos) << ruleset;
+  // The drop is at web for every source, so neither the host nor external can prove the
+  // short wait; c's own ping of web can, for TCP (harness/engine/silence.h) ...
+  auto tcp = results["BR-912"]["steps"][2]["observed"];
+  EXPECT_EQ(tcp["silence"]["control"].value("action", ""), "ping") << tcp.dump();
+  EXPECT_EQ(tcp["silence"]["control"].value("from", ""), "c") << tcp.dump();
+  EXPECT_FALSE(tcp["silence"].value("unproven", false)) << tcp.dump();
+  // ... not for UDP, whose answer is the service's own: that step waits as declared.
+  auto udp = results["BR-912"]["steps"][5]["observed"];
+  EXPECT_TRUE(udp["silence"].value("unproven", false)) << udp.dump();
 }
 
 // source_port keeps one UDP flow across steps, and netimpl deletes a port's UDP conntrack

@@ -31,10 +31,18 @@ struct Control {
   Place from;
   json observed;
   std::optional<double> answer_ms;
+  bool ping = false;  // the step's own place pinged the address (a TCP connect's last control)
 };
 
-// The first lab place (host, then external; never the step's own) whose control answers
-// within the bound; or the last control tried, for the report.
+// The first control that answers within the bound; or the last one tried, for the report.
+// First the same action from the lab's host, then from its external namespace (never from
+// the step's own place: that would be the step again). Those prove the destination's
+// service answers fast, but not when the drop is at the destination for every source (a
+// rule in its namespace) — so a TCP connect's silence also counts as a drop when the step's
+// own place gets an echo from the same address within the bound. The handshake is the
+// destination kernel's (a SYN is answered with SYN-ACK or RST in microseconds, whatever
+// the service does), so a path that echoes a ping that fast and leaves a SYN unanswered for
+// W filters the SYN. Not so for UDP: its answer is the service's own, which may be slow.
 Result<Control> run_controls(EngineEnv& env, const checks::Step& s, const std::vector<std::string>& args) {
   const auto bound = static_cast<double>(env.silence.wait.count()) / std::max(1, env.silence.margin);
   Control last;
@@ -45,6 +53,14 @@ Result<Control> run_controls(EngineEnv& env, const checks::Step& s, const std::v
     c.answer_ms = destination_answer_ms(c.observed);
     if (c.answer_ms && *c.answer_ms <= bound) return c;
     last = std::move(c);
+  }
+  if (s.kind() == ActionKind::kConnect && args[1].starts_with("tcp://")) {
+    std::vector<std::string> ping{"ping", target_address(ActionKind::kConnect, args[1]), "--timeout-ms",
+                                  std::to_string(env.silence.wait.count())};
+    Control c{.from = s.from, .observed = NC_TRY(run_probe(env, s.from, ping, env.silence.wait)), .answer_ms = std::nullopt,
+              .ping = true};
+    c.answer_ms = destination_answer_ms(c.observed);
+    return c;
   }
   return last;
 }
@@ -63,9 +79,15 @@ std::string describe_silence(const json& silence) {
   const json& c = silence.value("control", json::object());
   auto from = c.value("from", std::string("?"));
   auto waited = silence.value("waited_ms", 0);
+  bool ping = c.value("action", "") == "ping";
   if (silence.value("unproven", false))
-    return fmt::format(" (silent for {} ms, but {} did not answer the same address fast enough ({}): waited as declared)",
-                       waited, from, c.value("outcome", std::string("?")));
+    return ping ? fmt::format(" (silent for {} ms, but the same address did not answer a ping from {} fast enough ({}): "
+                              "waited as declared)", waited, from, c.value("outcome", std::string("?")))
+                : fmt::format(" (silent for {} ms, but {} did not answer the same address fast enough ({}): waited as declared)",
+                              waited, from, c.value("outcome", std::string("?")));
+  if (ping)
+    return fmt::format(" (silent for {} ms; the same address answered a ping from {} in {:.1f} ms)", waited, from,
+                       c.value("answer_ms", 0.0));
   return fmt::format(" (silent for {} ms; {} answered the same address in {:.1f} ms)", waited, from,
                      c.value("answer_ms", 0.0));
 }
@@ -88,6 +110,7 @@ Result<json> observe_bounded_silence(EngineEnv& env, const checks::Step& s, cons
   auto control = NC_TRY(run_controls(env, s, short_args));
   json proof{{"waited_ms", env.silence.wait.count()},
              {"control", {{"from", control.from.str()}, {"outcome", control.observed.value("outcome", "")}}}};
+  if (control.ping) proof["control"]["action"] = "ping";
   if (control.answer_ms) proof["control"]["answer_ms"] = *control.answer_ms;
   if (control.answer_ms && *control.answer_ms * std::max(1, env.silence.margin) <= static_cast<double>(env.silence.wait.count())) {
     observed["silence"] = std::move(proof);

@@ -16,6 +16,11 @@
 //      W, so W of silence on the step's path means the path dropped it. In a lab the paths
 //      differ only by forwarding, NAT and filtering inside the kernel (no queues, no links
 //      with delay), which add microseconds, not the factor `margin`.
+//      A TCP connect has one more control, for a drop at the destination that every source
+//      meets (a rule in its namespace): a ping of the same address from the step's own
+//      place. The handshake is the destination kernel's, answered in microseconds whatever
+//      the service does, so a path that echoes within W / margin and leaves the SYN silent
+//      for W filters it. Not for UDP, whose answer is the service's and may be slow.
 //   4. otherwise (no control place reaches the destination, or the machine is so loaded
 //      that the control itself took more than W / margin) the step runs again with its
 //      declared timeout, exactly as before: the old wait, the old meaning.

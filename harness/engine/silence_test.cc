@@ -54,6 +54,11 @@ TEST(Silence, TheProofIsInTheDescription) {
             " (silent for 100 ms; host answered the same address in 0.2 ms)");
   EXPECT_EQ(describe_silence(json{{"waited_ms", 100}, {"unproven", true}, {"control", {{"from", "external"}, {"outcome", "timeout"}}}}),
             " (silent for 100 ms, but external did not answer the same address fast enough (timeout): waited as declared)");
+  EXPECT_EQ(describe_silence(json{{"waited_ms", 100}, {"control", {{"from", "client"}, {"action", "ping"}, {"outcome", "ok"}, {"answer_ms", 0.31}}}}),
+            " (silent for 100 ms; the same address answered a ping from client in 0.3 ms)");
+  EXPECT_EQ(describe_silence(json{{"waited_ms", 100}, {"unproven", true},
+                                  {"control", {{"from", "client"}, {"action", "ping"}, {"outcome", "timeout"}}}}),
+            " (silent for 100 ms, but the same address did not answer a ping from client fast enough (timeout): waited as declared)");
 }
 
 }  // namespace
