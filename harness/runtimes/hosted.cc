@@ -94,6 +94,7 @@ Result<void> HostedRuntime::start_runtime(const HostedOptions& o) {
     ro.capabilities = podman_capabilities();
     if (o.endpoint.empty()) ro.capabilities.insert("host_resolv");
     ro.cgroup_parent = o.endpoint.empty() ? o.cgroup_parent : "";
+    if (o.endpoint.empty()) ro.ipam_db = std::string(kPodmanIpamDb);
   }
   NC_TRY_VOID(import_probe_image(*cli, o.probe_path, o.state_dir, std::string(kProbeImage)));
   rt_ = std::make_unique<CliRuntime>(o.runtime == "docker" ? docker_dialect() : podman_dialect(), std::move(*cli), ro);

@@ -26,6 +26,7 @@
 #include "harness/lab/machine_snapshot.h"
 #include "harness/runtimes/cgroup_gc.h"
 #include "harness/runtimes/hosted.h"
+#include "harness/runtimes/podman/podman.h"
 #include "netimpl/netlink/rtnl.h"
 #include "netimpl/process/process.h"
 
@@ -324,6 +325,48 @@ int restart_with_other_options(pid_t outer) {
     if (auto r = (*h)->runtime().reset(); !r) return std::printf("start %d: %s\n", step, r.error().message().c_str()), 50 + step;
   }
   return 0;
+}
+
+// A lab's Podman (4.3, and 5.4 from the root) keeps its IPAM database where the reset
+// removes it (podman.h kPodmanIpamDb): after a container at a fixed address it is there,
+// after the reset it is gone, and the address is given again. Were the path wrong, the
+// database would outlive the reset with whatever a check left allocated in it.
+int ipam_database_goes_with_the_reset(pid_t outer, bool from_root) {
+  auto cgroup = run_cgroup_name(outer);
+  auto h = HostedRuntime::start({.runtime = "podman", .ip_forward = true, .probe_path = NC_PROBE_PATH,
+                                 .cgroup_parent = cgroup, .state_dir = "/run/netconform/ipam", .endpoint = "",
+                                 .root = from_root ? debian13_root() : "", .firewall_driver = ""});
+  if (!h) return std::printf("start: %s\n", h.error().message().c_str()), 10;
+  auto& rt = (*h)->runtime();
+  const std::string db(kPodmanIpamDb);
+  for (int round = 1; round <= 2; ++round) {
+    if (auto n = rt.create_network({.name = "appnet", .subnet = *Prefix::parse("172.30.0.0/16")}); !n)
+      return std::printf("round %d: %s\n", round, n.error().message().c_str()), 20 + round;
+    api::ContainerSpec fixed{.name = "fixed", .networks = {{.network = "appnet", .ip = *IpAddr::parse("172.30.0.5")}}};
+    if (auto c = rt.create_container(fixed); !c)
+      return std::printf("round %d: %s\n", round, c.error().message().c_str()), 30 + round;
+    if (!fs::exists(db)) return std::printf("round %d: no %s while a container holds an address\n", round, db.c_str()), 40 + round;
+    if (auto r = rt.reset(); !r) return std::printf("round %d: %s\n", round, r.error().message().c_str()), 50 + round;
+    if (fs::exists(db)) return std::printf("round %d: %s outlived the reset\n", round, db.c_str()), 60 + round;
+  }
+  return 0;
+}
+
+TEST_F(RuntimesKernelTest, PodmansIpamDatabaseGoesWithTheReset) {
+  if (!fs::exists("/usr/bin/podman")) GTEST_SKIP() << "podman is not installed (ci/install-deps --with-runtimes)";
+  pid_t self = ::getpid();
+  for (bool from_root : {false, true}) {
+    if (from_root && !fs::exists(debian13_root() + "/usr/bin/podman")) {
+      std::printf("podman@5.4 part skipped: the runtime root is not built (bash ci/runtime-root)\n");
+      continue;
+    }
+    std::fflush(stdout);
+    auto code = lab::run_in_lab({}, [&] { return ipam_database_goes_with_the_reset(self, from_root); });
+    ASSERT_TRUE(code) << code.error().message();
+    EXPECT_EQ(*code, 0) << (from_root ? "podman@5.4" : "podman") << ": see the line printed above";
+  }
+  (void)sweep_dead_run_cgroups("/sys/fs/cgroup", [&](pid_t p) { return p != self && run_alive(p); });
+  EXPECT_EQ(run_cgroup_dirs(self), std::vector<std::string>{});
 }
 
 TEST_F(RuntimesKernelTest, DockerRestartsWithTheLabsIpForward) {

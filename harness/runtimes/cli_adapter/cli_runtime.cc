@@ -1,6 +1,7 @@
 #include "harness/runtimes/cli_adapter/cli_runtime.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <thread>
 
 #include <fmt/format.h>
@@ -245,6 +246,8 @@ Result<void> CliRuntime::reset() {
   if (!left.empty() || have != d_.default_networks)
     return failf("reset: {} not back at its starting state: containers [{}], networks [{}] (expected [{}])", d_.name,
                  fmt::join(left, " "), fmt::join(have, " "), fmt::join(d_.default_networks, " "));
+  if (std::error_code ec; !o_.ipam_db.empty() && !std::filesystem::remove(o_.ipam_db, ec) && ec)
+    return failf("reset: remove {}'s IPAM database {}: {}", d_.name, o_.ipam_db, ec.message());
   return {};
 }
 

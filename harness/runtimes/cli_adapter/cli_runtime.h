@@ -11,7 +11,7 @@
 //     assigned host ports, the bridge of a network;
 //   - names networks as checks do: the default bridge is "bridge" on both runtimes;
 //   - on reset() removes every container and every network but the defaults, then lists
-//     both again and fails naming whatever is left.
+//     both again and fails naming whatever is left (a lab's Podman: then its IPAM database).
 // Every call is one or more bounded CLI runs (cli_adapter/command.h); a failed call whose
 // container was half-made removes it before returning the error.
 #pragma once
@@ -46,6 +46,15 @@ struct CliRuntimeOptions {
   std::string cgroup_parent;                      // per container; empty: the runtime's
   std::set<std::string> capabilities;
   std::string version;
+  // A lab's own Podman: its IPAM database, removed after each reset that verified the
+  // runtime clean. Every rootful Podman keeps it in /run/containers/networks whatever its
+  // --root, so in a lab Podman 4.3, 5.4 and each restart share it, keyed by network name;
+  // an address a check's container left allocated there (seen after Podman 4.3's checks
+  // that remove and re-create a container at one fixed address, not reproduced at will)
+  // failed a later check asking for it: "requested ip address 172.30.0.5 is already
+  // allocated to container ID ...". With no container left in any runtime of the lab
+  // between checks, nothing in it is current. Empty: leave it (a machine's Podman).
+  std::string ipam_db;
 };
 
 class CliRuntime : public api::Runtime {

@@ -28,6 +28,9 @@
 namespace nc::runtimes {
 
 inline constexpr std::string_view kPodman = "/usr/bin/podman";
+// Where every rootful Podman keeps its IPAM database (c/common libnetwork: the network
+// namespace is shared, so is the database; --root and --runroot do not move it).
+inline constexpr std::string_view kPodmanIpamDb = "/run/containers/networks/ipam.db";
 
 Cli podman_cli(const Namespaces& host, const std::string& state_dir, const std::string& url = "");
 Result<Cli> podman_root_cli(const Namespaces& ns, const std::string& state_dir, const std::string& firewall_driver);
