@@ -162,7 +162,7 @@ TEST_F(CliKernel, ShardedRunHasTheSameResults) {
 }
 
 // The shards claim checks as they go rather than every other one up front. The testdata has
-// one check that waits 3 s (BR-001, first) and eight that take tens of milliseconds: the
+// one check that waits 6 s (BR-001, first) and eight that take tens of milliseconds: the
 // shard that claims BR-001 is busy with it while the other takes the short ones. Split
 // up front (GoogleTest's sharding), the long check's shard would also have had BR-003,
 // BR-005, BR-007 and BR-009, all ending after it. Each check still runs exactly once, and
@@ -187,13 +187,14 @@ TEST_F(CliKernel, ShardsShareTheWork) {
         EXPECT_EQ(r.out.find(id, at + 1), std::string::npos) << id << " twice\n" << r.out;
       }
     }
-    // The lines come in the order checks end. At most one short check (one that started
-    // just before the long one was claimed, on a badly loaded machine) ends after it.
+    // The lines come in the order checks end. The split up front puts four short checks
+    // after the long one in its lab; claimed, none ends after it unless the machine is so
+    // loaded that eight short checks take 6 s, and even then not four.
     auto long_end = r.out.find("BR-001 pass");
     int after = 0;
     for (int i = 2; i <= 9; ++i)
       if (auto at = r.out.find(fmt::format("BR-00{} pass", i)); at != std::string::npos && at > long_end) ++after;
-    EXPECT_LE(after, 1) << r.out;
+    EXPECT_LE(after, 2) << r.out;
   }
 }
 
