@@ -49,7 +49,7 @@ Result<void> one_round(Subject& s) {
 Result<std::vector<Subject>> start_subjects(const BenchOptions& o) {
   std::vector<Subject> out;
   std::vector<std::string> left_out;
-  auto others = runtimes::comparable_runtimes(&left_out);
+  auto others = NC_TRY(runtimes::comparable_runtimes(o.runtimes, &left_out));
   for (auto& why : left_out) fmt::print("  {}: left out\n", why);
   others.insert(others.begin(), "netimpl");
   for (auto& name : others) out.push_back(NC_TRY_CTX(subject(o, name), "start {}", name));

@@ -15,6 +15,7 @@
 #include "harness/lab/lab.h"
 #include "harness/lab/topology.h"
 #include "harness/runtimes/cgroup_gc.h"
+#include "harness/runtimes/registry.h"
 #include "netimpl/process/process.h"
 #include "netimpl/runtime/netimpl_runtime.h"
 
@@ -115,6 +116,10 @@ int bench_command(const BenchOptions& in) {
   o.cgroup_parent = runtimes::run_cgroup_name(::getpid());
   if (o.containers < 1 || o.rounds < 1) {
     fmt::print(stderr, "netconform bench: --containers and --rounds must be at least 1\n");
+    return 2;
+  }
+  if (auto named = runtimes::comparable_runtimes(o.runtimes, nullptr); !named) {
+    fmt::print(stderr, "netconform bench: {}\n", named.error().message());
     return 2;
   }
   fmt::print("netconform bench {}: running in a throwaway lab\n", o.what);

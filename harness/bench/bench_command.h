@@ -27,6 +27,7 @@ struct BenchOptions {
   int bulk_mib = 256;     // ports: MiB per throughput sample
   std::string checks_root;           // checks: holds conformance/ and scenarios/
   std::vector<std::string> filters;  // checks: globs on check IDs; empty: every check
+  std::vector<std::string> runtimes;  // dns, ports, attach: compared with netimpl; empty: every one available
   std::string cgroup_parent;  // Docker/Podman containers' (runtimes/cgroup_gc.h); set by bench_command
 };
 

@@ -258,7 +258,7 @@ Result<void> run(const BenchOptions& o) {
   }
   std::vector<Foreign> foreign;
   std::vector<std::string> left_out;
-  for (auto& name : runtimes::comparable_runtimes(&left_out)) add_foreign(name, o, foreign, paths);
+  for (auto& name : NC_TRY(runtimes::comparable_runtimes(o.runtimes, &left_out))) add_foreign(name, o, foreign, paths);
   for (auto& why : left_out) fmt::print("  {}: not measured\n", why);
   std::vector<Figures> fig(paths.size());
   for (int round = 0; round < o.rounds; ++round) {

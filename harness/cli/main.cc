@@ -104,6 +104,10 @@ int main(int argc, char** argv) {
   cmd_bench->add_option("--checks", bench.checks_root, "checks: directory holding conformance/ and scenarios/")
       ->default_str(bench.checks_root);
   cmd_bench->add_option("--bulk-mib", bench.bulk_mib, "ports: MiB per throughput sample")->default_str("256");
+  cmd_bench->add_option("--runtime", bench.runtimes,
+                        "dns, ports, attach: the runtimes compared with netimpl, comma-separated (default: every one\n"
+                        "installed; netimpl alone: --runtime netimpl)")
+      ->delimiter(',');
 
   std::string html_out;
   std::vector<std::string> report_inputs;

@@ -1,5 +1,7 @@
 #include "harness/runtimes/registry.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -36,6 +38,22 @@ std::vector<std::string> comparable_runtimes(std::vector<std::string>* left_out)
     std::string why = k.missing ? k.missing() : "";
     if (why.empty()) out.push_back(k.name);
     else if (left_out) left_out->push_back(fmt::format("{}: {}", k.name, why));
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> comparable_runtimes(const std::vector<std::string>& asked,
+                                                     std::vector<std::string>* left_out) {
+  if (asked.empty()) return comparable_runtimes(left_out);
+  std::vector<std::string> out;
+  for (auto& name : asked) {
+    const RuntimeKind* k = find_runtime_kind(name);
+    if (!k) return fail(unknown_runtime_message(name));
+    if (k->name.ends_with(':')) return failf("--runtime {}: a benchmark compares runtimes of a plain name only", name);
+    if (k->name == "netimpl" || std::find(out.begin(), out.end(), name) != out.end()) continue;
+    std::string why = k->missing ? k->missing() : "";
+    if (why.empty()) out.push_back(name);
+    else if (left_out) left_out->push_back(fmt::format("{}: {}", name, why));
   }
   return out;
 }

@@ -59,6 +59,11 @@ Result<std::unique_ptr<RuntimeUnderTest>> make_runtime_under_test(std::string_vi
 // The runtimes a benchmark compares with netimpl: every kind with a plain name but netimpl.
 // The ones that cannot run here come back in `left_out` with the reason.
 std::vector<std::string> comparable_runtimes(std::vector<std::string>* left_out = nullptr);
+// The same, limited to `asked` (`bench --runtime`) when it is not empty: an unknown name, or
+// one of a prefix kind (exec:), is an error; "netimpl" in it is ignored (netimpl is always
+// the base of the comparison).
+Result<std::vector<std::string>> comparable_runtimes(const std::vector<std::string>& asked,
+                                                     std::vector<std::string>* left_out);
 
 // The kinds, each declared in the file that implements it.
 RuntimeKind netimpl_kind();

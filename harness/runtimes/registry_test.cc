@@ -1,5 +1,7 @@
 #include "harness/runtimes/registry.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "harness/runtimes/hosted.h"
@@ -28,6 +30,35 @@ TEST(Registry, NamesAreExactAndPrefixesNeedSomethingAfterThem) {
 TEST(Registry, EveryNameIsListedOnce) {
   std::set<std::string> seen;
   for (auto& k : runtime_kinds()) EXPECT_TRUE(seen.insert(k.name).second) << k.name;
+}
+
+TEST(Registry, ABenchmarkComparesTheRuntimesAskedForOrEveryOneAvailable) {
+  std::vector<std::string> left_all, left_asked;
+  auto all = comparable_runtimes(&left_all);
+  EXPECT_EQ(std::find(all.begin(), all.end(), "netimpl"), all.end());
+  auto same = comparable_runtimes({}, &left_asked);
+  ASSERT_TRUE(same) << same.error().message();
+  EXPECT_EQ(*same, all);
+  EXPECT_EQ(left_asked, left_all);
+
+  // netimpl is the base, never a column; a name asked twice is one column.
+  auto only = comparable_runtimes({"netimpl"}, nullptr);
+  ASSERT_TRUE(only);
+  EXPECT_TRUE(only->empty());
+  std::vector<std::string> left;
+  auto docker = comparable_runtimes({"docker", "netimpl", "docker"}, &left);
+  ASSERT_TRUE(docker);
+  EXPECT_EQ(docker->size() + left.size(), 1u);  // here, or left out with its reason
+  if (!left.empty()) {
+    EXPECT_TRUE(left[0].starts_with("docker: ")) << left[0];
+  }
+
+  auto unknown = comparable_runtimes({"docker", "dokcer"}, nullptr);
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message().find("--runtime dokcer: unknown"), std::string::npos);
+  auto prefix = comparable_runtimes({"exec:/bin/adapter"}, nullptr);
+  ASSERT_FALSE(prefix);
+  EXPECT_NE(prefix.error().message().find("plain name"), std::string::npos) << prefix.error().message();
 }
 
 TEST(Registry, MakingARuntimeStartsNothing) {
