@@ -144,4 +144,25 @@ int reply_rcode(std::span<const uint8_t> wire) {
   return wire[3] & 0x0f;
 }
 
+int reply_answer_count(std::span<const uint8_t> wire) {
+  if (wire.size() < 12) return -1;
+  return (wire[6] << 8) | wire[7];
+}
+
+std::vector<uint8_t> build_query(const std::string& name, uint16_t type, uint16_t id, uint16_t edns_size) {
+  ldns_pkt* raw = nullptr;
+  if (ldns_pkt_query_new_frm_str(&raw, name.c_str(), static_cast<ldns_rr_type>(type), LDNS_RR_CLASS_IN, LDNS_RD) !=
+      LDNS_STATUS_OK)
+    return {};
+  PktPtr p(raw);
+  ldns_pkt_set_id(p.get(), id);
+  if (edns_size) ldns_pkt_set_edns_udp_size(p.get(), edns_size);
+  uint8_t* buf = nullptr;
+  size_t n = 0;
+  if (ldns_pkt2wire(&buf, p.get(), &n) != LDNS_STATUS_OK) return {};
+  std::vector<uint8_t> out(buf, buf + n);
+  std::free(buf);
+  return out;
+}
+
 }  // namespace nc::dns

@@ -66,5 +66,11 @@ std::vector<uint8_t> reverse_address(const std::string& qname);
 
 // The rcode of a reply on the wire, or -1 when it is shorter than a header.
 int reply_rcode(std::span<const uint8_t> wire);
+// The number of answer records a reply's header announces, or -1 when it is shorter than one.
+int reply_answer_count(std::span<const uint8_t> wire);
+
+// A query for `name` (absolute or not) of `type`, RD set, with `id`, and an EDNS0 OPT record
+// offering `edns_size` when it is not 0. Empty when ldns cannot take the name.
+std::vector<uint8_t> build_query(const std::string& name, uint16_t type, uint16_t id, uint16_t edns_size = 0);
 
 }  // namespace nc::dns

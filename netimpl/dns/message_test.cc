@@ -131,3 +131,34 @@ TEST(Message, ReverseAddress) {
 
 }  // namespace
 }  // namespace nc::dns
+
+namespace nc::dns {
+namespace {
+
+TEST(BuildQuery, ParsesBackAsTheQueryAskedFor) {
+  auto wire = build_query("target.dns.podman", kTypeAaaa, 0x4e43, 1232);
+  auto q = parse_query(wire);
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->id, 0x4e43);
+  EXPECT_EQ(q->qname, "target.dns.podman");
+  EXPECT_EQ(q->qtype, kTypeAaaa);
+  EXPECT_TRUE(q->edns);
+  EXPECT_EQ(q->udp_size, 1232u);
+  EXPECT_FALSE(parse_query(build_query("target", kTypeA, 1))->edns);
+  EXPECT_TRUE(build_query(std::string(64, 'a') + ".example", kTypeA, 1).empty());  // a label over 63 bytes
+}
+
+TEST(ReplyHeader, CountsTheAnswersAReplyAnnounces) {
+  auto q = parse_query(build_query("web", kTypeA, 7));
+  ASSERT_TRUE(q);
+  std::vector<Answer> two = {{.type = kTypeA, .ttl = 600, .addr = {172, 18, 0, 2}, .target = {}},
+                             {.type = kTypeA, .ttl = 600, .addr = {172, 18, 0, 3}, .target = {}}};
+  EXPECT_EQ(reply_answer_count(build_reply(*q, kNoError, two, kClassicUdpSize)), 2);
+  EXPECT_EQ(reply_answer_count(build_reply(*q, kNxDomain, {}, kClassicUdpSize)), 0);
+  EXPECT_EQ(reply_rcode(build_reply(*q, kNxDomain, {}, kClassicUdpSize)), kNxDomain);
+  std::vector<uint8_t> short_header(11, 0);
+  EXPECT_EQ(reply_answer_count(short_header), -1);
+}
+
+}  // namespace
+}  // namespace nc::dns

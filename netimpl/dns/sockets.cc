@@ -1,6 +1,7 @@
 #include "netimpl/dns/sockets.h"
 
 #include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
 #include <unistd.h>
 
@@ -87,6 +88,18 @@ Result<UniqueFd> dial_in(int netns_fd, int type, const IpAddr& ip, uint16_t port
       return sys_fail(fmt::format("connect {}:{}", ip, port));
     return fd;
   });
+}
+
+Result<std::vector<uint8_t>> ask_once(int netns_fd, const IpAddr& ip, uint16_t port, std::span<const uint8_t> query,
+                                      std::chrono::milliseconds timeout) {
+  UniqueFd fd = NC_TRY(dial_in(netns_fd, SOCK_DGRAM, ip, port));
+  if (::send(fd.get(), query.data(), query.size(), 0) < 0) return sys_fail(fmt::format("send a query to {}:{}", ip, port));
+  pollfd p{fd.get(), POLLIN, 0};
+  if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return std::vector<uint8_t>{};
+  std::vector<uint8_t> reply(65535);
+  ssize_t n = ::recv(fd.get(), reply.data(), reply.size(), 0);
+  reply.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  return reply;
 }
 
 }  // namespace nc::dns

@@ -7,7 +7,10 @@
 
 #include <sys/socket.h>
 
+#include <chrono>
 #include <cstdint>
+#include <span>
+#include <vector>
 
 #include "netimpl/base/error.h"
 #include "netimpl/base/ip.h"
@@ -29,6 +32,11 @@ Result<Listeners> listen_in(int netns_fd, const IpAddr& ip, uint16_t port);
 // A socket of `type` (SOCK_DGRAM / SOCK_STREAM) connecting to ip:port from `netns_fd`;
 // for TCP the connect may still be in progress (EINPROGRESS) when it returns.
 Result<UniqueFd> dial_in(int netns_fd, int type, const IpAddr& ip, uint16_t port);
+
+// Sends `query` over UDP to ip:port from `netns_fd` and waits up to `timeout` for one
+// datagram back: the reply, or empty when none came.
+Result<std::vector<uint8_t>> ask_once(int netns_fd, const IpAddr& ip, uint16_t port, std::span<const uint8_t> query,
+                                      std::chrono::milliseconds timeout);
 
 // The sockaddr for ip:port.
 socklen_t make_sockaddr(const IpAddr& ip, uint16_t port, sockaddr_storage& out);
