@@ -88,13 +88,14 @@ Result<void> HostedRuntime::start_runtime(const HostedOptions& o) {
     if (o.endpoint.empty()) ro.capabilities.insert({"host_resolv", "default_bridge_ipv6"});
   } else {
     NC_TRY_VOID(lower_soft_ulimits());
+    if (o.endpoint.empty()) NC_TRY_VOID(use_private_network_run_dir(root_ns_ ? *root_ns_ : host_.host(), o.state_dir));
     if (root_ns_) cli.emplace(NC_TRY(podman_root_cli(*root_ns_, o.state_dir, o.firewall_driver)));
     else cli.emplace(podman_cli(host_.host(), o.state_dir, o.endpoint));
     ro.version = clean_version(NC_TRY(cli->out({"version", "--format", "{{.Client.Version}}"})));
     ro.capabilities = podman_capabilities();
     if (o.endpoint.empty()) ro.capabilities.insert("host_resolv");
     ro.cgroup_parent = o.endpoint.empty() ? o.cgroup_parent : "";
-    if (o.endpoint.empty()) ro.ipam_db = std::string(kPodmanIpamDb);
+    if (o.endpoint.empty()) ro.ipam_db = podman_network_run_dir(o.state_dir) + "/ipam.db";
   }
   NC_TRY_VOID(import_probe_image(*cli, o.probe_path, o.state_dir, std::string(kProbeImage)));
   rt_ = std::make_unique<CliRuntime>(o.runtime == "docker" ? docker_dialect() : podman_dialect(), std::move(*cli), ro);

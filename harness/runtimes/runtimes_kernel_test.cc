@@ -25,8 +25,11 @@
 #include "harness/lab/lab.h"
 #include "harness/lab/machine_snapshot.h"
 #include "harness/runtimes/cgroup_gc.h"
+#include "harness/runtimes/cli_adapter/cli_runtime.h"
 #include "harness/runtimes/hosted.h"
 #include "harness/runtimes/podman/podman.h"
+#include "netimpl/dns/message.h"
+#include "netimpl/dns/sockets.h"
 #include "netimpl/netlink/rtnl.h"
 #include "netimpl/process/process.h"
 
@@ -327,9 +330,10 @@ int restart_with_other_options(pid_t outer) {
   return 0;
 }
 
-// A lab's Podman (4.3, and 5.4 from the root) keeps its IPAM database where the reset
-// removes it (podman.h kPodmanIpamDb): after a container at a fixed address it is there,
-// after the reset it is gone, and the address is given again. Were the path wrong, the
+// A lab's Podman (4.3, and 5.4 from the root) keeps its IPAM database in its own run
+// directory (podman.h podman_network_run_dir), where the reset removes it: after a container
+// at a fixed address it is there, after the reset it is gone, and the address is given
+// again; the lab's shared /run/containers/networks never gets one. Were the path wrong, the
 // database would outlive the reset with whatever a check left allocated in it.
 int ipam_database_goes_with_the_reset(pid_t outer, bool from_root) {
   auto cgroup = run_cgroup_name(outer);
@@ -338,7 +342,8 @@ int ipam_database_goes_with_the_reset(pid_t outer, bool from_root) {
                                  .root = from_root ? debian13_root() : "", .firewall_driver = ""});
   if (!h) return std::printf("start: %s\n", h.error().message().c_str()), 10;
   auto& rt = (*h)->runtime();
-  const std::string db(kPodmanIpamDb);
+  const std::string db = podman_network_run_dir("/run/netconform/ipam") + "/ipam.db";
+  const std::string shared = std::string(kPodmanNetworkRunDir) + "/ipam.db";
   for (int round = 1; round <= 2; ++round) {
     if (auto n = rt.create_network({.name = "appnet", .subnet = *Prefix::parse("172.30.0.0/16")}); !n)
       return std::printf("round %d: %s\n", round, n.error().message().c_str()), 20 + round;
@@ -346,6 +351,7 @@ int ipam_database_goes_with_the_reset(pid_t outer, bool from_root) {
     if (auto c = rt.create_container(fixed); !c)
       return std::printf("round %d: %s\n", round, c.error().message().c_str()), 30 + round;
     if (!fs::exists(db)) return std::printf("round %d: no %s while a container holds an address\n", round, db.c_str()), 40 + round;
+    if (fs::exists(shared)) return std::printf("round %d: %s exists: the lab's Podmans share it\n", round, shared.c_str()), 45 + round;
     if (auto r = rt.reset(); !r) return std::printf("round %d: %s\n", round, r.error().message().c_str()), 50 + round;
     if (fs::exists(db)) return std::printf("round %d: %s outlived the reset\n", round, db.c_str()), 60 + round;
   }
@@ -397,6 +403,80 @@ TEST_F(RuntimesKernelTest, OneCheckLeavesNothingInTheLabForTheNext) {
   ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(r->exit_code, 0) << r->out << r->err;
   EXPECT_NE(r->out.find("2 passed, 0 failed"), std::string::npos) << r->out;
+}
+
+}  // namespace
+}  // namespace nc::runtimes
+
+namespace nc::runtimes {
+namespace {
+
+// A network `appnet` with the containers `target` and `client` on it.
+struct Served {
+  Namespaces client;  // the client container's network namespace
+  IpAddr server;      // the network's name server (aardvark-dns, at the gateway)
+};
+
+Result<Served> serve_names(HostedRuntime& h) {
+  auto& rt = h.runtime();
+  auto net = NC_TRY(rt.create_network({.name = "appnet"}));
+  if (!net.gateway) return fail("appnet has no gateway");
+  for (const char* name : {"target", "client"})
+    NC_TRY_VOID(rt.create_container({.name = name, .networks = {{.network = "appnet"}}}));
+  auto pid = NC_TRY(dynamic_cast<CliRuntime&>(rt).cli().out({"inspect", "--format", "{{.State.Pid}}", "client"}));
+  return Served{NC_TRY(Namespaces::of_pid("client", std::stoi(pid), kNsNet)), *net.gateway};
+}
+
+// "" when the server answers for `target`, as the bare name or in Podman's search domain,
+// else what it did.
+std::string names_answered(const Served& s) {
+  for (const char* name : {"target", "target.dns.podman"}) {
+    auto reply = dns::ask_once(s.client.fd(kNsNet), s.server, 53, dns::build_query(name, dns::kTypeA, 7), 2s);
+    if (!reply) return reply.error().message();
+    if (dns::reply_rcode(*reply) == dns::kNoError && dns::reply_answer_count(*reply) > 0) return "";
+  }
+  return fmt::format("{} answers neither target nor target.dns.podman from the client", s.server);
+}
+
+// Two lab-private Podmans side by side in one lab (as `bench dns` runs them): each one's
+// aardvark-dns serves its own network. netavark keeps the aardvark-dns configuration and
+// pid file, like the IPAM database, in a run directory --root does not move
+// (/run/containers/networks); shared, the second Podman signalled the first one's server
+// instead of starting its own, and its containers' names went unanswered.
+int two_podmans_serve_their_own_names(pid_t outer, bool second_from_root) {
+  auto cgroup = run_cgroup_name(outer);
+  HostedOptions base{.runtime = "podman", .ip_forward = true, .probe_path = NC_PROBE_PATH, .cgroup_parent = cgroup,
+                     .state_dir = "/run/netconform/podman-a", .endpoint = "", .root = "", .firewall_driver = ""};
+  auto a = HostedRuntime::start(base);
+  if (!a) return std::printf("start podman: %s\n", a.error().message().c_str()), 10;
+  base.state_dir = "/run/netconform/podman-b";
+  if (second_from_root) base.root = debian13_root();
+  auto b = HostedRuntime::start(base);
+  if (!b) return std::printf("start the second podman: %s\n", b.error().message().c_str()), 11;
+  auto sa = serve_names(**a);
+  if (!sa) return std::printf("first podman: %s\n", sa.error().message().c_str()), 20;
+  auto sb = serve_names(**b);
+  if (!sb) return std::printf("second podman: %s\n", sb.error().message().c_str()), 21;
+  if (auto why = names_answered(*sa); !why.empty()) return std::printf("first podman: %s\n", why.c_str()), 30;
+  if (auto why = names_answered(*sb); !why.empty()) return std::printf("second podman: %s\n", why.c_str()), 31;
+  return 0;
+}
+
+TEST_F(RuntimesKernelTest, TwoPodmansInOneLabEachServeTheirOwnNames) {
+  if (!fs::exists("/usr/bin/podman")) GTEST_SKIP() << "podman is not installed (ci/install-deps --with-runtimes)";
+  pid_t self = ::getpid();
+  for (bool from_root : {false, true}) {
+    if (from_root && !fs::exists(debian13_root() + "/usr/bin/podman")) {
+      std::printf("podman beside podman@5.4 skipped: the runtime root is not built (bash ci/runtime-root)\n");
+      continue;
+    }
+    std::fflush(stdout);
+    auto code = lab::run_in_lab({}, [&] { return two_podmans_serve_their_own_names(self, from_root); });
+    ASSERT_TRUE(code) << code.error().message();
+    EXPECT_EQ(*code, 0) << (from_root ? "podman beside podman@5.4" : "two podmans") << ": see the line printed above";
+  }
+  (void)sweep_dead_run_cgroups("/sys/fs/cgroup", [&](pid_t p) { return p != self && run_alive(p); });
+  EXPECT_EQ(run_cgroup_dirs(self), std::vector<std::string>{});
 }
 
 }  // namespace

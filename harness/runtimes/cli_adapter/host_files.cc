@@ -126,4 +126,12 @@ Result<void> isolate_host_files(const Namespaces& host, const std::string& state
   });
 }
 
+Result<void> bind_private_dir(const Namespaces& ns, const std::string& dir, const std::string& mount_point) {
+  return ns.run([&]() -> Result<void> {
+    NC_TRY_VOID(make_dirs_under_run(dir));
+    NC_TRY_VOID(make_dirs_under_run(mount_point));
+    return bind_mount(dir, mount_point, 0);
+  });
+}
+
 }  // namespace nc::runtimes

@@ -25,6 +25,12 @@ inline constexpr std::string_view kLabResolvConf = "nameserver 203.0.113.53\n";
 
 Result<void> isolate_host_files(const Namespaces& host, const std::string& state_dir);
 
+// Binds `dir` over `mount_point` in `ns`'s mount namespace (both below /run/, created when
+// missing): what a runtime there writes at the mount point lands in `dir`, and another
+// runtime of the lab no longer sees it. The lab hosts' mounts are private, so the bind stays
+// in `ns`.
+Result<void> bind_private_dir(const Namespaces& ns, const std::string& dir, const std::string& mount_point);
+
 // The mount namespace of a runtime run from a root of its own (ci/runtime-root: Debian 13
 // with Docker 26.1 and Podman 5.4). Made from the lab host's mount namespace after
 // isolate_host_files(), it holds:

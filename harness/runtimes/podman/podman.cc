@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/runtimes/cli_adapter/host_files.h"
+
 namespace nc::runtimes {
 
 namespace {
@@ -41,6 +43,12 @@ Result<Cli> podman_root_cli(const Namespaces& ns, const std::string& state_dir, 
   std::vector<std::string> argv{"/bin/sh", "-c", "exec \"$0\" \"$@\"", std::string(kPodman)};
   std::ranges::copy(podman_options(state_dir), std::back_inserter(argv));
   return Cli("podman", std::move(argv), &ns, {"CONTAINERS_CONF_OVERRIDE=" + conf, "PODMAN_IGNORE_CGROUPSV1_WARNING=1"});
+}
+
+std::string podman_network_run_dir(const std::string& state_dir) { return state_dir + "/networks-run"; }
+
+Result<void> use_private_network_run_dir(const Namespaces& ns, const std::string& state_dir) {
+  return bind_private_dir(ns, podman_network_run_dir(state_dir), std::string(kPodmanNetworkRunDir));
 }
 
 Result<void> lower_soft_ulimits() {

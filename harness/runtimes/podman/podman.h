@@ -28,9 +28,19 @@
 namespace nc::runtimes {
 
 inline constexpr std::string_view kPodman = "/usr/bin/podman";
-// Where every rootful Podman keeps its IPAM database (c/common libnetwork: the network
-// namespace is shared, so is the database; --root and --runroot do not move it).
-inline constexpr std::string_view kPodmanIpamDb = "/run/containers/networks/ipam.db";
+// netavark's run directory for every rootful Podman (c/common libnetwork: a constant, which
+// --root, --runroot and --network-config-dir do not move): the IPAM database (ipam.db) and
+// aardvark-dns's configuration and pid file. All the Podmans of a lab would share it, with
+// its allocations and its one aardvark-dns: a second Podman signals the first one's server
+// instead of starting its own, and its containers' names go unanswered.
+// use_private_network_run_dir() gives a lab-private Podman its own.
+inline constexpr std::string_view kPodmanNetworkRunDir = "/run/containers/networks";
+// A lab-private Podman's own run directory, bound over kPodmanNetworkRunDir in its mount
+// namespace; the same path from the lab, since the state directory is on the lab's tmpfs.
+std::string podman_network_run_dir(const std::string& state_dir);
+// Binds podman_network_run_dir(state_dir) over kPodmanNetworkRunDir in `ns` (the lab host's
+// mount namespace, or a runtime root's): Podman run there finds only what it wrote itself.
+Result<void> use_private_network_run_dir(const Namespaces& ns, const std::string& state_dir);
 
 Cli podman_cli(const Namespaces& host, const std::string& state_dir, const std::string& url = "");
 Result<Cli> podman_root_cli(const Namespaces& ns, const std::string& state_dir, const std::string& firewall_driver);
