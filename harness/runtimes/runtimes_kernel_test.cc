@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -358,21 +360,28 @@ int ipam_database_goes_with_the_reset(pid_t outer, bool from_root) {
   return 0;
 }
 
-TEST_F(RuntimesKernelTest, PodmansIpamDatabaseGoesWithTheReset) {
-  if (!fs::exists("/usr/bin/podman")) GTEST_SKIP() << "podman is not installed (ci/install-deps --with-runtimes)";
+// Runs `body(outer, from_root)` in a lab of its own for the machine's Podman (4.3) and, when
+// the runtime root is built, again for Podman 5.4 from it; `parts` names the two runs in
+// messages. Then no run cgroup of this process may be left.
+void each_podman_in_a_lab(const std::function<int(pid_t, bool)>& body, std::array<const char*, 2> parts) {
   pid_t self = ::getpid();
   for (bool from_root : {false, true}) {
     if (from_root && !fs::exists(debian13_root() + "/usr/bin/podman")) {
-      std::printf("podman@5.4 part skipped: the runtime root is not built (bash ci/runtime-root)\n");
+      std::printf("%s skipped: the runtime root is not built (bash ci/runtime-root)\n", parts[1]);
       continue;
     }
     std::fflush(stdout);
-    auto code = lab::run_in_lab({}, [&] { return ipam_database_goes_with_the_reset(self, from_root); });
+    auto code = lab::run_in_lab({}, [&] { return body(self, from_root); });
     ASSERT_TRUE(code) << code.error().message();
-    EXPECT_EQ(*code, 0) << (from_root ? "podman@5.4" : "podman") << ": see the line printed above";
+    EXPECT_EQ(*code, 0) << parts[from_root] << ": see the line printed above";
   }
   (void)sweep_dead_run_cgroups("/sys/fs/cgroup", [&](pid_t p) { return p != self && run_alive(p); });
   EXPECT_EQ(run_cgroup_dirs(self), std::vector<std::string>{});
+}
+
+TEST_F(RuntimesKernelTest, PodmansIpamDatabaseGoesWithTheReset) {
+  if (!fs::exists("/usr/bin/podman")) GTEST_SKIP() << "podman is not installed (ci/install-deps --with-runtimes)";
+  each_podman_in_a_lab(ipam_database_goes_with_the_reset, {"podman", "podman@5.4"});
 }
 
 TEST_F(RuntimesKernelTest, DockerRestartsWithTheLabsIpForward) {
@@ -464,19 +473,7 @@ int two_podmans_serve_their_own_names(pid_t outer, bool second_from_root) {
 
 TEST_F(RuntimesKernelTest, TwoPodmansInOneLabEachServeTheirOwnNames) {
   if (!fs::exists("/usr/bin/podman")) GTEST_SKIP() << "podman is not installed (ci/install-deps --with-runtimes)";
-  pid_t self = ::getpid();
-  for (bool from_root : {false, true}) {
-    if (from_root && !fs::exists(debian13_root() + "/usr/bin/podman")) {
-      std::printf("podman beside podman@5.4 skipped: the runtime root is not built (bash ci/runtime-root)\n");
-      continue;
-    }
-    std::fflush(stdout);
-    auto code = lab::run_in_lab({}, [&] { return two_podmans_serve_their_own_names(self, from_root); });
-    ASSERT_TRUE(code) << code.error().message();
-    EXPECT_EQ(*code, 0) << (from_root ? "podman beside podman@5.4" : "two podmans") << ": see the line printed above";
-  }
-  (void)sweep_dead_run_cgroups("/sys/fs/cgroup", [&](pid_t p) { return p != self && run_alive(p); });
-  EXPECT_EQ(run_cgroup_dirs(self), std::vector<std::string>{});
+  each_podman_in_a_lab(two_podmans_serve_their_own_names, {"two podmans", "podman beside podman@5.4"});
 }
 
 }  // namespace
