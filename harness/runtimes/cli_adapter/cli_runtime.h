@@ -47,13 +47,12 @@ struct CliRuntimeOptions {
   std::set<std::string> capabilities;
   std::string version;
   // A lab's own Podman: its IPAM database, removed after each reset that verified the
-  // runtime clean. Every rootful Podman keeps it in /run/containers/networks whatever its
-  // --root, so in a lab Podman 4.3, 5.4 and each restart share it, keyed by network name;
-  // an address a check's container left allocated there (seen after Podman 4.3's checks
-  // that remove and re-create a container at one fixed address, not reproduced at will)
-  // failed a later check asking for it: "requested ip address 172.30.0.5 is already
-  // allocated to container ID ...". With no container left in any runtime of the lab
-  // between checks, nothing in it is current. Empty: leave it (a machine's Podman).
+  // runtime clean. Rootful Podman keeps it in /run/containers/networks whatever its --root;
+  // before each lab Podman got a directory of its own there (podman.h,
+  // use_private_network_run_dir), Podman 4.3 and 5.4 shared one, and an address left
+  // allocated in it failed a later check: "requested ip address 172.30.0.5 is already
+  // allocated to container ID ..." (not reproduced at will). The removal stays as a guard:
+  // with no container left, nothing in it is current. Empty: leave it (a machine's Podman).
   std::string ipam_db;
 };
 
