@@ -296,14 +296,17 @@ Result<int> run_bench(const BenchOptions& o) {
     foreign.push_back(std::move(*f));
   }
   for (auto& why : left_out) fmt::print("  {}: not measured\n", why);
-  for (auto& f : foreign) targets.push_back({f.label, &f.client, f.server, {}, nullptr, f.queries, 0, f.runtime});
+  for (auto& f : foreign)
+    targets.push_back({.name = f.label, .ns = &f.client, .server = f.server, .queries = f.queries, .runtime = f.runtime});
   // IPv6 rows: the same paths asked for the AAAA record of a dual-stack `target` (the
   // server still listens where Docker's does, 127.0.0.11; the foreign networks here have
   // no IPv6, so they have no AAAA row).
   const size_t six = targets.size();
   auto cpu = targets[0].cpu_seconds, dnsmasq_cpu = targets[1].cpu_seconds;
-  targets.push_back({"netimpl AAAA", &client, "127.0.0.11", {}, cpu, "dns-queries6", six});
-  targets.push_back({"dnsmasq AAAA", &client, "127.0.0.12", {}, dnsmasq_cpu, "dns-queries6", six});
+  targets.push_back({.name = "netimpl AAAA", .ns = &client, .server = "127.0.0.11", .cpu_seconds = cpu,
+                     .queries = "dns-queries6", .base = six});
+  targets.push_back({.name = "dnsmasq AAAA", .ns = &client, .server = "127.0.0.12", .cpu_seconds = dnsmasq_cpu,
+                     .queries = "dns-queries6", .base = six});
   int rounds = std::max(1, o.rounds);
   for (int r = 0; r < rounds; ++r)
     for (int l = 0; l < 2; ++l)
