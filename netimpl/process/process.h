@@ -6,12 +6,15 @@
 // left alone. The caller must not ignore SIGCHLD (SIG_IGN makes the kernel reap children
 // behind our back).
 //
-// Why plain fork/exec and not Boost.Process: Boost 1.74's child::wait_for is unreliable and
-// its async machinery installs a process-wide SIGCHLD handler (DESIGN.md, Traps); its
+// Why our own clone/exec and not Boost.Process: Boost 1.74's child::wait_for is unreliable
+// and its async machinery installs a process-wide SIGCHLD handler (DESIGN.md, Traps); its
 // on_exec_setup runs arbitrary C++ between fork and exec; and we need raw pipe fds for
 // poll() anyway. What remains of Boost.Process here would be a thin fork/exec, so we write
 // that ourselves and keep the child strictly async-signal-safe: argv, envp and the PATH
-// candidates are built before fork; the child only makes system calls.
+// candidates are built before the clone; the child only makes system calls. The child
+// shares our memory until it execs (CLONE_VM | CLONE_VFORK, like posix_spawn, which cannot
+// join namespaces): fork's copy of the page tables and the copy-on-write faults after it
+// cost milliseconds per child on a virtual machine (spawn.cc).
 //
 // The child:
 //   - gets PR_SET_PDEATHSIG(SIGKILL): it dies when the *thread* that spawned it exits
