@@ -6,12 +6,15 @@
 // link, rule and address with them. A runtime that does not span hosts gets one host for a
 // multi-host check, which is then skipped for lacking `multihost`.
 //
-// The next check's lab host is built on a second thread while a check runs (net.ipv4.
-// ip_forward on, as LabHost::create's default; acquire() turns it off for a check that
-// wants it off, before the runtime starts). A new network namespace waits for the kernel
-// to finish tearing down the last check's (both need the rtnl lock), so building it in
-// the check's shadow takes that wait off the check's path. Placement::dropped_after_check
-// is true: the engine need not reset the runtime.
+// The next plain check's lab — a lab host and the runtime started on it, for a check that
+// asks nothing of its lab (forwarding on, the lab's resolver files, one host, no IPv6
+// default bridge) — is built on a second thread while a check runs. A new network
+// namespace and the runtime's first bridge wait for the kernel to finish tearing down the
+// last check's namespaces (all need the rtnl lock), so building them in the check's
+// shadow takes that wait off the check's path. A check that asks for something gets a lab
+// built for it at acquire(), host first and then the runtime, as before; the plain one
+// waits for the next plain check. `start` may therefore run on either thread, and two at
+// once. Placement::dropped_after_check is true: the engine need not reset the runtime.
 #pragma once
 
 #include <functional>

@@ -22,7 +22,7 @@ std::string Container::next_ifname() const {
 }
 
 std::string random_id() {
-  static std::mt19937_64 rng{std::random_device{}()};
+  thread_local std::mt19937_64 rng{std::random_device{}()};
   return fmt::format("{:016x}{:016x}{:016x}{:016x}", rng(), rng(), rng(), rng());
 }
 
