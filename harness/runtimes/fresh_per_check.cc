@@ -10,8 +10,6 @@
 namespace nc::runtimes {
 namespace {
 
-lab::LabHostOptions prebuilt_options() { return {.ip_forward = true, .name = "host"}; }
-
 // One check's hosts and runtime. Members go in reverse order: the runtime first (it
 // removes its containers), then the underlay, then the host it refers to.
 struct CheckLab {
@@ -63,7 +61,7 @@ class FreshPerCheck final : public RuntimeUnderTest {
   // dies with the thread that spawned it) — its containers do, on the check's thread.
   Result<std::unique_ptr<CheckLab>> build_plain() {
     auto c = std::make_unique<CheckLab>();
-    c->host.emplace(NC_TRY_CTX(lab::LabHost::create(prebuilt_options()), "lab"));
+    c->host.emplace(NC_TRY_CTX(lab::LabHost::create({.ip_forward = true}), "lab"));
     c->rt = NC_TRY_CTX(start_(*c->host, nullptr, LabNeeds{}), "start {}", name_);
     return c;
   }
@@ -81,7 +79,7 @@ class FreshPerCheck final : public RuntimeUnderTest {
   // host as asked, then the runtime. The prebuilt plain lab waits for the next plain check.
   Result<std::unique_ptr<CheckLab>> build(const LabNeeds& lab) {
     auto c = std::make_unique<CheckLab>();
-    c->host.emplace(NC_TRY_CTX(lab::LabHost::create({.ip_forward = lab.ip_forward, .name = "host"}), "lab"));
+    c->host.emplace(NC_TRY_CTX(lab::LabHost::create({.ip_forward = lab.ip_forward}), "lab"));
     if (lab.host_resolv) NC_TRY_VOID_CTX(lab::write_host_resolv(c->host->host(), *lab.host_resolv), "lab");
     if (spans_hosts_ && lab.hosts > 1)
       c->underlay.emplace(NC_TRY_CTX(lab::Underlay::create(*c->host, lab.hosts, lab.underlay_mtu), "lab"));
