@@ -308,8 +308,14 @@ Result<void> NetimplRuntime::remove_container(std::string_view name) {
   std::vector<std::string> links;
   for (auto& ep : it->second.endpoints)
     if (!ep.host_ifname.empty()) links.push_back(ep.host_ifname);
+  // The host ends go first, one request each: the kernel answers once it has unregistered
+  // the pair. Left to the closing of the namespaces, they would go with the kernel's
+  // teardown of namespaces, which runs later, in a batch with every other namespace being
+  // torn down (a suite of two labs: 100-290 ms per container, against 15-50 ms here). An
+  // error leaves that way open: the wait below still holds.
+  for (auto& l : links) (void)rtnl_.delete_link(l);
   containers_.erase(it);
-  // The kernel removes the veth pairs asynchronously: a remove that returns is complete.
+  // What the kernel still removes asynchronously: a remove that returns is complete.
   NC_TRY_VOID_CTX(netlink::wait_links_gone(*host_, links, std::chrono::seconds(5)), "remove container {}", name);
   if (ports_.ports(name).empty()) return {};
   ports_.release(name);
