@@ -293,14 +293,22 @@ class CheckRunner {
   // netconform diagnose's checklist from the step's place to its target, observed through
   // the runtime and the probe as every other step is. The observation is the diagnosis
   // (diagnose::Diagnosis::to_json) with outcome ok, and its one-line summary as `content`.
+  // Its pings and connects wait as a step's do (silence.h): a drop is believed after the
+  // short wait when a control proves it, and the proofs go into the description.
   json checklist_step(const checks::Diagnose& d, const Step& s, std::string& description) {
     diagnose::ObserverAccess access;
     access.runtime = env_.runtime;
-    access.probe = [&](const std::string& place, const std::vector<std::string>& args) {
+    std::string proofs;
+    access.probe = [&](const std::string& place, const std::vector<std::string>& args) -> Result<json> {
       checks::Place p;
       p.kind = place == "host" ? checks::Place::Kind::kHost : place == "external" ? checks::Place::Kind::kExternal : checks::Place::Kind::kContainer;
       if (p.kind == checks::Place::Kind::kContainer) p.container = place;
-      return run_probe(env_, p, args, s.timeout);
+      auto kind = args.empty() ? ActionKind::kNote : args[0] == "ping" ? ActionKind::kPing : args[0] == "connect" ? ActionKind::kConnect : ActionKind::kNote;
+      ProbeCall call{.from = p, .kind = kind, .timeout = s.timeout};
+      if (!silence_may_be_bounded(call, args, env_.silence)) return run_probe(env_, p, args, s.timeout);
+      auto j = NC_TRY(observe_bounded_silence(env_, call, [&](std::chrono::milliseconds l) { return with_timeout(args, l); }));
+      if (j.contains("silence")) proofs += fmt::format("; {} {}{}", args[0], args[1], describe_silence(j["silence"]));
+      return j;
     };
     access.run_state = [this](const std::string& c) -> Result<diagnose::RunState> {
       auto it = not_running_.find(c);
@@ -313,7 +321,7 @@ class CheckRunner {
     diagnose::Request req{s.from.str(), s.from.kind == checks::Place::Kind::kContainer, d.target, d.target_port};
     auto diag = diagnose::run_checklist(obs, req);
     std::string target = d.target_port ? fmt::format("{}:{}", d.target, *d.target_port) : d.target;
-    description = fmt::format("{}: diagnose {} → {}", s.from.str(), target, diag.summary());
+    description = fmt::format("{}: diagnose {} → {}{}", s.from.str(), target, diag.summary(), proofs);
     json j = diag.to_json();
     j["outcome"] = "ok";
     j["content"] = diag.summary();

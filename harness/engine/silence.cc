@@ -43,7 +43,7 @@ struct Control {
 // destination kernel's (a SYN is answered with SYN-ACK or RST in microseconds, whatever
 // the service does), so a path that echoes a ping that fast and leaves a SYN unanswered for
 // W filters the SYN. Not so for UDP: its answer is the service's own, which may be slow.
-Result<Control> run_controls(EngineEnv& env, const checks::Step& s, const std::vector<std::string>& args) {
+Result<Control> run_controls(EngineEnv& env, const ProbeCall& s, const std::vector<std::string>& args) {
   const auto bound = static_cast<double>(env.silence.wait.count()) / std::max(1, env.silence.margin);
   Control last;
   for (auto kind : {Place::Kind::kHost, Place::Kind::kExternal}) {
@@ -54,7 +54,7 @@ Result<Control> run_controls(EngineEnv& env, const checks::Step& s, const std::v
     if (c.answer_ms && *c.answer_ms <= bound) return c;
     last = std::move(c);
   }
-  if (s.kind() == ActionKind::kConnect && args[1].starts_with("tcp://")) {
+  if (s.kind == ActionKind::kConnect && args[1].starts_with("tcp://")) {
     std::vector<std::string> ping{"ping", target_address(ActionKind::kConnect, args[1]), "--timeout-ms",
                                   std::to_string(env.silence.wait.count())};
     Control c{.from = s.from, .observed = NC_TRY(run_probe(env, s.from, ping, env.silence.wait)), .answer_ms = std::nullopt,
@@ -93,20 +93,36 @@ std::string describe_silence(const json& silence) {
 }
 
 bool silence_may_be_bounded(const checks::Step& s, const std::vector<std::string>& args, const SilenceWaits& policy) {
-  if (!policy.bounded || s.timeout <= policy.wait || !admits_timeout(s.expect) || args.size() < 2) return false;
-  if (s.kind() == ActionKind::kConnect) {
-    if (s.expect_bytes > 0 || s.source_port > 0) return false;  // a control would join the flow
-  } else if (s.kind() != ActionKind::kPing) {
-    return false;
-  }
-  auto addr = IpAddr::parse(target_address(s.kind(), args[1]));
+  if (!admits_timeout(s.expect)) return false;
+  if (s.kind() == ActionKind::kConnect && (s.expect_bytes > 0 || s.source_port > 0)) return false;  // a control would join the flow
+  return silence_may_be_bounded(ProbeCall{.from = s.from, .kind = s.kind(), .timeout = s.timeout}, args, policy);
+}
+
+bool silence_may_be_bounded(const ProbeCall& call, const std::vector<std::string>& args, const SilenceWaits& policy) {
+  if (!policy.bounded || call.timeout <= policy.wait || args.size() < 2) return false;
+  if (call.kind != ActionKind::kConnect && call.kind != ActionKind::kPing) return false;
+  auto addr = IpAddr::parse(target_address(call.kind, args[1]));
   return addr && !addr->is_loopback();
 }
 
 Result<json> observe_bounded_silence(EngineEnv& env, const checks::Step& s, const ProbeArgsFor& args_for) {
+  return observe_bounded_silence(env, ProbeCall{.from = s.from, .kind = s.kind(), .timeout = s.timeout}, args_for);
+}
+
+Result<std::vector<std::string>> with_timeout(std::vector<std::string> args, std::chrono::milliseconds limit) {
+  auto it = std::ranges::find(args, "--timeout-ms");
+  if (it == args.end() || std::next(it) == args.end()) return failf("{}: no --timeout-ms to bound", fmt::join(args, " "));
+  *std::next(it) = std::to_string(limit.count());
+  return args;
+}
+
+Result<json> observe_bounded_silence(EngineEnv& env, const ProbeCall& s, const ProbeArgsFor& args_for) {
   auto short_args = NC_TRY(args_for(env.silence.wait));
   auto observed = NC_TRY(run_probe(env, s.from, short_args, env.silence.wait));
-  if (observed.value("outcome", "") != "timeout") return observed;  // an answer needs no proof
+  auto outcome = observed.value("outcome", "");
+  if (outcome == "ok" && observed.value("silent", false))  // connected, no reply yet: not an answer
+    return run_probe(env, s.from, NC_TRY(args_for(s.timeout)), s.timeout);
+  if (outcome != "timeout") return observed;  // an answer needs no proof
   auto control = NC_TRY(run_controls(env, s, short_args));
   json proof{{"waited_ms", env.silence.wait.count()},
              {"control", {{"from", control.from.str()}, {"outcome", control.observed.value("outcome", "")}}}};

@@ -41,6 +41,31 @@ TEST(Silence, BulkTransfersLoopbackAndTheOldPolicyWaitAsDeclared) {
   EXPECT_FALSE(silence_may_be_bounded(connect_step({Outcome::kTimeout}), kArgs, p));
 }
 
+// The checklist's own pings and connects (a diagnose step's walk): bounded by kind, address
+// and declared timeout, as a step's are.
+TEST(Silence, TheChecklistsPingsAndConnectsAreBoundedAsStepsAre) {
+  SilenceWaits p;
+  checks::Place client{.kind = checks::Place::Kind::kContainer, .container = "client"};
+  ProbeCall connect{.from = client, .kind = checks::ActionKind::kConnect, .timeout = std::chrono::milliseconds(1000)};
+  ProbeCall ping{.from = client, .kind = checks::ActionKind::kPing, .timeout = std::chrono::milliseconds(1000)};
+  EXPECT_TRUE(silence_may_be_bounded(connect, kArgs, p));
+  EXPECT_TRUE(silence_may_be_bounded(ping, {"ping", "172.18.0.2", "--timeout-ms", "1000"}, p));
+  EXPECT_FALSE(silence_may_be_bounded(ping, {"ping", "127.0.0.1", "--timeout-ms", "1000"}, p));
+  ProbeCall resolve{.from = client, .kind = checks::ActionKind::kResolve, .timeout = std::chrono::milliseconds(1000)};
+  EXPECT_FALSE(silence_may_be_bounded(resolve, {"resolve", "web", "--timeout-ms", "1000"}, p));
+  connect.timeout = std::chrono::milliseconds(100);
+  EXPECT_FALSE(silence_may_be_bounded(connect, kArgs, p));
+}
+
+TEST(Silence, WithTimeoutReplacesTheLimitOrSaysThereIsNone) {
+  auto a = with_timeout(kArgs, std::chrono::milliseconds(100));
+  ASSERT_TRUE(a) << a.error().message();
+  EXPECT_EQ(*a, (std::vector<std::string>{"connect", "tcp://172.18.0.2:80", "--timeout-ms", "100"}));
+  auto none = with_timeout({"listeners"}, std::chrono::milliseconds(100));
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().message(), "listeners: no --timeout-ms to bound");
+}
+
 TEST(Silence, AControlAnswersWhenTheDestinationDid) {
   EXPECT_EQ(destination_answer_ms(json{{"outcome", "ok"}, {"connect_ms", 0.3}, {"duration_ms", 99.0}}), 0.3);
   EXPECT_EQ(destination_answer_ms(json{{"outcome", "refused"}, {"duration_ms", 0.2}}), 0.2);
