@@ -129,21 +129,15 @@ Result<api::ContainerInfo> MultiHostRuntime::create_container(const api::Contain
   return info;
 }
 
-// Leaving its overlays first (a plain removal drops the namespace without the drivers'
-// detach) takes the container's FDB and neighbour entries off the other hosts.
+// The host's runtime detaches every endpoint (an overlay's takes the container's FDB and
+// neighbour entries off the other hosts); the overlay addresses go back to their pools here.
 Result<void> MultiHostRuntime::remove_container(std::string_view name) {
   auto* rt = NC_TRY_CTX(host_of(name), "remove container {}", name);
   withdraw_names(name);
-  Result<void> out;
-  if (auto info = rt->inspect(name)) {
-    release_overlay_ips(*info);
-    for (auto& e : info->endpoints)
-      if (is_overlay(e.network))
-        if (auto r = rt->disconnect(name, e.network); !r && out) out = std::move(r);
-  }
-  NC_TRY_VOID(rt->remove_container(name));
-  container_host_.erase(container_host_.find(name));
-  return with_context(std::move(out), fmt::format("remove container {}", name));
+  if (auto info = rt->inspect(name)) release_overlay_ips(*info);
+  auto out = rt->remove_container(name);
+  if (!rt->container_ns(name)) container_host_.erase(container_host_.find(name));  // gone, even with an error
+  return out;
 }
 
 Result<void> MultiHostRuntime::connect(std::string_view container, const api::Attachment& att) {
