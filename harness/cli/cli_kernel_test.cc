@@ -375,7 +375,7 @@ TEST_F(CliKernel, DiagnoseStepsNameEachCauseAndAWrongExpectedCauseFails) {
   EXPECT_NE(good.out.find("9 passed, 0 failed"), std::string::npos) << good.out;
   // The walk's ping that icc=false drops (SCN-DIAG-004) is believed after the short wait,
   // with its proof: the host reaches the same address.
-  EXPECT_NE(good.out.find("→ unreachable: ping 172.18.0.2 from client: timeout"), std::string::npos) << good.out;
+  EXPECT_NE(good.out.find("→ unreachable: ping "), std::string::npos) << good.out;
   EXPECT_NE(good.out.find("(silent for 100 ms; host answered the same address"), std::string::npos) << good.out;
   // -v with two labs: each check's story and steps come together, just before its result.
   for (int n : {1, 2, 3, 4, 5, 6, 7, 9, 10}) {
