@@ -120,6 +120,42 @@ TEST_F(CatalogueRules, OnlyYamlFilesSorted) {
   EXPECT_EQ((*checks)[1].id, "ISO-001");
 }
 
+// A broken file does not hide the next one: each is named with its own first problem, and
+// the good files between them are no reason to stop.
+TEST_F(CatalogueRules, EveryBrokenFileIsNamed) {
+  write("br-001.yaml", "BR-001");
+  std::ofstream(dir_ / "br-002.yaml") << "id: BR-002\ntitle: [unclosed\n";
+  write("br-003.yaml", "BR-004");
+  write("br-005.yaml", "BR-005");
+  auto checks = load_dir(dir_, Suite::kConformance);
+  ASSERT_FALSE(checks);
+  auto m = checks.error().message();
+  EXPECT_TRUE(m.starts_with("2 check files have errors:\n")) << m;
+  EXPECT_NE(m.find(fmt::format("\n{}:3:1: YAML syntax error", (dir_ / "br-002.yaml").string())), std::string::npos) << m;
+  EXPECT_NE(m.find(fmt::format("\n{}:1:1: id BR-004 belongs in a file named br-004.yaml", (dir_ / "br-003.yaml").string())),
+            std::string::npos)
+      << m;
+  EXPECT_EQ(m.find("br-001.yaml"), std::string::npos) << m;
+  EXPECT_EQ(m.find("br-005.yaml"), std::string::npos) << m;
+}
+
+// Across the two directories too, and a duplicate between them is one more line.
+TEST_F(CatalogueRules, CatalogueNamesBrokenFilesOfBothDirectories) {
+  fs::create_directories(dir_ / "conformance");
+  fs::create_directories(dir_ / "scenarios");
+  std::ofstream(dir_ / "conformance" / "br-001.yaml") << "id: BR-001\ntitle: t\nsource: s\nsteps: [{ note: x }]\n";
+  std::ofstream(dir_ / "conformance" / "br-002.yaml") << "id: BR-002\n";
+  std::ofstream(dir_ / "scenarios" / "scn-001.yaml") << "id: SCN-001\ntitle: t\nsource: s\nsteps: [{ nonsense: x }]\n";
+  std::ofstream(dir_ / "scenarios" / "br-001.yaml") << "id: BR-001\ntitle: t\nsource: s\nsteps: [{ note: x }]\n";
+  auto checks = load_catalogue(dir_);
+  ASSERT_FALSE(checks);
+  auto m = checks.error().message();
+  EXPECT_TRUE(m.starts_with("3 check files have errors:\n")) << m;
+  EXPECT_NE(m.find("conformance/br-002.yaml:"), std::string::npos) << m;
+  EXPECT_NE(m.find("scenarios/scn-001.yaml:4:"), std::string::npos) << m;
+  EXPECT_NE(m.find("scenarios/br-001.yaml:1:1: duplicate id BR-001"), std::string::npos) << m;
+}
+
 TEST(CatalogueRulesDup, DuplicateIdsNameBothFiles) {
   auto dir = fs::path(NC_CHECKS_TESTDATA) / "dup";
   auto checks = load_dir(dir, Suite::kConformance);

@@ -160,6 +160,42 @@ Result<void> check_catalogue_rules(const Check& c, const std::filesystem::path& 
   return {};
 }
 
+// The first problem of every file, one "file:line:col: ..." line each, so that a catalogue
+// with several broken files names them all in one run. One problem reads as before.
+class Problems {
+ public:
+  void add(const Error& e) { lines_.push_back(e.message()); }
+  Result<void> result() const {
+    if (lines_.empty()) return {};
+    if (lines_.size() == 1) return fail(lines_[0]);
+    return failf("{} check files have errors:\n{}", lines_.size(), fmt::join(lines_, "\n"));
+  }
+
+ private:
+  std::vector<std::string> lines_;
+};
+
+// Every *.yaml file of `dir` into `checks` (IDs unique among all of them), or its problem
+// into `problems`. Only a directory that cannot be read is an error.
+Result<void> load_files(const std::filesystem::path& dir, Suite suite, std::vector<Check>& checks, Problems& problems) {
+  for (const auto& file : NC_TRY(yaml_files(dir))) {
+    auto c = load_check_file(file, suite);
+    if (!c) {
+      problems.add(c.error());
+      continue;
+    }
+    checks.push_back(std::move(*c));
+    // Duplicates first: "same id as X" explains more than "wrong file name".
+    auto ok = check_unique_ids(checks);
+    if (ok) ok = check_catalogue_rules(checks.back(), file);
+    if (!ok) {
+      problems.add(ok.error());
+      checks.pop_back();
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<Check> parse_check(std::string_view yaml, std::string_view file, Suite suite) {
@@ -182,20 +218,18 @@ Result<Check> load_check_file(const std::filesystem::path& path, std::optional<S
 
 Result<std::vector<Check>> load_dir(const std::filesystem::path& dir, Suite suite) {
   std::vector<Check> checks;
-  for (const auto& file : NC_TRY(yaml_files(dir))) {
-    checks.push_back(NC_TRY(load_check_file(file, suite)));
-    // Duplicates first: "same id as X" explains more than "wrong file name".
-    NC_TRY_VOID(check_unique_ids(checks));
-    NC_TRY_VOID(check_catalogue_rules(checks.back(), file));
-  }
+  Problems problems;
+  NC_TRY_VOID(load_files(dir, suite, checks, problems));
+  NC_TRY_VOID(problems.result());
   return checks;
 }
 
 Result<std::vector<Check>> load_catalogue(const std::filesystem::path& root) {
-  auto checks = NC_TRY(load_dir(root / "conformance", Suite::kConformance));
-  auto scenarios = NC_TRY(load_dir(root / "scenarios", Suite::kScenarios));
-  std::ranges::move(scenarios, std::back_inserter(checks));
-  NC_TRY_VOID(check_unique_ids(checks));
+  std::vector<Check> checks;
+  Problems problems;
+  NC_TRY_VOID(load_files(root / "conformance", Suite::kConformance, checks, problems));
+  NC_TRY_VOID(load_files(root / "scenarios", Suite::kScenarios, checks, problems));
+  NC_TRY_VOID(problems.result());
   return checks;
 }
 

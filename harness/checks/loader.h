@@ -2,6 +2,8 @@
 //
 // Every malformed input yields ONE error, "file:line:col: what is wrong" (1-based; file as
 // named to the loader), for the first problem found; nothing throws, nothing crashes.
+// load_dir and load_catalogue read on past a broken file: each broken file's line, under
+// "N check files have errors:" when there are several.
 // yaml-cpp exceptions are caught at this boundary and converted. Before yaml-cpp sees a
 // text, it must keep the bounds of input_limits.h (size, nesting depth, characters).
 //
@@ -27,7 +29,7 @@ Result<Check> parse_check(std::string_view yaml, std::string_view file, Suite su
 Result<Check> load_check_file(const std::filesystem::path& path, std::optional<Suite> suite = std::nullopt);
 
 // Every *.yaml file directly in `dir`, sorted by file name, with the catalogue rules above.
-// A missing or unreadable directory is an error.
+// A missing or unreadable directory is an error; so is any broken file (all are named).
 Result<std::vector<Check>> load_dir(const std::filesystem::path& dir, Suite suite);
 
 // root/conformance and root/scenarios, in that order, with IDs unique across both.
