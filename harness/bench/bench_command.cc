@@ -19,6 +19,7 @@
 #include "harness/runtimes/registry.h"
 #include "netimpl/netlink/rtnl.h"
 #include "netimpl/ns/namespaces.h"
+#include "netimpl/ns/workers.h"
 #include "netimpl/process/process.h"
 #include "netimpl/runtime/netimpl_runtime.h"
 
@@ -127,36 +128,51 @@ Result<Round> fork_ip_round(const BenchOptions& o) {
 // the teardown of a namespace that nothing holds any more (the lab host's are among them).
 void settle() { std::this_thread::sleep_for(std::chrono::milliseconds(300)); }
 
+// netimpl as it was before kept threads (netimpl/ns/workers.h): a new thread for each
+// piece of work in a namespace.
+Result<Round> netimpl_new_threads_round(const BenchOptions& o) {
+  ns_workers::set_kept(false);
+  auto r = netimpl_round(o);
+  ns_workers::set_kept(true);
+  return r;
+}
+
 int topology_bench(const BenchOptions& o) {
-  std::vector<double> nb, nt, bb, bt, ib, it;
+  std::vector<double> nb, nt, wb, wt, bb, bt, ib, it;
   for (int round = 0; round < o.rounds; ++round) {
     // Alternate the variants so drift hits them alike.
     settle();
     auto a = netimpl_round(o);
     settle();
+    auto w = netimpl_new_threads_round(o);
+    settle();
     auto f = bare_netlink_round(o);
     settle();
     auto b = fork_ip_round(o);
-    for (auto* r : {&a, &f, &b})
+    for (auto* r : {&a, &w, &f, &b})
       if (!*r) {
         fmt::print(stderr, "netconform bench: {}\n", r->error().message());
         return 1;
       }
     nb.push_back(a->build_per_container);
     nt.push_back(a->teardown_per_container);
+    wb.push_back(w->build_per_container);
+    wt.push_back(w->teardown_per_container);
     bb.push_back(f->build_per_container);
     bt.push_back(f->teardown_per_container);
     ib.push_back(b->build_per_container);
     it.push_back(b->teardown_per_container);
-    fmt::print("  round {}: netimpl {:.2f} ms/container, bare netlink {:.2f}, fork ip {:.2f}\n", round + 1, nb.back(),
-               bb.back(), ib.back());
+    fmt::print("  round {}: netimpl {:.2f} ms/container, with a new thread per job {:.2f}, bare netlink {:.2f}, fork ip {:.2f}\n",
+               round + 1, nb.back(), wb.back(), bb.back(), ib.back());
   }
   fmt::print("\ntopology: {} containers per round, {} rounds (medians per container)\n", o.containers, o.rounds);
   fmt::print("  {:<26} {:>9} {:>12}\n", "variant", "build", "teardown");
   fmt::print("  {:<26} {:>6.2f} ms {:>9.3f} ms\n", "netimpl (netlink)", median(nb), median(nt));
+  fmt::print("  {:<26} {:>6.2f} ms {:>9.3f} ms\n", "netimpl, a thread per job", median(wb), median(wt));
   fmt::print("  {:<26} {:>6.2f} ms {:>9.3f} ms\n", "bare netlink (the floor)", median(bb), median(bt));
   fmt::print("  {:<26} {:>6.2f} ms {:>9.3f} ms\n", "fork ip", median(ib), median(it));
   fmt::print("  ratio netimpl / bare netlink: build {:.3f}x\n", median(nb) / median(bb));
+  fmt::print("  ratio netimpl / netimpl with a new thread per job: build {:.3f}x\n", median(nb) / median(wb));
   fmt::print("  ratio netimpl / fork ip: build {:.3f}x, teardown {:.3f}x\n", median(nb) / median(ib), median(nt) / median(it));
   return 0;
 }

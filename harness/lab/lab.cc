@@ -18,6 +18,7 @@
 
 #include "harness/lab/lab_init.h"
 #include "netimpl/base/unique_fd.h"
+#include "netimpl/ns/workers.h"
 #include "netimpl/process/pidfd.h"
 
 namespace nc::lab {
@@ -163,6 +164,7 @@ Result<int> clone_and_wait(const LabOptions& opts, std::function<int()>& body) {
 
 Result<int> run_in_lab(const LabOptions& opts, std::function<int()> body) {
   NC_TRY_VOID_CTX(check_state_dir(opts.state_dir), "run lab");
+  ns_workers::end_idle();  // work in namespaces before the lab kept threads waiting
   NC_TRY_VOID_CTX(check_single_threaded(), "run lab");
   return NC_TRY_CTX(clone_and_wait(opts, body), "run lab");
 }

@@ -24,6 +24,8 @@
 //
 // The caller must be single-threaded: the lab is a clone (without CLONE_VM) of the caller,
 // and a clone of a multi-threaded process can inherit locks that no thread will release.
+// Threads kept for work in namespaces (netimpl/ns/workers.h) that wait for work are ended
+// first; any other thread is the caller's to end.
 // The runner is a copy of the caller: every fd is inherited (results travel back through
 // files or pipes the caller opened), as are globals, but nothing flows back except the
 // exit status. While the lab runs, SIGINT and SIGTERM sent to the caller are forwarded to

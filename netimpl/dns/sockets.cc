@@ -7,7 +7,8 @@
 
 #include <cerrno>
 #include <optional>
-#include <thread>
+
+#include "netimpl/ns/workers.h"
 
 namespace nc::dns {
 namespace {
@@ -16,11 +17,10 @@ template <class F>
 auto in_netns(int netns_fd, F&& fn) -> decltype(fn()) {
   if (netns_fd < 0) return fn();
   std::optional<decltype(fn())> out;
-  std::thread t([&] {
-    if (::setns(netns_fd, CLONE_NEWNET) != 0) return void(out.emplace(sys_fail("join network namespace")));
+  ns_workers::run({.net = netns_fd}, "the DNS server's sockets", [&](Result<void> entered) {
+    if (!entered) return void(out.emplace(std::unexpected(std::move(entered).error())));
     out.emplace(fn());
   });
-  t.join();
   return std::move(*out);
 }
 

@@ -51,24 +51,20 @@ Result<Namespaces> Namespaces::current(std::string name, int kinds) {
 Result<Namespaces> Namespaces::create(std::string name, int kinds) { return create(std::move(name), kinds, {}); }
 
 Result<Namespaces> Namespaces::create(std::string name, int kinds, const std::function<Result<void>()>& inside) {
-  // unshare() on a throwaway thread: the new namespaces become that thread's, we open
-  // them through /proc/thread-self (not /proc/self, which shows the main thread's), and
-  // the thread exits. Nothing in the calling thread changes.
+  // unshare() on another thread: the new namespaces become that thread's, we open them
+  // through /proc/thread-self (not /proc/self, which shows the main thread's), and the
+  // thread leaves them (workers.h). Nothing in the calling thread changes.
   std::optional<Result<Namespaces>> out;
-  std::thread t([&] {
+  ns_workers::run({}, name, [&](Result<void>) {
     int flags = kinds;
     if (kinds & kNsMnt) flags |= CLONE_FS;
-    if (::unshare(flags) != 0) {
-      out.emplace(sys_fail(fmt::format("create namespaces {}: unshare", name)));
-      return;
-    }
+    if (::unshare(flags) != 0) return void(out.emplace(sys_fail(fmt::format("create namespaces {}: unshare", name))));
     auto held = current(name, kinds);
     if (held && inside) {
       if (auto r = inside(); !r) held = std::unexpected(std::move(r).error());
     }
     out.emplace(std::move(held));
   });
-  t.join();
   return std::move(*out);
 }
 

@@ -8,8 +8,8 @@
 // link-by-link deletes.
 //
 // The calling thread's namespaces are never changed. Work inside a namespace happens either
-// on a short-lived thread (run()) — typically to open a netlink socket there and use it
-// from anywhere — or in a forked child between fork and exec (enter()).
+// on another thread (run(), a kept one: workers.h) — typically to open a netlink socket
+// there and use it from anywhere — or in a forked child between fork and exec (enter()).
 #pragma once
 
 #include <sched.h>
@@ -17,12 +17,12 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include <thread>
 #include <type_traits>
 #include <utility>
 
 #include "netimpl/base/error.h"
 #include "netimpl/base/unique_fd.h"
+#include "netimpl/ns/workers.h"
 
 namespace nc {
 
@@ -59,29 +59,29 @@ class Namespaces {
   int fd(NsKind k) const;
 
   // Moves the *calling thread* into every held namespace. Only for a thread made for the
-  // purpose (run() does this) or for a child between fork and exec: a thread that joined
-  // a namespace cannot be trusted by others. Joining a mount namespace unshares CLONE_FS
+  // purpose (a server's loop) or for a child between fork and exec: a thread that joined
+  // a namespace cannot be trusted by others, and must not call run() (workers.h). Joining a mount namespace unshares CLONE_FS
   // first, as the kernel requires for a thread.
   Result<void> enter() const;
 
-  // Runs fn() on a new thread inside these namespaces and returns its result. fn must
-  // return a Result<...>; if entering fails, that error is returned instead.
+  // Runs fn() on a thread inside these namespaces and returns its result: a kept one for
+  // a caller in the process's own namespaces, else a new one, which for kinds not held
+  // here stays in the caller's (workers.h). fn must return a Result<...>; if entering
+  // fails, that error is returned instead.
   template <class F>
   auto run(F&& fn) const -> std::invoke_result_t<F> {
     using R = std::invoke_result_t<F>;
     std::optional<R> out;
-    std::thread t([&] {
-      if (auto e = enter(); !e) {
-        out.emplace(std::unexpected(std::move(e).error()));
-        return;
-      }
+    ns_workers::run(target(), name_, [&](Result<void> entered) {
+      if (!entered) return void(out.emplace(std::unexpected(std::move(entered).error())));
       out.emplace(fn());
     });
-    t.join();
     return std::move(*out);
   }
 
  private:
+  ns_workers::Target target() const { return {.net = net_.get(), .mnt = mnt_.get(), .uts = uts_.get()}; }
+
   std::string name_;
   UniqueFd net_, mnt_, uts_;
 };
