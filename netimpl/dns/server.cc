@@ -27,12 +27,13 @@ Result<std::unique_ptr<Server>> Server::start(ServerOptions opts) {
   return std::unique_ptr<Server>(new Server(std::move(loop)));
 }
 
-Result<Server::Ports> Server::add_container(const std::string& container, int netns_fd, std::vector<Upstream> own) {
+Result<Server::Ports> Server::add_container(const std::string& container, int netns_fd, std::vector<Upstream> own,
+                                            std::optional<std::vector<Upstream>> host) {
   auto ip = *IpAddr::parse(kServerIp);
   auto l = NC_TRY_CTX(listen_in(netns_fd, ip, loop_->opts.port), "dns: serve container {}", container);
   Ports ports{.udp = l.udp_port, .tcp = l.tcp_port};
   Served s{.udp = std::move(l.udp), .tcp = std::move(l.tcp), .netns = NC_TRY(dup_fd(netns_fd)), .own = std::move(own),
-           .host_ups = std::nullopt, .udp_tok = 0, .tcp_tok = 0, .cache = AnswerCache()};
+           .host_ups = std::move(host), .udp_tok = 0, .tcp_tok = 0, .cache = AnswerCache()};
   loop_->run_sync([&] {
     auto* L = loop_.get();
     L->drop(container);

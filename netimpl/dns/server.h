@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,12 +54,14 @@ class Server {
   ~Server();  // stops the loop and closes every socket
 
   // Serves `container` on 127.0.0.11 in the network namespace `netns_fd` (dup'ed; the
-  // caller keeps its own). `own` empty: forward to the host's upstreams. Returns the ports
-  // it listens on (ServerOptions::port, or the ephemeral ones when that is 0).
+  // caller keeps its own). `own` empty: forward to the host's upstreams — `host` when
+  // given, as set_container_host would set them, in the same step. Returns the ports it
+  // listens on (ServerOptions::port, or the ephemeral ones when that is 0).
   struct Ports {
     uint16_t udp = 0, tcp = 0;
   };
-  Result<Ports> add_container(const std::string& container, int netns_fd, std::vector<Upstream> own);
+  Result<Ports> add_container(const std::string& container, int netns_fd, std::vector<Upstream> own,
+                              std::optional<std::vector<Upstream>> host = std::nullopt);
   // Stops serving it; a no-op when it is not served. Forwarded queries of it are dropped.
   void remove_container(const std::string& container);
   bool serving(const std::string& container);

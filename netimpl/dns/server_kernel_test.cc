@@ -157,6 +157,12 @@ TEST_F(DnsServerKernelTest, AContainersSnapshotOfTheHostsUpstreamsWinsOverTheHos
   EXPECT_EQ(seen.load(), 1);
   // A container never served is a no-op.
   server_->set_container_host("nosuch", {});
+  // add_container takes the snapshot in the same step, and it wins as well.
+  ASSERT_TRUE(server_->set_host(up_.fd(kNsNet), {{*IpAddr::parse("127.0.0.2"), 5353}}));
+  server_->remove_container("web");  // its sockets hold port 53
+  ASSERT_TRUE(server_->add_container("web", ctr_.fd(kNsNet), {}, std::vector<Upstream>{{*IpAddr::parse("127.0.0.1"), 5353}}));
+  EXPECT_EQ(rcode_of(ask_udp(make_query("example.test", kTypeA))), 3);
+  EXPECT_EQ(seen.load(), 2);
 }
 
 TEST_F(DnsServerKernelTest, GarbageNeverHurtsOtherClients) {

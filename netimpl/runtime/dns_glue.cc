@@ -110,8 +110,7 @@ Result<void> DnsGlue::container_changed(Container& c) {
   bool want = user_defined(c);
   Files& f = it->second;
   if (want && !f.served) {
-    auto ports = NC_TRY(server_->add_container(c.name, c.ns.fd(kNsNet), f.own));
-    server_->set_container_host(c.name, f.host);
+    auto ports = NC_TRY(server_->add_container(c.name, c.ns.fd(kNsNet), f.own, f.host));
     auto redirect = redirect_dns(c.ns, ports);
     if (!redirect) {
       server_->remove_container(c.name);
