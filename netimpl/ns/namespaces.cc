@@ -55,7 +55,8 @@ Result<Namespaces> Namespaces::create(std::string name, int kinds, const std::fu
   // through /proc/thread-self (not /proc/self, which shows the main thread's), and the
   // thread leaves them (workers.h). Nothing in the calling thread changes.
   std::optional<Result<Namespaces>> out;
-  ns_workers::run({}, name, [&](Result<void>) {
+  ns_workers::run({}, name, [&](Result<void> ready) {
+    if (!ready) return void(out.emplace(std::unexpected(std::move(ready).error())));
     int flags = kinds;
     if (kinds & kNsMnt) flags |= CLONE_FS;
     if (::unshare(flags) != 0) return void(out.emplace(sys_fail(fmt::format("create namespaces {}: unshare", name))));

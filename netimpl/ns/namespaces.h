@@ -59,9 +59,9 @@ class Namespaces {
   int fd(NsKind k) const;
 
   // Moves the *calling thread* into every held namespace. Only for a thread made for the
-  // purpose (a server's loop) or for a child between fork and exec: a thread that joined
-  // a namespace cannot be trusted by others, and must not call run() (workers.h). Joining a mount namespace unshares CLONE_FS
-  // first, as the kernel requires for a thread.
+  // purpose (a server's loop) or for a child between fork and exec: a thread that joined a
+  // namespace cannot be trusted by others, and must not call run() (workers.h). Joining a
+  // mount namespace unshares CLONE_FS first, as the kernel requires for a thread.
   Result<void> enter() const;
 
   // Runs fn() on a thread inside these namespaces and returns its result: a kept one for
